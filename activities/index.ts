@@ -1,0 +1,83 @@
+// Activities: the workflows' only way to touch the database. Each write is an idempotent upsert,
+// so a retried or replayed activity never duplicates a row.
+import { lt } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { applicationItems, applications, notices, results } from '../db/schema.js';
+import type { ApplicationState } from '../workflows/application/messages.js';
+import { maskIdNumber, maskName } from '../workflows/shared/mask.js';
+
+export interface ArchiveResultInput {
+  applicationId: string;
+  itemCode: string;
+  resultType: string;
+  resultName: string;
+  data: Record<string, unknown>;
+  issuedAt: string;
+}
+
+export interface NoticeInput {
+  applicationId: string;
+  /** One notice per key: retries and replays never send it twice. */
+  key: string;
+  kind: string;
+  body: Record<string, unknown>;
+}
+
+export const createActivities = (deps: { db: Db }) => ({
+  /** Read model: the application and its items, ignoring snapshots older than the stored one. */
+  async syncApplication(state: ApplicationState): Promise<void> {
+    const row = {
+      id: state.id,
+      number: state.number,
+      bundleCode: state.bundle.code,
+      bundleVersion: state.bundle.version,
+      region: state.bundle.region,
+      status: state.status,
+      channel: state.channel,
+      owner: state.owner,
+      submittedBy: state.submittedBy.sub,
+      applicantName: maskName(state.applicant.name),
+      applicantId: maskIdNumber(state.applicant.idNumber),
+      createdAt: state.createdAt,
+      acceptedAt: state.acceptedAt ?? null,
+      endedAt: state.endedAt ?? null,
+      outcome: state.outcome ?? null,
+      revision: state.revision,
+    };
+    await deps.db.transaction(async (tx) => {
+      const written = await tx
+        .insert(applications)
+        .values(row)
+        .onConflictDoUpdate({ target: applications.id, set: row, setWhere: lt(applications.revision, state.revision) })
+        .returning({ id: applications.id });
+      if (written.length === 0) return; // a newer snapshot is already stored
+      for (const item of state.items) {
+        const itemRow = {
+          applicationId: state.id,
+          itemCode: item.code,
+          itemName: item.name,
+          department: item.department,
+          status: item.status,
+          startedAt: item.startedAt ?? null,
+          decidedAt: item.decision?.at ?? null,
+          decision: item.decision ?? null,
+        };
+        await tx
+          .insert(applicationItems)
+          .values(itemRow)
+          .onConflictDoUpdate({ target: [applicationItems.applicationId, applicationItems.itemCode], set: itemRow });
+      }
+    });
+  },
+
+  /** 归集入库: the first archived result stands; a retry changes nothing. */
+  async archiveResult(input: ArchiveResultInput): Promise<void> {
+    await deps.db.insert(results).values(input).onConflictDoNothing();
+  },
+
+  async notifyApplicant(input: NoticeInput): Promise<void> {
+    await deps.db.insert(notices).values(input).onConflictDoNothing();
+  },
+});
+
+export type Activities = ReturnType<typeof createActivities>;

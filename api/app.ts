@@ -1,0 +1,50 @@
+// Builds the Fastify app from explicit dependencies; listening lives in server.ts.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { DbHandle } from '../db/client.js';
+import { installAuth } from './auth.js';
+import type { ApiConfig } from './config.js';
+import { installErrorHandling } from './errors.js';
+import { installValidation } from './validation.js';
+import { applicationRoutes } from './routes/applications.js';
+import { bundleRoutes } from './routes/bundles.js';
+import { departmentRoutes } from './routes/departments.js';
+import { healthRoutes } from './routes/health.js';
+
+export interface AppDeps {
+  temporal: Client;
+  taskQueue: string;
+  db: DbHandle;
+  config: ApiConfig;
+  logger?: boolean | FastifyBaseLogger | { level: string };
+}
+
+export type App = FastifyInstance<any, any, any, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installValidation(app);
+  installErrorHandling(app);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '一件事一次办 API', version: '0.1.0', description: 'One application, several departments, one answer.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await installAuth(app, deps.config.jwtSecret);
+
+  await app.register(healthRoutes(deps));
+  await app.register(bundleRoutes(deps), { prefix: '/v1' });
+  await app.register(applicationRoutes(deps), { prefix: '/v1' });
+  await app.register(departmentRoutes(deps), { prefix: '/v1' });
+  return app;
+}

@@ -1,0 +1,57 @@
+// Identity (API.md): HS256 JWTs; every route but /healthz, /docs and public guides needs one.
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Actor, Role } from '../workflows/shared/actor.js';
+import { HttpError, forbidden } from './errors.js';
+
+export interface Claims {
+  sub: string;
+  role: Role;
+  dept?: string;
+  post?: 'A' | 'B';
+  region?: string;
+  mandate?: string;
+  name?: string;
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: Claims;
+    user: Claims;
+  }
+}
+
+const ROLES: readonly Role[] = ['applicant', 'agent', 'window', 'department', 'coordinator', 'hotline'];
+
+export async function installAuth(app: FastifyInstance, secret: string): Promise<void> {
+  await app.register(fastifyJwt, { secret, verify: { algorithms: ['HS256'] } });
+}
+
+/** A preHandler that admits only the given roles (none given: any authenticated user). */
+export const requireRole =
+  (...roles: Role[]) =>
+  async (request: FastifyRequest): Promise<void> => {
+    try {
+      await request.jwtVerify();
+    } catch {
+      throw new HttpError(401, 'unauthorized', 'a valid Bearer token is required');
+    }
+    const claims = request.user;
+    if (typeof claims.sub !== 'string' || !ROLES.includes(claims.role)) {
+      throw new HttpError(401, 'unauthorized', 'token lacks a valid sub or role claim');
+    }
+    if (claims.role === 'department' && !claims.dept) throw new HttpError(401, 'unauthorized', 'a department token needs a dept claim');
+    if (roles.length && !roles.includes(claims.role)) throw forbidden(`role ${claims.role} may not do this`);
+  };
+
+export function actorOf(request: FastifyRequest): Actor {
+  const { sub, role, name, dept, post, mandate } = request.user;
+  return { sub, role, name, dept, post, mandate };
+}
+
+/** Is a coordinator's region (absent: the whole province) covering this region code? */
+export function regionCovers(scope: string | undefined, region: string): boolean {
+  if (!scope) return true;
+  const prefix = scope.replace(/0+$/, '');
+  return region.startsWith(prefix);
+}

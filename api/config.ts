@@ -1,0 +1,30 @@
+// API configuration (API.md): validated once, every bad variable named.
+import { ConfigError } from '../temporal.config.js';
+
+export const DEV_JWT_SECRET = 'yijianshi-development-secret-change-me';
+
+export interface ApiConfig {
+  port: number;
+  host: string;
+  jwtSecret: string;
+  /** True when no AUTH_JWT_SECRET was given: fine on a laptop, printed loudly at start. */
+  jwtSecretIsDefault: boolean;
+  /** Base URL of the Temporal Web UI, for links in responses (embedded dev server: http://localhost:8233). */
+  temporalUiUrl?: string;
+}
+
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const problems: string[] = [];
+  const port = env.PORT ? Number(env.PORT) : 3000;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number, got "${env.PORT}"`);
+  const secret = env.AUTH_JWT_SECRET;
+  if (secret !== undefined && secret.length < 16) problems.push('AUTH_JWT_SECRET must be at least 16 characters');
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    port,
+    host: env.HOST || '127.0.0.1',
+    jwtSecret: secret ?? DEV_JWT_SECRET,
+    jwtSecretIsDefault: secret === undefined,
+    temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
+  };
+}

@@ -1,0 +1,27 @@
+// Shared schema primitives; per-resource schemas live beside this file.
+import { Type } from 'typebox';
+
+export const Code = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$', description: 'a lower-case code' });
+export const DeptCode = Type.String({ pattern: '^[a-z]{2,16}$' });
+export const AppId = Type.String({ pattern: '^[A-Z0-9]{6,32}$', description: 'application id (= its number)' });
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Array(Type.Object({ field: Type.Optional(Type.String()), message: Type.String() }))),
+  },
+  { $id: 'ErrorBody' },
+);
+
+/** Every route answers these with ErrorBody. */
+export const errorResponses = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+} as const;
+
+/** Any JSON object, serialised as is. */
+export const Json = Type.Object({}, { additionalProperties: true });

@@ -1,0 +1,27 @@
+// The API process for production: `npm run api` against TEMPORAL_ADDRESS and DATABASE_URL.
+import { Client, Connection } from '@temporalio/client';
+import { openDb } from '../db/client.js';
+import { loadDbConfig } from '../db/config.js';
+import { connectionOptions, loadTemporalConfig } from '../temporal.config.js';
+import { buildApp } from './app.js';
+import { loadApiConfig } from './config.js';
+
+const config = loadApiConfig();
+const temporalConfig = loadTemporalConfig();
+const dbConfig = loadDbConfig();
+const address = temporalConfig.address ?? `127.0.0.1:${temporalConfig.devServer.port}`;
+const connection = await Connection.connect(connectionOptions(temporalConfig, address));
+const temporal = new Client({ connection, namespace: temporalConfig.namespace });
+const db = await openDb(dbConfig);
+const app = await buildApp({ temporal, taskQueue: temporalConfig.taskQueue, db, config, logger: { level: 'info' } });
+await app.listen({ port: config.port, host: config.host });
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void (async () => {
+      await app.close();
+      await connection.close();
+      await db.close();
+    })();
+  });
+}

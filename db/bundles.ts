@@ -1,0 +1,48 @@
+// The catalogue of published bundle versions (R-1.3): every version stays readable.
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { isDeepStrictEqual } from 'node:util';
+import type { BundleDefinition, BundleVersion } from '../workflows/shared/bundle.js';
+import type { Db } from './client.js';
+import { bundleVersions } from './schema.js';
+
+const toVersion = (row: typeof bundleVersions.$inferSelect): BundleVersion & { retired: boolean } => ({
+  ...row.definition,
+  version: row.version,
+  retired: row.retiredAt !== null,
+});
+
+export async function getBundle(db: Db, code: string, version?: number) {
+  const [row] = await db
+    .select()
+    .from(bundleVersions)
+    .where(version ? and(eq(bundleVersions.code, code), eq(bundleVersions.version, version)) : eq(bundleVersions.code, code))
+    .orderBy(desc(bundleVersions.version))
+    .limit(1);
+  return row ? toVersion(row) : undefined;
+}
+
+/** The latest version of every bundle that is not retired. */
+export async function listBundles(db: Db) {
+  const rows = await db
+    .selectDistinctOn([bundleVersions.code])
+    .from(bundleVersions)
+    .where(isNull(bundleVersions.retiredAt))
+    .orderBy(bundleVersions.code, desc(bundleVersions.version));
+  return rows.map(toVersion);
+}
+
+/** Publishes a new version unless the latest one already equals the definition (seeding twice changes nothing). */
+export async function publishBundle(db: Db, definition: BundleDefinition): Promise<{ version: number; created: boolean }> {
+  return db.transaction(async (tx) => {
+    // Serialise publishers of the same code so two versions never get the same number.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${definition.code}))`);
+    const latest = await getBundle(tx as unknown as Db, definition.code);
+    if (latest) {
+      const { version, retired, ...current } = latest;
+      if (!retired && isDeepStrictEqual(current, definition)) return { version, created: false };
+    }
+    const version = (latest?.version ?? 0) + 1;
+    await tx.insert(bundleVersions).values({ code: definition.code, version, name: definition.name, region: definition.region, definition });
+    return { version, created: true };
+  });
+}

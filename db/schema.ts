@@ -1,0 +1,108 @@
+// PostgreSQL tables: the catalogue, the read models kept current by activities, results and notices.
+import { index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { BundleDefinition } from '../workflows/shared/bundle.js';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
+
+export const bundleVersions = pgTable(
+  'bundle_versions',
+  {
+    code: text('code').notNull(),
+    version: integer('version').notNull(),
+    name: text('name').notNull(),
+    region: text('region').notNull(),
+    definition: jsonb('definition').$type<BundleDefinition>().notNull(),
+    publishedAt: ts('published_at').notNull().defaultNow(),
+    retiredAt: ts('retired_at'),
+  },
+  (t) => [primaryKey({ columns: [t.code, t.version] })],
+);
+
+/** Read model of applications for listing and statistics; never the source of truth. */
+export const applications = pgTable(
+  'applications',
+  {
+    id: text('id').primaryKey(),
+    number: text('number').notNull(),
+    bundleCode: text('bundle_code').notNull(),
+    bundleVersion: integer('bundle_version').notNull(),
+    region: text('region').notNull(),
+    status: text('status').notNull(),
+    channel: text('channel').notNull(),
+    owner: text('owner').notNull(),
+    submittedBy: text('submitted_by').notNull(),
+    /** Masked: the read model never holds a full ID number or phone number. */
+    applicantName: text('applicant_name').notNull(),
+    applicantId: text('applicant_id').notNull(),
+    createdAt: ts('created_at').notNull(),
+    acceptedAt: ts('accepted_at'),
+    endedAt: ts('ended_at'),
+    outcome: text('outcome'),
+    revision: integer('revision').notNull(),
+  },
+  (t) => [
+    uniqueIndex('applications_number_idx').on(t.number),
+    index('applications_status_idx').on(t.status, t.createdAt),
+    index('applications_bundle_idx').on(t.bundleCode, t.createdAt),
+    index('applications_owner_idx').on(t.owner, t.createdAt),
+  ],
+);
+
+export const applicationItems = pgTable(
+  'application_items',
+  {
+    applicationId: text('application_id').notNull(),
+    itemCode: text('item_code').notNull(),
+    itemName: text('item_name').notNull(),
+    department: text('department').notNull(),
+    status: text('status').notNull(),
+    startedAt: ts('started_at'),
+    decidedAt: ts('decided_at'),
+    decision: jsonb('decision'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.applicationId, t.itemCode] }),
+    index('application_items_dept_idx').on(t.department, t.status),
+  ],
+);
+
+/** 归集入库: every approved item's result, written once. */
+export const results = pgTable(
+  'results',
+  {
+    applicationId: text('application_id').notNull(),
+    itemCode: text('item_code').notNull(),
+    resultType: text('result_type').notNull(),
+    resultName: text('result_name').notNull(),
+    data: jsonb('data').notNull(),
+    issuedAt: ts('issued_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.applicationId, t.itemCode] })],
+);
+
+/** Notices to the applicant; one per (application, key) however often an activity retries. */
+export const notices = pgTable(
+  'notices',
+  {
+    id: serial('id').primaryKey(),
+    applicationId: text('application_id').notNull(),
+    key: text('key').notNull(),
+    kind: text('kind').notNull(),
+    body: jsonb('body').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('notices_app_key_idx').on(t.applicationId, t.key)],
+);
+
+/** Idempotency-Key of submissions: the same key and body return the same application. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    owner: text('owner').notNull(),
+    key: text('key').notNull(),
+    bodyHash: text('body_hash').notNull(),
+    applicationId: text('application_id').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.owner, t.key] })],
+);

@@ -1,0 +1,89 @@
+// `npm start`: everything on one machine. Starts (when not configured externally) the Temporal dev
+// server on a SQLite file and an embedded PostgreSQL under DATA_DIR, migrates, seeds, and runs
+// the worker and the API in this process. Ctrl-C stops everything cleanly; state survives restarts.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createSigner } from 'fast-jwt';
+import { buildApp } from '../api/app.js';
+import { loadApiConfig } from '../api/config.js';
+import { openDb } from '../db/client.js';
+import { loadDbConfig } from '../db/config.js';
+import { seedCatalogue } from '../db/seed.js';
+import { connectionOptions, loadTemporalConfig } from '../temporal.config.js';
+import { createWorker } from '../worker/create.js';
+import { startDevServer, type DevServer } from '../worker/dev-server.js';
+
+const started = Date.now();
+const apiConfig = loadApiConfig();
+const temporalConfig = loadTemporalConfig();
+const dbConfig = loadDbConfig();
+
+let devServer: DevServer | undefined;
+if (!temporalConfig.address) {
+  console.log(`starting the Temporal dev server (state in ${temporalConfig.devServer.dbFile}) …`);
+  devServer = await startDevServer({
+    port: temporalConfig.devServer.port,
+    uiPort: temporalConfig.devServer.uiPort,
+    dbFile: temporalConfig.devServer.dbFile,
+    namespace: temporalConfig.namespace,
+  });
+}
+const address = temporalConfig.address ?? devServer!.address;
+const uiUrl = process.env.TEMPORAL_UI_URL ?? devServer?.uiUrl;
+
+const db = await openDb(dbConfig);
+await db.migrate();
+const seeded = await seedCatalogue(db.db);
+
+const nativeConnection = await NativeConnection.connect(connectionOptions(temporalConfig, address));
+const worker = await createWorker({
+  connection: nativeConnection,
+  namespace: temporalConfig.namespace,
+  taskQueue: temporalConfig.taskQueue,
+  db: db.db,
+});
+const workerRun = worker.run();
+
+const connection = await Connection.connect(connectionOptions(temporalConfig, address));
+const temporal = new Client({ connection, namespace: temporalConfig.namespace });
+const app = await buildApp({
+  temporal,
+  taskQueue: temporalConfig.taskQueue,
+  db,
+  config: { ...apiConfig, temporalUiUrl: uiUrl },
+  logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+});
+await app.listen({ port: apiConfig.port, host: apiConfig.host });
+
+const api = `http://${apiConfig.host}:${apiConfig.port}`;
+const sign = createSigner({ key: apiConfig.jwtSecret, algorithm: 'HS256' });
+console.log(`
+一件事一次办 is ready in ${((Date.now() - started) / 1000).toFixed(1)} s
+  API          ${api}
+  API docs     ${api}/docs
+  Temporal UI  ${uiUrl ?? '(external cluster)'}  (${address}, namespace ${temporalConfig.namespace})
+  Database     ${db.kind === 'pglite' ? `embedded PostgreSQL in ${dbConfig.embeddedDir}` : 'DATABASE_URL'}
+  Catalogue    ${seeded.map((s) => `${s.code} v${s.version}`).join(', ')}
+${apiConfig.jwtSecretIsDefault ? '  JWT secret   development default (set AUTH_JWT_SECRET in production)\n' : ''}
+Tokens: npm run token -- role=applicant sub=zhangsan
+        npm run token -- role=department dept=gaj post=A
+A demo applicant token:
+  ${sign({ sub: 'demo-applicant', role: 'applicant', name: '张三' })}
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping the API, the worker and the servers …`);
+  await app.close();
+  if (worker.getState() === 'RUNNING') worker.shutdown(); // the SDK may already be draining on the signal
+  await workerRun.catch((err) => console.error('worker stopped with an error:', err));
+  await connection.close();
+  await nativeConnection.close();
+  await db.close();
+  await devServer?.stop();
+  console.log('stopped.');
+}
+process.once('SIGINT', () => void stop('SIGINT'));
+process.once('SIGTERM', () => void stop('SIGTERM'));

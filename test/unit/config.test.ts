@@ -1,0 +1,57 @@
+import { mkdirSync, mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadApiConfig } from '../../api/config.js';
+import { loadDbConfig } from '../../db/config.js';
+import { ConfigError, findTemporalBinary, loadTemporalConfig } from '../../temporal.config.js';
+
+describe('configuration', () => {
+  it('defaults to the embedded single-machine run', () => {
+    const t = loadTemporalConfig({});
+    expect(t.address).toBeUndefined();
+    expect(t.namespace).toBe('default');
+    expect(t.devServer.dbFile).toBe(path.resolve('.data', 'temporal.db'));
+    expect(loadDbConfig({}).url).toBeUndefined();
+    expect(loadApiConfig({})).toMatchObject({ port: 3000, host: '127.0.0.1', jwtSecretIsDefault: true });
+  });
+
+  it('names every bad variable at once', () => {
+    try {
+      loadTemporalConfig({ TEMPORAL_ADDRESS: 'nope', TEMPORAL_TLS_CERT: '/missing.pem', TEMPORAL_DEV_PORT: '99999' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/TEMPORAL_ADDRESS/);
+      expect(problems).toMatch(/TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY/);
+      expect(problems).toMatch(/TEMPORAL_DEV_PORT/);
+    }
+    expect(() => loadApiConfig({ PORT: 'x', AUTH_JWT_SECRET: 'short' })).toThrow(/PORT[\s\S]*AUTH_JWT_SECRET/);
+    expect(() => loadDbConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+  });
+});
+
+describe('findTemporalBinary', () => {
+  const emptyRoot = () => mkdtempSync(path.join(os.tmpdir(), 'yjs-root-'));
+
+  it('prefers the project venv, then PATH', () => {
+    const root = emptyRoot();
+    const bin = path.join(root, 'bin');
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'temporal'), '#!/bin/sh\n');
+    chmodSync(path.join(bin, 'temporal'), 0o755);
+    expect(findTemporalBinary('temporal', { root, env: { PATH: bin } })).toEqual({ type: 'existing-path', path: path.join(bin, 'temporal') });
+    mkdirSync(path.join(root, '.venv', 'bin'), { recursive: true });
+    writeFileSync(path.join(root, '.venv', 'bin', 'temporal'), '#!/bin/sh\n');
+    chmodSync(path.join(root, '.venv', 'bin', 'temporal'), 0o755);
+    expect(findTemporalBinary('temporal', { root, env: { PATH: bin } }).type).toBe('existing-path');
+    expect(findTemporalBinary('temporal', { root, env: { PATH: bin } })).toMatchObject({ path: path.join(root, '.venv', 'bin', 'temporal') });
+  });
+
+  it('falls back to the SDK download only when allowed, and otherwise names all three places', () => {
+    const root = emptyRoot();
+    expect(findTemporalBinary('temporal', { root, env: { PATH: '' }, allowDownload: true })).toEqual({ type: 'cached-download' });
+    expect(() => findTemporalBinary('temporal', { root, env: { PATH: '' } })).toThrow(/project venv[\s\S]*on PATH[\s\S]*SDK's own download/);
+  });
+});

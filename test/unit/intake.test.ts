@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { newborn } from '../../db/catalogue/newborn.js';
+import { checkSubmission } from '../../workflows/shared/intake.js';
+import { maskIdNumber, maskName, maskPhone } from '../../workflows/shared/mask.js';
+import { newbornAnswers, newbornForm } from '../fixtures/applications.js';
+
+const materials = ['parent-id', 'delivery-record', 'household-book', 'marriage-cert', 'child-photo'];
+
+describe('checkSubmission', () => {
+  it('accepts a complete newborn application', () => {
+    const check = checkSubmission(newborn, { answers: newbornAnswers, form: newbornForm, materials, commitments: [] });
+    expect(check.problems).toEqual([]);
+    expect(check.missing).toEqual([]);
+    expect(check.items.map((i) => i.code)).toEqual(['birth-cert', 'vaccination', 'hukou', 'medical-insurance', 'social-card']);
+  });
+
+  it('names unknown answers, fields and materials, wrong answer types and missing required fields', () => {
+    const { childName: _, ...form } = newbornForm;
+    const check = checkSubmission(newborn, {
+      answers: { localHukou: 'yes', pets: true },
+      form: { ...form, shoeSize: 42 },
+      materials: [...materials, 'passport'],
+      commitments: [],
+    });
+    expect(check.problems).toEqual([
+      { field: 'answers.localHukou', message: 'must be a boolean' },
+      { field: 'answers.pets', message: 'is not a question of this bundle' },
+      { field: 'form.shoeSize', message: 'is not a field of this bundle' },
+      { field: 'form.childName', message: '新生儿姓名 is required' },
+      { field: 'materials.passport', message: 'is not a material of this bundle' },
+    ]);
+  });
+
+  it('lists every missing material at once and takes valid promises (容缺) off the list', () => {
+    const check = checkSubmission(newborn, {
+      answers: newbornAnswers,
+      form: newbornForm,
+      materials: ['delivery-record'],
+      commitments: ['household-book', 'parent-id'],
+    });
+    expect(check.promised).toEqual(['household-book']);
+    expect(check.missing.map((m) => m.material)).toEqual(['parent-id', 'marriage-cert', 'child-photo']);
+  });
+});
+
+describe('masking', () => {
+  it('keeps only what identifies a case to its owner', () => {
+    expect(maskIdNumber('320681199001011234')).toBe('3206**********1234');
+    expect(maskPhone('13800000000')).toBe('138****0000');
+    expect(maskName('张三')).toBe('张*');
+    expect(maskName('欧阳小明')).toBe('欧***');
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { ApplicationRecord } from '../../../workflows/application/state.js';
+import type { ItemState } from '../../../workflows/item/messages.js';
+import { newbornInput } from '../../fixtures/applications.js';
+
+const at = '2026-11-26T03:00:00.000Z';
+const actor = { sub: 'o', role: 'department' as const, dept: 'x' };
+const outcome = (code: string, department: string, status: 'approved' | 'rejected', result = {}): ItemState => ({
+  code,
+  department,
+  status,
+  result,
+  decision: { decision: status === 'approved' ? 'approve' : 'reject', reason: status === 'rejected' ? '不符合条件' : undefined, actor, at },
+});
+const statuses = (app: ApplicationRecord) => Object.fromEntries(app.state.items.map((i) => [i.code, i.status]));
+const ready = (app: ApplicationRecord) => app.readyItems().map((i) => i.code);
+
+describe('ApplicationRecord', () => {
+  it('dispatches every independent item at once, then dependents when their prerequisites are approved', () => {
+    const app = new ApplicationRecord(newbornInput('A1'), at);
+    expect(ready(app)).toEqual(['birth-cert', 'vaccination']);
+    app.markDispatched('birth-cert', at);
+    app.markDispatched('vaccination', at);
+    expect(ready(app)).toEqual([]);
+    app.completeItem(outcome('birth-cert', 'wsjk', 'approved', { certNo: 'N1' }));
+    expect(ready(app)).toEqual(['hukou']);
+    app.markDispatched('hukou', at);
+    app.completeItem(outcome('hukou', 'gaj', 'approved', { householdNo: 'H1' }));
+    expect(ready(app)).toEqual(['medical-insurance', 'social-card']);
+    expect(app.inputsFor('medical-insurance')).toEqual({ hukou: { householdNo: 'H1' }, 'birth-cert': { certNo: 'N1' } });
+  });
+
+  it('terminates the bundle when a terminate item is rejected (8.3.3), cancelling the rest', () => {
+    const app = new ApplicationRecord(newbornInput('A2'), at);
+    app.markDispatched('birth-cert', at);
+    app.markDispatched('vaccination', at);
+    app.completeItem(outcome('birth-cert', 'wsjk', 'approved'));
+    app.markDispatched('hukou', at);
+    const toCancel = app.completeItem(outcome('hukou', 'gaj', 'rejected'));
+    expect(toCancel).toEqual(['vaccination']);
+    expect(statuses(app)).toMatchObject({ hukou: 'rejected', 'medical-insurance': 'cancelled', 'social-card': 'cancelled' });
+    expect(ready(app)).toEqual([]);
+    app.cancelItem('vaccination', '本件事已终止');
+    expect(app.allItemsClosed()).toBe(true);
+    app.finish(at);
+    expect(app.state.status).toBe('terminated');
+    expect(app.state.outcome).toContain('户口登记');
+  });
+
+  it('lets the others go on when a continue item is rejected (8.3.4), ending partially completed', () => {
+    const app = new ApplicationRecord(newbornInput('A3', { answers: {} }), at);
+    app.markDispatched('birth-cert', at);
+    app.markDispatched('vaccination', at);
+    expect(app.completeItem(outcome('vaccination', 'jkzx', 'rejected'))).toEqual([]);
+    expect(statuses(app)).toEqual({ 'birth-cert': 'in_review', vaccination: 'rejected' });
+    app.completeItem(outcome('birth-cert', 'wsjk', 'approved'));
+    app.finish(at);
+    expect(app.state.status).toBe('partially_completed');
+  });
+
+  it('never reopens a closed item on a late report, and counts every change in the revision', () => {
+    const app = new ApplicationRecord(newbornInput('A4'), at);
+    app.markDispatched('birth-cert', at);
+    const before = app.state.revision;
+    app.completeItem(outcome('birth-cert', 'wsjk', 'approved'));
+    app.applyItemState({ code: 'birth-cert', department: 'wsjk', status: 'in_review' });
+    expect(app.item('birth-cert').status).toBe('approved');
+    expect(app.state.revision).toBeGreaterThan(before);
+  });
+});

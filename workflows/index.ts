@@ -1,0 +1,3 @@
+// The only module the Worker bundles.
+export { applicationWorkflow } from './application/workflow.js';
+export { itemWorkflow } from './item/workflow.js';

@@ -1,0 +1,86 @@
+// The bundle definition (一件事) as API.md publishes it. Pure types: imported by the API, the DB,
+// the activities and the workflows alike. A running application carries its own copy.
+
+export type OnReject = 'terminate' | 'continue';
+export type Answers = Record<string, string | number | boolean>;
+
+export interface Department {
+  code: string;
+  name: string;
+}
+
+export interface Question {
+  key: string;
+  label: string;
+  type: 'boolean' | 'string' | 'number';
+  options?: string[];
+}
+
+export interface Material {
+  code: string;
+  name: string;
+  sample?: string;
+  /** Working days within which a promised (容缺) material must arrive. */
+  deferDays?: number;
+}
+
+export interface Field {
+  key: string;
+  label: string;
+  type: 'string' | 'number' | 'boolean' | 'date';
+  required?: boolean;
+}
+
+export interface ItemMaterial {
+  code: string;
+  required: boolean;
+  deferrable: boolean;
+}
+
+export interface ItemDefinition {
+  code: string;
+  name: string;
+  department: string;
+  kind: string;
+  legalBasis?: string;
+  conditions?: string;
+  fee?: string;
+  legalDays: number;
+  committedDays: number;
+  result: { type: string; name: string };
+  materials: ItemMaterial[];
+  fields: string[];
+  /** Selects the item from the applicant's answers; absent: always applies. */
+  when?: Answers;
+  /** Items whose approval this item waits for; their result data is handed to it. */
+  after: string[];
+  onReject: OnReject;
+}
+
+export interface JointProcedure {
+  code: string;
+  kind: string;
+  items: string[];
+}
+
+export interface BundleDefinition {
+  code: string;
+  name: string;
+  lifecycle: 'individual' | 'enterprise';
+  stage: string;
+  region: string;
+  leadDepartment?: string;
+  leadPrinciple?: 'first-item' | 'key-item' | 'designated';
+  committedDays: number;
+  departments: Department[];
+  questions: Question[];
+  materials: Material[];
+  fields: Field[];
+  items: ItemDefinition[];
+  joint?: JointProcedure[];
+}
+
+/** A published version: what an application starts with and keeps. */
+export interface BundleVersion extends BundleDefinition {
+  version: number;
+}

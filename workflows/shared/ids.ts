@@ -1,0 +1,4 @@
+// Workflow IDs from business keys, one helper per workflow (used by the API, the parent and tests).
+export const applicationWorkflowId = (applicationId: string): string => `application:${applicationId}`;
+export const itemWorkflowId = (applicationId: string, itemCode: string): string =>
+  `application:${applicationId}:item:${itemCode}`;
