@@ -12,17 +12,27 @@ export default defineConfig({
           name: 'workflows',
           include: ['test/workflows/**/*.test.ts'],
           globalSetup: ['test/setup/database.ts'],
+          setupFiles: ['test/setup/quiet-runtime.ts'],
           pool: 'forks',
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
       },
-      { test: { name: 'replay', include: ['test/replay/**/*.test.ts'], pool: 'forks', testTimeout: 60_000 } },
+      {
+        test: {
+          name: 'replay',
+          include: ['test/replay/**/*.test.ts'],
+          setupFiles: ['test/setup/quiet-runtime.ts'],
+          pool: 'forks',
+          testTimeout: 60_000,
+        },
+      },
       {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/setup/database.ts', 'test/setup/dev-server.ts'],
+          setupFiles: ['test/setup/quiet-runtime.ts'],
           pool: 'forks',
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -22,6 +22,8 @@ export class ApplicationRecord {
   readonly state: ApplicationState;
   private readonly defs: Map<string, ItemDefinition>;
   private readonly results = new Map<string, ResultData>();
+  /** Items whose child workflow was started; they show in_review once the child reports in. */
+  private readonly dispatched = new Set<string>();
   private terminatedBy?: string;
 
   constructor(input: ApplicationInput, now: string) {
@@ -65,7 +67,8 @@ export class ApplicationRecord {
   readyItems(): ItemDefinition[] {
     if (this.terminatedBy) return [];
     return this.state.items
-      .filter((i) => i.status === 'waiting' && i.after.every((a) => this.item(a).status === 'approved'))
+      .filter((i) => i.status === 'waiting' && !this.dispatched.has(i.code))
+      .filter((i) => i.after.every((a) => this.item(a).status === 'approved'))
       .map((i) => this.definition(i.code));
   }
 
@@ -79,9 +82,12 @@ export class ApplicationRecord {
     this.touch();
   }
 
-  markDispatched(code: string, at: string): void {
-    Object.assign(this.item(code), { status: 'in_review', startedAt: at });
-    this.touch();
+  /**
+   * The item's child workflow is being started. It stays 'waiting' until the child reports
+   * 'in_review' itself, so no department is shown a task it cannot yet decide.
+   */
+  markDispatched(code: string): void {
+    this.dispatched.add(code);
   }
 
   /** A status report from the item workflow; late reports never reopen a closed item. */

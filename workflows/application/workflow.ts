@@ -30,7 +30,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   const cancelItems = (codes: string[]) => codes.forEach((code) => running.get(code)?.cancel());
   const dispatch = () => {
     for (const item of app.readyItems()) {
-      app.markDispatched(item.code, now());
+      app.markDispatched(item.code);
       const scope = new CancellationScope();
       running.set(item.code, scope);
       scope.run(() => runItem(input, app, item.code)).then(

@@ -12,6 +12,11 @@ const outcome = (code: string, department: string, status: 'approved' | 'rejecte
   result,
   decision: { decision: status === 'approved' ? 'approve' : 'reject', reason: status === 'rejected' ? '不符合条件' : undefined, actor, at },
 });
+/** The parent starts the child, the child reports in. */
+const dispatch = (app: ApplicationRecord, code: string) => {
+  app.markDispatched(code);
+  app.applyItemState({ code, department: app.item(code).department, status: 'in_review', startedAt: at });
+};
 const statuses = (app: ApplicationRecord) => Object.fromEntries(app.state.items.map((i) => [i.code, i.status]));
 const ready = (app: ApplicationRecord) => app.readyItems().map((i) => i.code);
 
@@ -19,12 +24,12 @@ describe('ApplicationRecord', () => {
   it('dispatches every independent item at once, then dependents when their prerequisites are approved', () => {
     const app = new ApplicationRecord(newbornInput('A1'), at);
     expect(ready(app)).toEqual(['birth-cert', 'vaccination']);
-    app.markDispatched('birth-cert', at);
-    app.markDispatched('vaccination', at);
+    dispatch(app, 'birth-cert');
+    dispatch(app, 'vaccination');
     expect(ready(app)).toEqual([]);
     app.completeItem(outcome('birth-cert', 'wsjk', 'approved', { certNo: 'N1' }));
     expect(ready(app)).toEqual(['hukou']);
-    app.markDispatched('hukou', at);
+    dispatch(app, 'hukou');
     app.completeItem(outcome('hukou', 'gaj', 'approved', { householdNo: 'H1' }));
     expect(ready(app)).toEqual(['medical-insurance', 'social-card']);
     expect(app.inputsFor('medical-insurance')).toEqual({ hukou: { householdNo: 'H1' }, 'birth-cert': { certNo: 'N1' } });
@@ -32,10 +37,10 @@ describe('ApplicationRecord', () => {
 
   it('terminates the bundle when a terminate item is rejected (8.3.3), cancelling the rest', () => {
     const app = new ApplicationRecord(newbornInput('A2'), at);
-    app.markDispatched('birth-cert', at);
-    app.markDispatched('vaccination', at);
+    dispatch(app, 'birth-cert');
+    dispatch(app, 'vaccination');
     app.completeItem(outcome('birth-cert', 'wsjk', 'approved'));
-    app.markDispatched('hukou', at);
+    dispatch(app, 'hukou');
     const toCancel = app.completeItem(outcome('hukou', 'gaj', 'rejected'));
     expect(toCancel).toEqual(['vaccination']);
     expect(statuses(app)).toMatchObject({ hukou: 'rejected', 'medical-insurance': 'cancelled', 'social-card': 'cancelled' });
@@ -49,8 +54,8 @@ describe('ApplicationRecord', () => {
 
   it('lets the others go on when a continue item is rejected (8.3.4), ending partially completed', () => {
     const app = new ApplicationRecord(newbornInput('A3', { answers: {} }), at);
-    app.markDispatched('birth-cert', at);
-    app.markDispatched('vaccination', at);
+    dispatch(app, 'birth-cert');
+    dispatch(app, 'vaccination');
     expect(app.completeItem(outcome('vaccination', 'jkzx', 'rejected'))).toEqual([]);
     expect(statuses(app)).toEqual({ 'birth-cert': 'in_review', vaccination: 'rejected' });
     app.completeItem(outcome('birth-cert', 'wsjk', 'approved'));
@@ -60,7 +65,7 @@ describe('ApplicationRecord', () => {
 
   it('never reopens a closed item on a late report, and counts every change in the revision', () => {
     const app = new ApplicationRecord(newbornInput('A4'), at);
-    app.markDispatched('birth-cert', at);
+    dispatch(app, 'birth-cert');
     const before = app.state.revision;
     app.completeItem(outcome('birth-cert', 'wsjk', 'approved'));
     app.applyItemState({ code: 'birth-cert', department: 'wsjk', status: 'in_review' });
