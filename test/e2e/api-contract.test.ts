@@ -14,7 +14,7 @@ const zhang = bearer({ sub: 'zhangsan', role: 'applicant' });
 const li = bearer({ sub: 'lisi', role: 'applicant' });
 const req = (method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, payload?: unknown) =>
   sys.app.inject({ method, url, headers, payload: payload as object });
-const submit = (headers = zhang, body: unknown = newbornBody) => req('POST', '/v1/applications', headers, body);
+const submit = (headers: Record<string, string> = zhang, body: unknown = newbornBody) => req('POST', '/v1/applications', headers, body);
 
 describe('HTTP contract', () => {
   it('answers health, the catalogue and the OpenAPI document', async () => {

@@ -24,6 +24,8 @@ export class ApplicationRecord {
   private readonly results = new Map<string, ResultData>();
   /** Items whose child workflow was started; they show in_review once the child reports in. */
   private readonly dispatched = new Set<string>();
+  /** Items whose workflow has ended: an approval counts for dependents only once its result is archived. */
+  private readonly ended = new Set<string>();
   private terminatedBy?: string;
 
   constructor(input: ApplicationInput, now: string) {
@@ -63,12 +65,12 @@ export class ApplicationRecord {
     return this.defs.get(code)!;
   }
 
-  /** Items that may start now: waiting, every prerequisite approved, bundle not terminated. */
+  /** Items that may start now: waiting, every prerequisite approved and archived, bundle not terminated. */
   readyItems(): ItemDefinition[] {
     if (this.terminatedBy) return [];
     return this.state.items
       .filter((i) => i.status === 'waiting' && !this.dispatched.has(i.code))
-      .filter((i) => i.after.every((a) => this.item(a).status === 'approved'))
+      .filter((i) => i.after.every((a) => this.ended.has(a) && this.item(a).status === 'approved'))
       .map((i) => this.definition(i.code));
   }
 
@@ -106,6 +108,8 @@ export class ApplicationRecord {
    */
   completeItem(outcome: ItemState): string[] {
     this.applyItemState(outcome);
+    this.ended.add(outcome.code);
+    this.touch(); // wakes the workflow to dispatch the dependents
     if (outcome.status !== 'rejected') return [];
     const def = this.definition(outcome.code);
     const doomed = def.onReject === 'terminate' ? [...this.defs.keys()] : dependentsOf(def.code, [...this.defs.values()]);
