@@ -2,9 +2,11 @@
 // so a retried or replayed activity never duplicates a row.
 import { lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { applicationItems, applications, notices, results } from '../db/schema.js';
+import { applicationItems, applications, results } from '../db/schema.js';
 import type { ApplicationState } from '../workflows/application/messages.js';
 import { maskIdNumber, maskName } from '../workflows/shared/mask.js';
+import type { Notice } from '../workflows/shared/notices.js';
+import { deliverNotices, logSender, type NoticeSender } from './notices.js';
 
 export interface ArchiveResultInput {
   applicationId: string;
@@ -15,15 +17,7 @@ export interface ArchiveResultInput {
   issuedAt: string;
 }
 
-export interface NoticeInput {
-  applicationId: string;
-  /** One notice per key: retries and replays never send it twice. */
-  key: string;
-  kind: string;
-  body: Record<string, unknown>;
-}
-
-export const createActivities = (deps: { db: Db }) => ({
+export const createActivities = (deps: { db: Db; sender?: NoticeSender }) => ({
   /** Read model: the application and its items, ignoring snapshots older than the stored one. */
   async syncApplication(state: ApplicationState): Promise<void> {
     const row = {
@@ -59,6 +53,8 @@ export const createActivities = (deps: { db: Db }) => ({
           department: item.department,
           status: item.status,
           startedAt: item.startedAt ?? null,
+          deadline: item.deadline ?? null,
+          overdue: item.overdue ?? false,
           decidedAt: item.decision?.at ?? null,
           decision: item.decision ?? null,
         };
@@ -75,8 +71,9 @@ export const createActivities = (deps: { db: Db }) => ({
     await deps.db.insert(results).values(input).onConflictDoNothing();
   },
 
-  async notifyApplicant(input: NoticeInput): Promise<void> {
-    await deps.db.insert(notices).values(input).onConflictDoNothing();
+  /** Outbox: written once by key, then sent; never lost, never sent twice. */
+  async sendNotices(input: { applicationId: string; notices: Notice[] }): Promise<void> {
+    await deliverNotices(deps.db, deps.sender ?? logSender(), input.applicationId, input.notices);
   },
 });
 

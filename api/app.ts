@@ -9,6 +9,7 @@ import { installAuth } from './auth.js';
 import type { ApiConfig } from './config.js';
 import { installErrorHandling } from './errors.js';
 import { installValidation } from './validation.js';
+import { applicationActionRoutes } from './routes/application-actions.js';
 import { applicationRoutes } from './routes/applications.js';
 import { bundleRoutes } from './routes/bundles.js';
 import { departmentRoutes } from './routes/departments.js';
@@ -45,6 +46,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(healthRoutes(deps));
   await app.register(bundleRoutes(deps), { prefix: '/v1' });
   await app.register(applicationRoutes(deps), { prefix: '/v1' });
+  await app.register(applicationActionRoutes(deps), { prefix: '/v1' });
   await app.register(departmentRoutes(deps), { prefix: '/v1' });
   return app;
 }

@@ -1,5 +1,5 @@
 // PostgreSQL tables: the catalogue, the read models kept current by activities, results and notices.
-import { index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { BundleDefinition } from '../workflows/shared/bundle.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
@@ -57,6 +57,8 @@ export const applicationItems = pgTable(
     department: text('department').notNull(),
     status: text('status').notNull(),
     startedAt: ts('started_at'),
+    deadline: ts('deadline'),
+    overdue: boolean('overdue').notNull().default(false),
     decidedAt: ts('decided_at'),
     decision: jsonb('decision'),
   },
@@ -80,7 +82,7 @@ export const results = pgTable(
   (t) => [primaryKey({ columns: [t.applicationId, t.itemCode] })],
 );
 
-/** Notices to the applicant; one per (application, key) however often an activity retries. */
+/** The notice outbox: one row per (application, key) however often an activity retries; `sentAt` once sent. */
 export const notices = pgTable(
   'notices',
   {
@@ -88,11 +90,31 @@ export const notices = pgTable(
     applicationId: text('application_id').notNull(),
     key: text('key').notNull(),
     kind: text('kind').notNull(),
+    recipient: text('recipient').notNull().default('applicant'),
+    department: text('department'),
+    title: text('title').notNull().default(''),
     body: jsonb('body').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
+    sentAt: ts('sent_at'),
   },
-  (t) => [uniqueIndex('notices_app_key_idx').on(t.applicationId, t.key)],
+  (t) => [uniqueIndex('notices_app_key_idx').on(t.applicationId, t.key), index('notices_unsent_idx').on(t.sentAt)],
 );
+
+/** The working-day calendar (R-6.1), one row per published year. */
+export const calendarYears = pgTable('calendar_years', {
+  year: integer('year').primaryKey(),
+  holidays: jsonb('holidays').$type<string[]>().notNull(),
+  workdays: jsonb('workdays').$type<string[]>().notNull(),
+  publishedAt: ts('published_at').notNull().defaultNow(),
+  publishedBy: text('published_by').notNull(),
+});
+
+/** 失信 records: applicants who may not use 容缺. Keyed by a hash of the ID number, never the number. */
+export const creditFlags = pgTable('credit_flags', {
+  idHash: text('id_hash').primaryKey(),
+  reason: text('reason').notNull(),
+  flaggedAt: ts('flagged_at').notNull().defaultNow(),
+});
 
 /** Idempotency-Key of submissions: the same key and body return the same application. */
 export const idempotencyKeys = pgTable(

@@ -1,25 +1,25 @@
+// Submitting (8.1) and reading applications.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
 import { getBundle } from '../../db/bundles.js';
-import { idempotencyKeys } from '../../db/schema.js';
-import { applicationState, type ApplicationInput, type ApplicationState } from '../../workflows/application/messages.js';
-import { buildReceipt } from '../../workflows/application/state.js';
+import { loadCalendar } from '../../db/calendar.js';
+import { creditFlags, idempotencyKeys } from '../../db/schema.js';
+import { applicationState, type ApplicationInput } from '../../workflows/application/messages.js';
 import type { applicationWorkflow } from '../../workflows/application/workflow.js';
-import { decideItem } from '../../workflows/item/messages.js';
-import { applicationWorkflowId, itemWorkflowId } from '../../workflows/shared/ids.js';
+import { applicationWorkflowId } from '../../workflows/shared/ids.js';
 import { checkSubmission } from '../../workflows/shared/intake.js';
-import { maskIdNumber, maskName, maskPhone } from '../../workflows/shared/mask.js';
+import { DEFAULT_POLICY } from '../../workflows/shared/policy.js';
 import { ApplicationNumber, BundleCode, Departments } from '../../workflows/shared/search-attributes.js';
 import type { AppDeps } from '../app.js';
-import { actorOf, regionCovers, requireRole } from '../auth.js';
+import { applicationHandle, applicationView, loadVisible } from '../application-access.js';
 import { newApplicationNumber } from '../application-number.js';
-import { HttpError, badRequest, conflict, forbidden, fromTemporal, notFound } from '../errors.js';
-import { ApplicationParams, ApplicationView, DecisionBody, ItemParams, SubmitApplicationBody, SubmitResponse } from '../schemas/applications.js';
+import { actorOf, requireRole } from '../auth.js';
+import { HttpError, badRequest, conflict, forbidden, notFound } from '../errors.js';
+import { ApplicationParams, ApplicationView, SubmitApplicationBody, SubmitResponse } from '../schemas/applications.js';
 import { errorResponses } from '../schemas/common.js';
-import type { FastifyRequest } from 'fastify';
 
 /** Stable hash of a body: the same JSON with keys in another order is the same body. */
 const hashBody = (body: unknown): string =>
@@ -27,46 +27,13 @@ const hashBody = (body: unknown): string =>
     .update(JSON.stringify(body, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v)))
     .digest('hex');
 
+export const idHash = (idNumber: string): string => createHash('sha256').update(`yjs:${idNumber.toUpperCase()}`).digest('hex');
+
 export const applicationRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { temporal, taskQueue } = deps;
     const db = deps.db.db;
-
-    const view = (state: ApplicationState) => ({
-      ...state,
-      applicant: {
-        kind: state.applicant.kind,
-        name: maskName(state.applicant.name),
-        idNumber: maskIdNumber(state.applicant.idNumber),
-        phone: state.applicant.phone && maskPhone(state.applicant.phone),
-      },
-      links: deps.config.temporalUiUrl
-        ? { temporal: `${deps.config.temporalUiUrl}/namespaces/${temporal.options.namespace}/workflows/${encodeURIComponent(applicationWorkflowId(state.id))}` }
-        : undefined,
-    });
-
-    /** The application's live state, if this user may see it; 404 to applicants for others' (no existence leak). */
-    async function loadVisible(request: FastifyRequest, id: string): Promise<ApplicationState> {
-      let state: ApplicationState;
-      try {
-        state = await temporal.workflow.getHandle(applicationWorkflowId(id)).query(applicationState);
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw notFound('application');
-        throw err;
-      }
-      const user = request.user;
-      const visible =
-        (user.role === 'applicant' && state.owner === user.sub) ||
-        (user.role === 'agent' && (state.submittedBy.sub === user.sub || state.owner === user.sub)) ||
-        user.role === 'window' ||
-        user.role === 'hotline' ||
-        (user.role === 'department' && state.items.some((i) => i.department === user.dept)) ||
-        (user.role === 'coordinator' && regionCovers(user.region, state.bundle.region));
-      if (visible) return state;
-      if (user.role === 'applicant' || user.role === 'agent') throw notFound('application');
-      throw forbidden('this application is outside your remit');
-    }
 
     app.post(
       '/applications',
@@ -86,23 +53,21 @@ export const applicationRoutes =
         if (!bundle) throw notFound(`bundle ${body.bundleCode}`);
         if (bundle.retired) throw conflict(`bundle ${body.bundleCode} is retired and takes no new applications`);
 
+        const commitments = (body.commitments ?? []).map((c) => c.material);
         const check = checkSubmission(bundle, {
           answers: body.answers ?? {},
           form: body.form ?? {},
           materials: body.materials.map((m) => m.code),
-          commitments: (body.commitments ?? []).map((c) => c.material),
+          commitments,
         });
         if (check.problems.length) throw badRequest('the application does not fit the bundle', check.problems);
-        if (body.commitments?.length) {
-          throw new HttpError(422, 'not_supported', '容缺受理 (commitments) is not available yet: hand in every required material');
+        const notDeferrable = commitments.filter((c) => !check.promised.includes(c) && check.missing.some((m) => m.material === c));
+        if (notDeferrable.length) {
+          throw badRequest('only deferrable materials may be promised (容缺)', notDeferrable.map((c) => ({ field: `commitments.${c}`, message: '此材料不可容缺' })));
         }
-        if (check.missing.length) {
-          throw new HttpError(
-            422,
-            'materials_incomplete',
-            '材料不齐全，请一次性补齐以下材料 (incomplete applications are not held yet)',
-            check.missing.map((m) => ({ field: `materials.${m.material}`, message: `${m.name}（${m.items.join('、')}）` })),
-          );
+        if (check.promised.length) {
+          const [flag] = await db.select().from(creditFlags).where(eq(creditFlags.idHash, idHash(body.applicant.idNumber)));
+          if (flag) throw new HttpError(403, 'credit_restricted', '申请人有失信记录，不适用容缺受理，请提交全部材料');
         }
 
         const owner = actor.role === 'applicant' ? actor.sub : (body.applicantAccount ?? actor.sub);
@@ -131,8 +96,11 @@ export const applicationRoutes =
           answers: body.answers ?? {},
           form: body.form ?? {},
           materials: body.materials,
+          commitments: check.promised,
           delivery: body.delivery ?? { method: 'electronic' },
           submittedAt: new Date().toISOString(),
+          calendar: await loadCalendar(db),
+          policy: DEFAULT_POLICY,
         };
         try {
           await temporal.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
@@ -150,50 +118,24 @@ export const applicationRoutes =
           // A repeat whose first attempt already started the workflow: answer with that one.
           if (!(repeated && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         }
-        if (repeated) {
-          const state = await temporal.workflow.getHandle(applicationWorkflowId(id)).query(applicationState);
-          return reply.code(200).send({ id, number: id, status: state.status, receipt: state.receipt });
-        }
-        return reply.code(201).send({ id, number: id, status: 'accepted', receipt: buildReceipt(input, check.items) });
+        // The workflow decided acceptance from the same check; read its answer (receipt or missing list).
+        const state = await applicationHandle(temporal, id).query(applicationState);
+        const answer = {
+          id,
+          number: id,
+          // A fresh submission answers the intake decision (API.md); a repeat, where it stands now.
+          status: !repeated && state.status === 'in_review' ? 'accepted' : state.status,
+          receipt: state.status === 'incomplete' ? undefined : state.receipt,
+          missing: state.missing,
+          supplementDue: state.supplementDue,
+        };
+        return reply.code(repeated ? 200 : 201).send(answer);
       },
     );
 
     app.get(
       '/applications/:id',
       { preHandler: requireRole(), schema: { params: ApplicationParams, response: { 200: ApplicationView, ...errorResponses } } },
-      async (request) => view(await loadVisible(request, request.params.id)),
-    );
-
-    app.post(
-      '/applications/:id/items/:item/decisions',
-      {
-        preHandler: requireRole('department'),
-        schema: {
-          params: ItemParams,
-          body: DecisionBody,
-          headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 128 } } },
-          response: { 200: ApplicationView, ...errorResponses },
-        },
-      },
-      async (request) => {
-        const { id, item } = request.params;
-        const actor = actorOf(request);
-        const state = await loadVisible(request, id);
-        const target = state.items.find((i) => i.code === item);
-        if (!target) throw notFound(`item ${item}`);
-        if (target.department !== actor.dept) throw forbidden(`item ${item} belongs to department ${target.department}`);
-        if (target.status !== 'in_review') throw conflict(`事项 ${target.name} 当前状态为 ${target.status}，不接受审批决定`);
-        try {
-          await temporal.workflow.getHandle(itemWorkflowId(id, item)).executeUpdate(decideItem, {
-            args: [{ ...request.body, actor }],
-            updateId: request.headers['idempotency-key'] as string | undefined,
-          });
-        } catch (err) {
-          // The item closed between our read and the update (e.g. a concurrent decision).
-          if (err instanceof WorkflowNotFoundError) throw conflict(`事项 ${target.name} 已不再等待审批`);
-          throw fromTemporal(err);
-        }
-        return view(await loadVisible(request, id));
-      },
+      async (request) => applicationView(await loadVisible(temporal, request, request.params.id), deps.config.temporalUiUrl, temporal.options.namespace),
     );
   };

@@ -1,5 +1,15 @@
 import { Type } from 'typebox';
+import { SUSPENSION_REASONS } from '../../workflows/item/messages.js';
 import { AppId, Code, Json } from './common.js';
+
+const MaterialRef = Type.Object(
+  {
+    code: Code,
+    uri: Type.Optional(Type.String({ maxLength: 2000 })),
+    sha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+  },
+  { additionalProperties: false },
+);
 
 const Scalar = Type.Union([Type.String({ maxLength: 2000 }), Type.Number(), Type.Boolean()]);
 
@@ -20,17 +30,7 @@ export const SubmitApplicationBody = Type.Object(
     applicantAccount: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     answers: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Scalar, { maxProperties: 100 })),
     form: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Scalar, { maxProperties: 500 })),
-    materials: Type.Array(
-      Type.Object(
-        {
-          code: Code,
-          uri: Type.Optional(Type.String({ maxLength: 2000 })),
-          sha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
-        },
-        { additionalProperties: false },
-      ),
-      { maxItems: 200 },
-    ),
+    materials: Type.Array(MaterialRef, { maxItems: 200 }),
     commitments: Type.Optional(Type.Array(Type.Object({ material: Code }, { additionalProperties: false }), { maxItems: 100 })),
     delivery: Type.Optional(
       Type.Object(
@@ -50,29 +50,52 @@ export const ItemParams = Type.Object({ id: AppId, item: Code });
 
 export const DecisionBody = Type.Object(
   {
-    decision: Type.Union([Type.Literal('approve'), Type.Literal('reject'), Type.Literal('correction')]),
+    decision: Type.Union(['approve', 'reject', 'correction', 'suspend', 'resume', 'extend'].map((d) => Type.Literal(d))),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
-    result: Type.Optional(Json),
-    missing: Type.Optional(Type.Array(Code, { maxItems: 100 })),
+    result: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    missing: Type.Optional(Type.Array(Code, { minItems: 1, maxItems: 100 })),
+    suspension: Type.Optional(Type.Union(Object.keys(SUSPENSION_REASONS).map((r) => Type.Literal(r)))),
+    expectedDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
+    days: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+    approver: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     offline: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 
-const ItemView = Type.Object({
-  code: Type.String(),
-  name: Type.String(),
-  department: Type.String(),
-  status: Type.String(),
-  after: Type.Array(Type.String()),
-  startedAt: Type.Optional(Type.String()),
-  deadline: Type.Optional(Type.String()),
-  reason: Type.Optional(Type.String()),
-  decision: Type.Optional(Json),
-  result: Type.Optional(Json),
-});
+export const SupplementBody = Type.Object({ materials: Type.Array(MaterialRef, { minItems: 1, maxItems: 200 }) }, { additionalProperties: false });
+export const WithdrawBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+export const SignOffBody = Type.Object({ opinion: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+export const JointParams = Type.Object({ id: AppId, code: Code });
+export const DeliveryBody = Type.Object(
+  {
+    event: Type.Union([Type.Literal('shipped'), Type.Literal('delivered'), Type.Literal('picked-up')]),
+    trackingNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
 
-export const ApplicationView = Type.Object({
+const ItemView = Type.Object(
+  {
+    code: Type.String(),
+    name: Type.String(),
+    department: Type.String(),
+    status: Type.String(),
+    after: Type.Array(Type.String()),
+    startedAt: Type.Optional(Type.String()),
+    deadline: Type.Optional(Type.String({ description: 'legal deadline (working days, suspensions excluded)' })),
+    committedDeadline: Type.Optional(Type.String()),
+    overdue: Type.Optional(Type.Boolean()),
+    clock: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String()),
+    decision: Type.Optional(Json),
+    result: Type.Optional(Json),
+  },
+  { additionalProperties: true },
+);
+
+export const ApplicationView = Type.Object(
+  {
   id: Type.String(),
   number: Type.String(),
   bundle: Type.Object({ code: Type.String(), version: Type.Integer(), name: Type.String() }),
@@ -85,7 +108,9 @@ export const ApplicationView = Type.Object({
   endedAt: Type.Optional(Type.String()),
   outcome: Type.Optional(Type.String()),
   links: Type.Optional(Type.Object({ temporal: Type.Optional(Type.String()) })),
-});
+  },
+  { additionalProperties: true },
+);
 
 export const SubmitResponse = Type.Object({
   id: Type.String(),
@@ -97,7 +122,11 @@ export const SubmitResponse = Type.Object({
       time: Type.String(),
       items: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), department: Type.String() })),
       materials: Type.Array(Type.String()),
-      promised: Type.Array(Type.String()),
+      promised: Type.Array(Type.Object({ material: Type.String(), name: Type.String(), due: Type.String() })),
     }),
   ),
+  missing: Type.Optional(
+    Type.Array(Type.Object({ material: Type.String(), name: Type.String(), items: Type.Array(Type.String()), deferrable: Type.Boolean() })),
+  ),
+  supplementDue: Type.Optional(Type.String()),
 });

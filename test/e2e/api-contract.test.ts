@@ -62,13 +62,12 @@ describe('HTTP contract', () => {
     expect(wrong.json().details).toEqual(expect.arrayContaining([{ field: 'answers.localHukou', message: 'must be a boolean' }]));
 
     const incomplete = await submit(zhang, { ...newbornBody, materials: [{ code: 'delivery-record' }] });
-    expect(incomplete.statusCode).toBe(422);
-    expect(incomplete.json().details.map((d: { field: string }) => d.field)).toEqual([
-      'materials.parent-id',
-      'materials.household-book',
-      'materials.marriage-cert',
-      'materials.child-photo',
-    ]);
+    expect(incomplete.statusCode).toBe(201);
+    expect(incomplete.json().status).toBe('incomplete');
+    expect(incomplete.json().missing.map((m: { material: string }) => m.material)).toEqual(['parent-id', 'household-book', 'marriage-cert', 'child-photo']);
+    const notDeferrable = await submit(zhang, { ...newbornBody, materials: [{ code: 'delivery-record' }], commitments: [{ material: 'parent-id' }] });
+    expect(notDeferrable.statusCode).toBe(400);
+    expect(notDeferrable.json().details).toEqual([{ field: 'commitments.parent-id', message: '此材料不可容缺' }]);
     expect((await submit(zhang, { ...newbornBody, bundleCode: 'no-such-bundle' })).statusCode).toBe(404);
   });
 

@@ -1,8 +1,10 @@
 // The application workflow's contract: importable by the API without loading the workflow.
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Channel } from '../shared/actor.js';
 import type { Answers, BundleVersion } from '../shared/bundle.js';
-import type { ItemState } from '../item/messages.js';
+import type { Policy } from '../shared/policy.js';
+import type { WorkingCalendar } from '../shared/working-days.js';
+import type { ItemState, PromisedMaterial } from '../item/messages.js';
 
 export type ApplicationStatus =
   | 'incomplete'
@@ -14,13 +16,7 @@ export type ApplicationStatus =
   | 'withdrawn'
   | 'expired';
 
-export const FINAL_STATUSES: readonly ApplicationStatus[] = [
-  'completed',
-  'partially_completed',
-  'terminated',
-  'withdrawn',
-  'expired',
-];
+export const FINAL_STATUSES: readonly ApplicationStatus[] = ['completed', 'partially_completed', 'terminated', 'withdrawn', 'expired'];
 
 export interface Applicant {
   kind: 'person' | 'organisation';
@@ -53,14 +49,13 @@ export interface ApplicationInput {
   answers: Answers;
   form: Record<string, unknown>;
   materials: SubmittedMaterial[];
+  /** 容缺: deferrable materials the applicant promised instead of handing in (with a signed commitment). */
+  commitments: string[];
   delivery: Delivery;
   submittedAt: string;
-}
-
-export interface ItemView extends ItemState {
-  name: string;
-  after: string[];
-  reason?: string;
+  /** The working-day calendar and limits in force at submission: data, never fetched during replay. */
+  calendar: WorkingCalendar;
+  policy: Policy;
 }
 
 /** 收件凭证: what was received, for which items, and what was promised instead (容缺). */
@@ -69,13 +64,40 @@ export interface Receipt {
   time: string;
   items: { code: string; name: string; department: string }[];
   materials: string[];
-  promised: string[];
+  promised: PromisedMaterial[];
+}
+
+export interface ItemView extends ItemState {
+  after: string[];
+}
+
+export interface MissingMaterial {
+  material: string;
+  name: string;
+  items: string[];
+  deferrable: boolean;
+}
+
+export interface JointState {
+  code: string;
+  kind: string;
+  items: string[];
+  departments: string[];
+  signedOff: { department: string; actor: Actor; at: string; opinion?: string }[];
+  completedAt?: string;
+}
+
+export interface DeliveryState extends Delivery {
+  status: 'pending' | 'ready' | 'shipped' | 'delivered' | 'closed' | 'none';
+  pickupCode?: string;
+  trackingNumber?: string;
+  events: { event: string; at: string; actor?: Actor }[];
 }
 
 export interface ApplicationState {
   id: string;
   number: string;
-  bundle: { code: string; version: number; name: string; region: string };
+  bundle: { code: string; version: number; name: string; region: string; leadDepartment?: string };
   status: ApplicationStatus;
   channel: Channel;
   applicant: Applicant;
@@ -83,14 +105,47 @@ export interface ApplicationState {
   submittedBy: Actor;
   items: ItemView[];
   receipt: Receipt;
+  /** 一次告知: every missing material at once, while incomplete. */
+  missing?: MissingMaterial[];
+  /** The supplement deadline of an incomplete application. */
+  supplementDue?: string;
+  received: string[];
+  joint: JointState[];
+  delivery: DeliveryState;
   createdAt: string;
   acceptedAt?: string;
+  /** The bundle's committed limit (承诺时限) from acceptance. */
+  deadline?: string;
   endedAt?: string;
   outcome?: string;
   /** Increases with every change: the read model ignores older snapshots. */
   revision: number;
 }
 
+export interface SupplementInput {
+  materials: SubmittedMaterial[];
+  actor: Actor;
+}
+export interface WithdrawInput {
+  reason: string;
+  actor: Actor;
+}
+export interface SignOffInput {
+  code: string;
+  opinion?: string;
+  actor: Actor;
+}
+export interface DeliveryEventInput {
+  event: 'shipped' | 'delivered' | 'picked-up';
+  trackingNumber?: string;
+  actor: Actor;
+}
+
 export const applicationState = defineQuery<ApplicationState>('applicationState');
 /** Sent by an item workflow whenever its status changes, so the application shows it at once. */
 export const itemChanged = defineSignal<[ItemState]>('itemChanged');
+export const supplement = defineUpdate<ApplicationState, [SupplementInput]>('supplement');
+export const withdraw = defineUpdate<ApplicationState, [WithdrawInput]>('withdraw');
+export const signOffJoint = defineUpdate<ApplicationState, [SignOffInput]>('signOffJoint');
+export const recordDelivery = defineUpdate<ApplicationState, [DeliveryEventInput]>('recordDelivery');
+export const publishCalendar = defineSignal<[{ calendar: WorkingCalendar }]>('publishCalendar');

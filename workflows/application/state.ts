@@ -1,25 +1,40 @@
-// The application's state and its pure transitions (一次分办, 8.3.3/8.3.4 rejection rules, outcome).
-// No Temporal APIs here: unit-testable, and the workflow stays a short story.
-import type { ItemState, ItemStatus, ResultData } from '../item/messages.js';
+// The application's state and its pure transitions: intake (8.1), 一次分办 (8.2), joint procedures
+// and rejection rules (8.3), withdrawal, one feedback and one delivery (8.4). No Temporal APIs here.
+import type { ItemState, ItemStatus, PromisedMaterial, ResultData } from '../item/messages.js';
+import type { Actor } from '../shared/actor.js';
 import type { ItemDefinition } from '../shared/bundle.js';
-import { applicableItems, dependentsOf, prerequisites } from '../shared/rules.js';
-import type { ApplicationInput, ApplicationState, ApplicationStatus, ItemView, Receipt } from './messages.js';
-
-export function buildReceipt(input: ApplicationInput, items: ItemDefinition[]): Receipt {
-  return {
-    number: input.number,
-    time: input.submittedAt,
-    items: items.map(({ code, name, department }) => ({ code, name, department })),
-    materials: input.materials.map((m) => m.code),
-    promised: [],
-  };
-}
+import { checkSubmission } from '../shared/intake.js';
+import type { Notice, NoticeKind } from '../shared/notices.js';
+import { dependentsOf, prerequisites } from '../shared/rules.js';
+import { addWorkingDays, type WorkingCalendar } from '../shared/working-days.js';
+import type {
+  ApplicationInput,
+  ApplicationState,
+  ApplicationStatus,
+  DeliveryEventInput,
+  ItemView,
+  JointState,
+  SignOffInput,
+  SupplementInput,
+} from './messages.js';
 
 const FINAL_ITEM: readonly ItemStatus[] = ['approved', 'rejected', 'cancelled'];
 export const isFinalItem = (status: ItemStatus): boolean => FINAL_ITEM.includes(status);
 
+/** A refusal the API shows as 409 (state) or 400 (input). */
+export class Refusal extends Error {
+  constructor(
+    readonly type: 'StateConflict' | 'InvalidDecision',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export class ApplicationRecord {
   readonly state: ApplicationState;
+  readonly outbox: Notice[] = [];
+  calendar: WorkingCalendar;
   private readonly defs: Map<string, ItemDefinition>;
   private readonly results = new Map<string, ResultData>();
   /** Items whose child workflow was started; they show in_review once the child reports in. */
@@ -27,33 +42,115 @@ export class ApplicationRecord {
   /** Items whose workflow has ended: an approval counts for dependents only once its result is archived. */
   private readonly ended = new Set<string>();
   private terminatedBy?: string;
+  private withdrawn = false;
+  private noticeSeq = 0;
 
-  constructor(input: ApplicationInput, now: string) {
-    const items = applicableItems(input.bundle, input.answers);
-    const applicable = new Set(items.map((i) => i.code));
-    this.defs = new Map(items.map((i) => [i.code, { ...i, after: prerequisites(i, applicable) }]));
+  constructor(
+    private readonly input: ApplicationInput,
+    now: string,
+  ) {
+    this.calendar = input.calendar;
+    const check = this.intake(input.materials.map((m) => m.code));
+    const applicable = new Set(check.items.map((i) => i.code));
+    this.defs = new Map(check.items.map((i) => [i.code, { ...i, after: prerequisites(i, applicable) }]));
+    const bundle = input.bundle;
     this.state = {
       id: input.id,
       number: input.number,
-      bundle: { code: input.bundle.code, version: input.bundle.version, name: input.bundle.name, region: input.bundle.region },
-      status: 'accepted',
+      bundle: { code: bundle.code, version: bundle.version, name: bundle.name, region: bundle.region, leadDepartment: bundle.leadDepartment },
+      status: 'incomplete',
       channel: input.channel,
       applicant: input.applicant,
       owner: input.owner,
       submittedBy: input.submittedBy,
-      items: [...this.defs.values()].map((d) => ({
-        code: d.code,
-        name: d.name,
-        department: d.department,
-        after: d.after,
-        status: 'waiting',
-      })),
-      receipt: buildReceipt(input, items),
+      items: check.items.map((d) => ({ code: d.code, name: d.name, department: d.department, after: this.defs.get(d.code)!.after, status: 'waiting' })),
+      receipt: {
+        number: input.number,
+        time: input.submittedAt,
+        items: check.items.map(({ code, name, department }) => ({ code, name, department })),
+        materials: input.materials.map((m) => m.code),
+        promised: [],
+      },
+      received: input.materials.map((m) => m.code),
+      joint: (bundle.joint ?? [])
+        .map((j) => ({ ...j, items: j.items.filter((c) => applicable.has(c)) }))
+        .filter((j) => j.items.length > 1)
+        .map((j) => ({ code: j.code, kind: j.kind, items: j.items, departments: [...new Set(j.items.map((c) => this.defs.get(c)!.department))], signedOff: [] })),
+      delivery: { ...input.delivery, status: 'pending', events: [] },
       createdAt: input.submittedAt,
-      acceptedAt: now,
       revision: 0,
     };
+    if (check.missing.length === 0) this.accept(now, check.promised);
+    else this.holdIncomplete(check.missing, now);
   }
+
+  // --- intake (8.1) ------------------------------------------------------------------------
+
+  private intake(received: string[]) {
+    const { bundle, answers, form, commitments } = this.input;
+    return checkSubmission(bundle, { answers, form, materials: received, commitments });
+  }
+
+  private holdIncomplete(missing: ApplicationState['missing'], now: string): void {
+    this.state.missing = missing;
+    this.state.supplementDue = addWorkingDays(now, this.input.policy.intakeDays, this.calendar).deadline;
+    this.notify('incomplete', '一次性告知：请补齐以下材料', { missing, dueAt: this.state.supplementDue });
+  }
+
+  /** 受理: accepted with a receipt listing each promised material, its deadline and the consequence. */
+  private accept(now: string, promisedCodes: string[]): void {
+    const promised: PromisedMaterial[] = promisedCodes.map((code) => {
+      const material = this.input.bundle.materials.find((m) => m.code === code)!;
+      // The deadline is the material's deferDays, never beyond the committed limit of any item needing it.
+      const cap = Math.min(...[...this.defs.values()].filter((d) => d.materials.some((m) => m.code === code)).map((d) => d.committedDays));
+      const days = Math.min(material.deferDays ?? cap, cap);
+      return { material: code, name: material.name, due: addWorkingDays(now, days, this.calendar).deadline };
+    });
+    Object.assign(this.state, { status: 'accepted', acceptedAt: now, missing: undefined, supplementDue: undefined });
+    this.state.receipt.promised = promised;
+    this.state.receipt.materials = [...this.state.received];
+    this.state.deadline = addWorkingDays(now, this.input.bundle.committedDays, this.calendar).deadline;
+    if (promised.length) {
+      this.notify('accepted', '容缺受理通知书', {
+        promised: promised.map((p) => ({ ...p, consequence: '逾期未补齐的，相关事项暂停办理；宽限期满仍未补齐的，予以退件' })),
+      });
+    }
+    this.touch();
+  }
+
+  expire(now: string): void {
+    Object.assign(this.state, { status: 'expired', endedAt: now, outcome: '逾期未补齐材料，申请已失效' });
+    for (const item of this.state.items) Object.assign(item, { status: 'cancelled', reason: '申请已失效' });
+    this.notify('expired', '申请失效告知', { missing: this.state.missing });
+    this.touch();
+  }
+
+  checkSupplement(input: SupplementInput): void {
+    if (!['incomplete', 'accepted', 'in_review'].includes(this.state.status)) {
+      throw new Refusal('StateConflict', `申请当前状态为 ${this.state.status}，不接受补充材料`);
+    }
+    const unknown = input.materials.map((m) => m.code).filter((c) => !this.input.bundle.materials.some((m) => m.code === c));
+    if (unknown.length) throw new Refusal('InvalidDecision', `不是本件事的材料：${unknown.join(', ')}`);
+    if (input.materials.length === 0) throw new Refusal('InvalidDecision', '补充材料不能为空');
+  }
+
+  /** Returns the codes to forward to the running items. */
+  addSupplement(input: SupplementInput, now: string): string[] {
+    for (const m of input.materials) if (!this.state.received.includes(m.code)) this.state.received.push(m.code);
+    if (this.state.status === 'incomplete') {
+      const check = this.intake(this.state.received);
+      if (check.missing.length === 0) this.accept(now, check.promised);
+      else this.state.missing = check.missing;
+    }
+    this.touch();
+    return [...this.state.received];
+  }
+
+  isAccepted(): boolean {
+    return this.state.status !== 'incomplete' && this.state.status !== 'expired';
+  }
+
+  // --- dispatch (8.2) ----------------------------------------------------------------------
 
   item(code: string): ItemView {
     const view = this.state.items.find((i) => i.code === code);
@@ -65,38 +162,40 @@ export class ApplicationRecord {
     return this.defs.get(code)!;
   }
 
-  /** Items that may start now: waiting, every prerequisite approved and archived, bundle not terminated. */
+  /** Items that may start now: waiting, every prerequisite approved and archived, bundle still open. */
   readyItems(): ItemDefinition[] {
-    if (this.terminatedBy) return [];
+    if (!this.isAccepted() || this.terminatedBy || this.withdrawn) return [];
     return this.state.items
       .filter((i) => i.status === 'waiting' && !this.dispatched.has(i.code))
       .filter((i) => i.after.every((a) => this.ended.has(a) && this.item(a).status === 'approved'))
       .map((i) => this.definition(i.code));
   }
 
-  /** Result data of the prerequisites, handed forward to the dependent item. */
-  inputsFor(code: string): Record<string, ResultData> {
-    return Object.fromEntries(this.definition(code).after.map((a) => [a, this.results.get(a) ?? {}]));
-  }
-
-  setStatus(status: ApplicationStatus): void {
-    this.state.status = status;
+  markDispatched(code: string): void {
+    this.dispatched.add(code);
+    if (this.state.status === 'accepted') this.state.status = 'in_review';
     this.touch();
   }
 
-  /**
-   * The item's child workflow is being started. It stays 'waiting' until the child reports
-   * 'in_review' itself, so no department is shown a task it cannot yet decide.
-   */
-  markDispatched(code: string): void {
-    this.dispatched.add(code);
+  /** What the item workflow starts with: prerequisites' results, promised materials, open joint blocks. */
+  itemInput(code: string) {
+    const def = this.definition(code);
+    return {
+      applicationId: this.state.id,
+      item: def,
+      inputs: Object.fromEntries(def.after.map((a) => [a, this.results.get(a) ?? {}])),
+      calendar: this.calendar,
+      policy: this.input.policy,
+      promised: this.state.receipt.promised.filter((p) => def.materials.some((m) => m.code === p.material) && !this.state.received.includes(p.material)),
+      blockedBy: this.state.joint.filter((j) => !j.completedAt && j.items.includes(code)).map((j) => j.code),
+    };
   }
 
   /** A status report from the item workflow; late reports never reopen a closed item. */
   applyItemState(report: ItemState): void {
     const view = this.state.items.find((i) => i.code === report.code);
     if (!view || isFinalItem(view.status)) return;
-    Object.assign(view, report, { reason: report.decision?.reason });
+    Object.assign(view, report, { name: view.name, after: view.after });
     if (report.status === 'approved' && report.result) this.results.set(report.code, report.result);
     this.touch();
   }
@@ -114,13 +213,19 @@ export class ApplicationRecord {
     const def = this.definition(outcome.code);
     const doomed = def.onReject === 'terminate' ? [...this.defs.keys()] : dependentsOf(def.code, [...this.defs.values()]);
     if (def.onReject === 'terminate') this.terminatedBy = def.code;
-    const toCancel: string[] = [];
-    for (const code of doomed) {
+    return this.cancelOpen(doomed, `${def.name}未获批准`);
+  }
+
+  /** Marks waiting items cancelled; returns the started ones, whose workflows must be cancelled. */
+  private cancelOpen(codes: string[], reason: string): string[] {
+    const started: string[] = [];
+    for (const code of codes) {
       const view = this.item(code);
-      if (view.status === 'waiting') this.cancelItem(code, `${def.name}未获批准`);
-      else if (!isFinalItem(view.status)) toCancel.push(code);
+      if (isFinalItem(view.status)) continue;
+      if (this.dispatched.has(code)) started.push(code);
+      else this.cancelItem(code, reason);
     }
-    return toCancel;
+    return started;
   }
 
   cancelItem(code: string, reason: string): void {
@@ -134,25 +239,162 @@ export class ApplicationRecord {
     return this.state.items.every((i) => isFinalItem(i.status));
   }
 
-  /** One feedback (R-7.2): the application's end status and a sentence for the applicant. */
+  // --- joint procedures (8.3.2) ------------------------------------------------------------
+
+  checkSignOff({ code, actor }: SignOffInput): void {
+    const joint = this.state.joint.find((j) => j.code === code);
+    if (!joint) throw new Refusal('InvalidDecision', `本申请没有联合办理程序 ${code}`);
+    if (actor.role !== 'department' || !joint.departments.includes(actor.dept ?? '')) {
+      throw new Refusal('StateConflict', `${actor.dept ?? actor.role} 不是联合办理程序 ${code} 的参与部门`);
+    }
+    if (!['accepted', 'in_review'].includes(this.state.status)) throw new Refusal('StateConflict', `申请当前状态为 ${this.state.status}`);
+    if (joint.signedOff.some((s) => s.department === actor.dept)) throw new Refusal('StateConflict', `${actor.dept} 已会签 ${code}`);
+  }
+
+  /** Returns the items to unblock when the last participating department has signed off. */
+  signOff({ code, actor, opinion }: SignOffInput, now: string): string[] {
+    const joint = this.state.joint.find((j) => j.code === code)!;
+    joint.signedOff.push({ department: actor.dept!, actor, at: now, opinion });
+    this.touch();
+    if (joint.signedOff.length < joint.departments.length) return [];
+    joint.completedAt = now;
+    for (const code of joint.items) {
+      const view = this.item(code);
+      if (view.blockedBy) view.blockedBy = view.blockedBy.filter((c) => c !== joint.code);
+    }
+    return joint.items.filter((c) => this.dispatched.has(c));
+  }
+
+  jointOf(code: string): JointState | undefined {
+    return this.state.joint.find((j) => j.code === code);
+  }
+
+  // --- withdrawal --------------------------------------------------------------------------
+
+  checkWithdraw(): void {
+    if (!['incomplete', 'accepted', 'in_review'].includes(this.state.status)) {
+      throw new Refusal('StateConflict', `申请当前状态为 ${this.state.status}，不能撤回`);
+    }
+  }
+
+  /** Returns the started items whose workflows must be cancelled. */
+  withdraw(reason: string, actor: Actor, now: string): string[] {
+    this.withdrawn = true;
+    this.notify('withdrawn', '撤回申请确认，材料予以退还', { reason, by: actor.sub, materialsReturned: this.state.received });
+    const started = this.cancelOpen([...this.defs.keys()], '申请人撤回申请');
+    if (started.length === 0) this.finish(now);
+    return started;
+  }
+
+  // --- the end: one feedback (R-7.2), one delivery (R-7.1) --------------------------------
+
   finish(now: string): void {
-    const rejected = this.state.items.filter((i) => i.status !== 'approved');
+    const notApproved = this.state.items.filter((i) => i.status !== 'approved');
     const names = (items: ItemView[]) => items.map((i) => i.name).join('、');
-    if (this.terminatedBy) {
-      this.state.status = 'terminated';
-      this.state.outcome = `因「${this.item(this.terminatedBy).name}」未获批准，本件事终止办理`;
-    } else if (rejected.length === 0) {
-      this.state.status = 'completed';
+    let status: ApplicationStatus;
+    if (this.withdrawn) {
+      status = 'withdrawn';
+      this.state.outcome = '申请人已撤回申请';
+    } else if (this.terminatedBy) {
+      status = 'terminated';
+      this.state.outcome = `因「${this.item(this.terminatedBy).name}」未获批准，本件事终止办理，材料予以退还`;
+    } else if (notApproved.length === 0) {
+      status = 'completed';
       this.state.outcome = `全部 ${this.state.items.length} 个事项已办结`;
     } else {
-      this.state.status = 'partially_completed';
-      this.state.outcome = `部分办结：${names(rejected)} 未获批准或已取消`;
+      status = 'partially_completed';
+      this.state.outcome = `部分办结：${names(notApproved)} 未获批准或已取消`;
     }
-    this.state.endedAt = now;
+    Object.assign(this.state, { status, endedAt: now });
+    if (status !== 'withdrawn') {
+      this.notify('outcome', `办理结果告知：${this.state.outcome}`, {
+        status,
+        outcome: this.state.outcome,
+        materialsReturned: status === 'terminated',
+        items: this.state.items.map(({ code, name, status, reason }) => ({ code, name, status, reason })),
+      });
+    }
+    this.prepareDelivery(now);
     this.touch();
+  }
+
+  private approvedResults() {
+    return this.state.items.filter((i) => i.status === 'approved').map((i) => ({ item: i.code, name: i.name, result: i.result }));
+  }
+
+  private prepareDelivery(now: string): void {
+    const d = this.state.delivery;
+    const results = this.approvedResults();
+    if (results.length === 0) {
+      d.status = 'none';
+      return;
+    }
+    if (d.method === 'electronic') {
+      d.status = 'delivered';
+      d.events.push({ event: 'pushed', at: now });
+      this.notify('delivery', '电子证照已推送至您的个人空间', { method: 'electronic', results });
+    } else if (d.method === 'window') {
+      d.status = 'ready';
+      d.pickupCode = pickupCode(this.state.id);
+      this.notify('delivery', `办理结果可到窗口领取，取件码 ${d.pickupCode}`, { method: 'window', pickupCode: d.pickupCode, results });
+    } else {
+      d.status = 'pending';
+      this.notify('delivery', '办理结果将通过快递寄送', { method: 'express', address: d.address, results });
+    }
+  }
+
+  deliveryOpen(): boolean {
+    return this.state.delivery.status === 'ready' || this.state.delivery.status === 'pending' || this.state.delivery.status === 'shipped';
+  }
+
+  checkDelivery(e: DeliveryEventInput): void {
+    const d = this.state.delivery;
+    const ok =
+      (e.event === 'shipped' && d.method === 'express' && d.status === 'pending' && !!e.trackingNumber?.trim()) ||
+      (e.event === 'delivered' && d.method === 'express' && d.status === 'shipped') ||
+      (e.event === 'picked-up' && d.method === 'window' && d.status === 'ready');
+    if (!ok) throw new Refusal('StateConflict', `送达状态为 ${d.status}（${d.method}），不能登记 ${e.event}${e.event === 'shipped' ? '（须填写快递单号）' : ''}`);
+  }
+
+  recordDelivery(e: DeliveryEventInput, now: string): void {
+    const d = this.state.delivery;
+    d.events.push({ event: e.event, at: now, actor: e.actor });
+    if (e.event === 'shipped') Object.assign(d, { status: 'shipped', trackingNumber: e.trackingNumber });
+    else d.status = 'delivered';
+    this.touch();
+  }
+
+  closeDelivery(now: string): void {
+    this.state.delivery.status = 'closed';
+    this.state.delivery.events.push({ event: 'closed', at: now });
+    this.touch();
+  }
+
+  // --- calendar ----------------------------------------------------------------------------
+
+  setCalendar(calendar: WorkingCalendar): void {
+    this.calendar = calendar;
+    this.touch();
+  }
+
+  setStatus(status: ApplicationStatus): void {
+    this.state.status = status;
+    this.touch();
+  }
+
+  private notify(kind: NoticeKind, title: string, body: Record<string, unknown>): void {
+    this.noticeSeq += 1;
+    this.outbox.push({ key: `application:${kind}:${this.noticeSeq}`, kind, to: 'applicant', title, body });
   }
 
   private touch(): void {
     this.state.revision += 1;
   }
+}
+
+/** A six-digit pickup code derived from the application id (deterministic: replay gives the same). */
+function pickupCode(id: string): string {
+  let h = 7;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) % 1_000_000;
+  return String(h).padStart(6, '0');
 }

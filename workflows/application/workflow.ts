@@ -1,8 +1,12 @@
-// The 一件事: one accepted application dispatched to every department at once (一次分办, 8.2),
-// reviewed in parallel or in the bundle's order (8.3), ending with one feedback (8.4).
+// The 一件事 (standard section 8): intake with one notice of everything missing (8.1), one
+// dispatch to every department (8.2), linked review with joint procedures and rejection rules
+// (8.3), then one feedback and one delivery (8.4).
 import {
+  ApplicationFailure,
   CancellationScope,
+  allHandlersFinished,
   condition,
+  getExternalWorkflowHandle,
   isCancellation,
   log,
   proxyActivities,
@@ -10,13 +14,24 @@ import {
   startChild,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
-import type { ItemOutcome } from '../item/messages.js';
+import { calendarPublished, jointCompleted, materialsSupplied, type ItemOutcome } from '../item/messages.js';
 import { itemWorkflow } from '../item/workflow.js';
 import { itemWorkflowId } from '../shared/ids.js';
-import { applicationState, itemChanged, type ApplicationInput, type ApplicationState } from './messages.js';
-import { ApplicationRecord } from './state.js';
+import { addWorkingDays } from '../shared/working-days.js';
+import {
+  applicationState,
+  itemChanged,
+  publishCalendar,
+  recordDelivery,
+  signOffJoint,
+  supplement,
+  withdraw,
+  type ApplicationInput,
+  type ApplicationState,
+} from './messages.js';
+import { ApplicationRecord, Refusal } from './state.js';
 
-const { syncApplication, notifyApplicant } = proxyActivities<ReturnType<typeof createActivities>>({
+const { syncApplication, sendNotices } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30s',
   retry: { maximumInterval: '1m' },
 });
@@ -24,54 +39,124 @@ const { syncApplication, notifyApplicant } = proxyActivities<ReturnType<typeof c
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
   const app = new ApplicationRecord(input, now());
   const running = new Map<string, CancellationScope>();
+  const toItems = (codes: string[], send: (id: string) => Promise<void>) =>
+    Promise.all(codes.filter((c) => running.has(c)).map((c) => send(itemWorkflowId(input.id, c))));
+  const cancelItems = (codes: string[]) => codes.forEach((code) => running.get(code)?.cancel());
+
   setHandler(applicationState, () => app.state);
   setHandler(itemChanged, (report) => app.applyItemState(report));
+  setHandler(
+    supplement,
+    async (s) => {
+      const received = app.addSupplement(s, now());
+      await toItems([...running.keys()], (id) => getExternalWorkflowHandle(id).signal(materialsSupplied, { codes: received }));
+      return app.state;
+    },
+    { validator: (s) => refuse(() => app.checkSupplement(s)) },
+  );
+  setHandler(
+    withdraw,
+    ({ reason, actor }) => {
+      cancelItems(app.withdraw(reason, actor, now()));
+      return app.state;
+    },
+    { validator: (_input) => refuse(() => app.checkWithdraw()) },
+  );
+  setHandler(
+    signOffJoint,
+    async (s) => {
+      const unblocked = app.signOff(s, now());
+      await toItems(unblocked, (id) => getExternalWorkflowHandle(id).signal(jointCompleted, { code: s.code }));
+      return app.state;
+    },
+    { validator: (s) => refuse(() => app.checkSignOff(s)) },
+  );
+  setHandler(
+    recordDelivery,
+    (e) => {
+      app.recordDelivery(e, now());
+      return app.state;
+    },
+    { validator: (e) => refuse(() => app.checkDelivery(e)) },
+  );
+  setHandler(publishCalendar, async ({ calendar }) => {
+    app.setCalendar(calendar);
+    await toItems([...running.keys()], (id) => getExternalWorkflowHandle(id).signal(calendarPublished, { calendar }));
+  });
 
-  const cancelItems = (codes: string[]) => codes.forEach((code) => running.get(code)?.cancel());
   const dispatch = () => {
     for (const item of app.readyItems()) {
       app.markDispatched(item.code);
       const scope = new CancellationScope();
       running.set(item.code, scope);
-      scope.run(() => runItem(input, app, item.code)).then(
+      scope.run(() => runItem(app, item.code)).then(
         (outcome) => cancelItems(app.completeItem(outcome)),
         (err) => {
           if (!isCancellation(err)) log.error('item workflow failed', { item: item.code, error: String(err) });
-          app.cancelItem(item.code, isCancellation(err) ? '本件事已终止' : '系统错误');
+          app.cancelItem(item.code, isCancellation(err) ? '本件事已终止或撤回' : '系统错误');
         },
-      );
+      ).finally(() => running.delete(item.code));
     }
   };
 
-  dispatch();
-  app.setStatus('in_review');
+  // Keeps the read model and the outbox current after every change, in order.
   let synced = -1;
-  while (!app.allItemsClosed()) {
-    if (synced !== app.state.revision) {
-      synced = app.state.revision;
-      await syncApplication(app.state);
-    }
-    await condition(() => synced !== app.state.revision || app.allItemsClosed());
-    dispatch();
+  const publish = async () => {
+    const notices = app.outbox.splice(0);
+    if (notices.length) await sendNotices({ applicationId: input.id, notices });
+    if (synced === app.state.revision) return;
+    synced = app.state.revision;
+    await syncApplication(app.state);
+  };
+  /** Publishes, then waits for a change made after the publish began (or until `timeoutAt`). */
+  const publishAndWait = async (timeoutAt?: string) => {
+    const seen = app.state.revision;
+    await publish();
+    const changed = () => app.state.revision !== seen;
+    if (!timeoutAt) return (await condition(changed), true);
+    return condition(changed, Math.max(1, Date.parse(timeoutAt) - Date.now()));
+  };
+
+  // 8.1 — wait, bounded, for the supplement of an incomplete application.
+  while (app.state.status === 'incomplete') {
+    if (!(await publishAndWait(app.state.supplementDue)) && app.state.status === 'incomplete') app.expire(now());
   }
 
-  app.finish(now());
-  await syncApplication(app.state);
-  await notifyApplicant({
-    applicationId: app.state.id,
-    key: 'final',
-    kind: 'outcome',
-    body: { status: app.state.status, outcome: app.state.outcome, items: app.state.items.map(({ code, name, status, reason }) => ({ code, name, status, reason })) },
-  });
+  // 8.2 / 8.3 — dispatch every ready item at once; dependents as their prerequisites are approved.
+  if (app.isAccepted()) {
+    while (!app.allItemsClosed()) {
+      dispatch();
+      await publishAndWait();
+    }
+    app.finish(now());
+  }
+
+  // 8.4 — one delivery: wait for the window's pickup or the courier, bounded.
+  const deliveryDue = addWorkingDays(now(), input.policy.deliveryDays, app.calendar).deadline;
+  while (app.deliveryOpen()) {
+    if (!(await publishAndWait(deliveryDue))) app.closeDelivery(now());
+  }
+  await publish();
+  await condition(allHandlersFinished);
   return app.state;
 }
 
-async function runItem(input: ApplicationInput, app: ApplicationRecord, code: string): Promise<ItemOutcome> {
+async function runItem(app: ApplicationRecord, code: string): Promise<ItemOutcome> {
   const handle = await startChild(itemWorkflow, {
-    workflowId: itemWorkflowId(input.id, code),
-    args: [{ applicationId: input.id, item: app.definition(code), inputs: app.inputsFor(code) }],
+    workflowId: itemWorkflowId(app.state.id, code),
+    args: [app.itemInput(code)],
   });
   return handle.result();
+}
+
+/** Turns a state refusal into the typed failure the API maps to 409 or 400. */
+function refuse(action: () => void): void {
+  try {
+    action();
+  } catch (err) {
+    if (err instanceof Refusal) throw ApplicationFailure.create({ type: err.type, message: err.message, nonRetryable: true });
+    throw err;
+  }
 }
 
 const now = () => new Date().toISOString();

@@ -1,7 +1,9 @@
 // The item workflow's contract: importable by the API without loading the workflow.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../shared/actor.js';
 import type { ItemDefinition } from '../shared/bundle.js';
+import type { Policy } from '../shared/policy.js';
+import type { WorkingCalendar } from '../shared/working-days.js';
 
 export type ItemStatus =
   | 'waiting'
@@ -14,11 +16,33 @@ export type ItemStatus =
 
 export type ResultData = Record<string, unknown>;
 
+/** §45 行政许可法: time for these is excluded from the limit, and the applicant is told how long. */
+export const SUSPENSION_REASONS = {
+  hearing: '听证',
+  tender: '招标',
+  auction: '拍卖',
+  inspection: '检验',
+  testing: '检测',
+  quarantine: '检疫',
+  appraisal: '鉴定',
+  'expert-review': '专家评审',
+} as const;
+export type SuspensionReason = keyof typeof SUSPENSION_REASONS;
+
+export type DecisionKind = 'approve' | 'reject' | 'correction' | 'suspend' | 'resume' | 'extend';
+
 export interface DecideItemInput {
-  decision: 'approve' | 'reject' | 'correction';
+  decision: DecisionKind;
   reason?: string;
   result?: ResultData;
+  /** correction: the materials to supplement. */
   missing?: string[];
+  /** suspend: the §45 reason and the expected working days. */
+  suspension?: SuspensionReason;
+  expectedDays?: number;
+  /** extend: working days and who approved the extension (§42). */
+  days?: number;
+  approver?: string;
   /** R-4.3 线下流转: decided outside the system and recorded here. */
   offline?: boolean;
   actor: Actor;
@@ -26,15 +50,56 @@ export interface DecideItemInput {
 
 export interface Decision extends DecideItemInput {
   at: string;
+  /** AB岗: post B acted for post A. */
+  actingFor?: 'A';
+}
+
+export interface SuspensionEntry {
+  from: string;
+  to?: string;
+  /** 'correction' (补正), 'material' (容缺 material overdue) or a §45 reason. */
+  reason: 'correction' | 'material' | SuspensionReason;
+  expectedDays?: number;
+}
+
+export interface PromisedMaterial {
+  material: string;
+  name: string;
+  /** Instant by which the material must arrive (its deferDays, never beyond the item's committed limit). */
+  due: string;
+  receivedAt?: string;
+  overdueAt?: string;
 }
 
 export interface ItemState {
   code: string;
+  name: string;
   department: string;
   status: ItemStatus;
   startedAt?: string;
+  /** The legal deadline: budget of working days plus the suspension ledger, on the calendar. */
+  deadline?: string;
+  committedDeadline?: string;
+  /** The deadline reaches into a year whose calendar is not yet published (weekdays only). */
+  provisional?: boolean;
+  warnAt?: string;
+  warned?: boolean;
+  overdue?: boolean;
+  clock?: 'running' | 'suspended';
+  suspensions?: SuspensionEntry[];
+  extensionDays?: number;
+  correction?: { missing: string[]; reason: string; requestedAt: string; dueAt: string };
+  promised?: PromisedMaterial[];
+  /** Joint procedures that must be signed off before this item can be approved. */
+  blockedBy?: string[];
+  assignee?: { sub: string; post: 'A' | 'B'; at: string };
+  /** AB岗: post A did not take the task in time; post B may act for A. */
+  postBFrom?: string;
+  postBActive?: boolean;
   decision?: Decision;
+  decisions?: Decision[];
   result?: ResultData;
+  reason?: string;
 }
 
 export interface ItemInput {
@@ -42,10 +107,22 @@ export interface ItemInput {
   item: ItemDefinition;
   /** Results of the `after` items, handed forward (R-4.1). */
   inputs: Record<string, ResultData>;
+  calendar: WorkingCalendar;
+  policy: Policy;
+  promised: PromisedMaterial[];
+  blockedBy: string[];
 }
 
 export type ItemOutcome = ItemState & { status: 'approved' | 'rejected' };
 
 /** Update, not signal, because the department must see a refusal (409) at once. */
 export const decideItem = defineUpdate<ItemState, [DecideItemInput]>('decideItem');
+/** AB岗: an officer takes the task; post B only once post A's time has passed. */
+export const takeItem = defineUpdate<ItemState, [{ actor: Actor }]>('takeItem');
 export const itemState = defineQuery<ItemState>('itemState');
+/** From the application: the applicant handed in these materials (supplement, promised material). */
+export const materialsSupplied = defineSignal<[{ codes: string[] }]>('materialsSupplied');
+/** From the application: a joint procedure covering this item was signed off by everyone. */
+export const jointCompleted = defineSignal<[{ code: string }]>('jointCompleted');
+/** From the application: a newly published calendar; deadlines and timers are re-projected. */
+export const calendarPublished = defineSignal<[{ calendar: WorkingCalendar }]>('calendarPublished');

@@ -1,4 +1,5 @@
-// One department's item (政务服务事项) of an application: reviewed by that department alone (8.3).
+// One department's item (政务服务事项) of an application (8.3): reviewed by its department alone,
+// against a working-day clock that stops while the applicant is awaited (R-6).
 import {
   ApplicationFailure,
   allHandlersFinished,
@@ -10,83 +11,93 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
 import { itemChanged } from '../application/messages.js';
-import { decideItem, itemState, type DecideItemInput, type ItemInput, type ItemOutcome, type ItemState } from './messages.js';
+import {
+  calendarPublished,
+  decideItem,
+  itemState,
+  jointCompleted,
+  materialsSupplied,
+  takeItem,
+  type ItemInput,
+  type ItemOutcome,
+} from './messages.js';
+import { ItemRecord, Refusal } from './state.js';
 
-const { archiveResult } = proxyActivities<ReturnType<typeof createActivities>>({
+const { archiveResult, sendNotices } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30s',
   retry: { maximumInterval: '1m' },
 });
 
 export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
-  const { item } = input;
-  const state: ItemState = {
-    code: item.code,
-    department: item.department,
-    status: 'in_review',
-    startedAt: new Date().toISOString(),
+  const item = new ItemRecord(input, now());
+  let reported = -1;
+  /** Sends queued notices and keeps the application's view current (before an update returns). */
+  const publish = async () => {
+    const notices = item.outbox.splice(0);
+    if (notices.length) await sendNotices({ applicationId: input.applicationId, notices });
+    if (reported === item.revision) return;
+    reported = item.revision;
+    const parent = workflowInfo().parent;
+    if (parent) await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(itemChanged, JSON.parse(JSON.stringify(item.state)));
   };
 
-  setHandler(itemState, () => state);
+  setHandler(itemState, () => item.state);
   setHandler(
     decideItem,
     async (decision) => {
-      applyDecision(state, decision);
-      await reportToApplication(state);
-      return state;
+      item.decide(decision, now());
+      await publish();
+      return item.state;
     },
-    { validator: (decision) => validateDecision(state, decision) },
+    { validator: (decision) => refuse(() => item.check(decision)) },
   );
+  setHandler(
+    takeItem,
+    async ({ actor }) => {
+      item.take(actor, now());
+      await publish();
+      return item.state;
+    },
+    { validator: ({ actor }) => refuse(() => item.checkTake(actor)) },
+  );
+  setHandler(materialsSupplied, ({ codes }) => item.supply(codes, now()));
+  setHandler(jointCompleted, ({ code }) => item.jointCompleted(code));
+  setHandler(calendarPublished, ({ calendar }) => item.setCalendar(calendar, now()));
 
-  await reportToApplication(state);
-  await condition(() => state.status === 'approved' || state.status === 'rejected');
-  if (state.status === 'approved') {
+  while (!item.closed()) {
+    // Any change after this point wakes the loop, including one made while publishing.
+    const seen = item.revision;
+    await publish();
+    const changed = () => item.revision !== seen;
+    const timer = item.nextTimer();
+    const woke = timer ? await condition(changed, Math.max(1, Date.parse(timer.at) - Date.now())) : (await condition(changed), true);
+    if (!woke && timer) item.fire(timer, now());
+  }
+
+  if (item.state.status === 'approved') {
     // 归集入库 (R-5.5): the result is archived before the application hands it forward.
     await archiveResult({
       applicationId: input.applicationId,
-      itemCode: item.code,
-      resultType: item.result.type,
-      resultName: item.result.name,
-      data: state.result ?? {},
-      issuedAt: state.decision!.at,
+      itemCode: input.item.code,
+      resultType: input.item.result.type,
+      resultName: input.item.result.name,
+      data: item.state.result ?? {},
+      issuedAt: now(),
     });
   }
+  await publish();
   await condition(allHandlersFinished);
-  return state as ItemOutcome;
+  return item.state as ItemOutcome;
 }
 
-/** Runs before the update is written to history: a refused decision leaves no trace. */
-function validateDecision(state: ItemState, input: DecideItemInput): void {
-  if (state.status !== 'in_review') {
-    throw ApplicationFailure.create({
-      type: 'StateConflict',
-      message: `事项 ${state.code} 当前状态为 ${state.status}，不接受审批决定`,
-      nonRetryable: true,
-    });
-  }
-  if (input.decision === 'reject' && !input.reason?.trim()) {
-    throw ApplicationFailure.create({ type: 'InvalidDecision', message: '不予批准须说明理由 (reason)', nonRetryable: true });
-  }
-  if (input.decision === 'correction') {
-    throw ApplicationFailure.create({
-      type: 'InvalidDecision',
-      message: '补正 (correction) is not supported yet: approve or reject',
-      nonRetryable: true,
-    });
+/** Turns a state refusal into the typed failure the API maps to 409 or 400. */
+function refuse(action: () => void): void {
+  try {
+    action();
+  } catch (err) {
+    if (err instanceof Refusal) throw ApplicationFailure.create({ type: err.type, message: err.message, nonRetryable: true });
+    throw err;
   }
 }
 
-function applyDecision(state: ItemState, input: DecideItemInput): void {
-  state.decision = { ...input, at: new Date().toISOString() };
-  if (input.decision === 'approve') {
-    state.status = 'approved';
-    state.result = input.result ?? {};
-  } else {
-    state.status = 'rejected';
-  }
-}
-
-/** Keeps the application's view current before the update returns, so the API reads its own write. */
-async function reportToApplication(state: ItemState): Promise<void> {
-  const parent = workflowInfo().parent;
-  if (parent) await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(itemChanged, { ...state });
-}
+const now = () => new Date().toISOString();

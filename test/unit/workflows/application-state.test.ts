@@ -7,6 +7,7 @@ const at = '2026-11-26T03:00:00.000Z';
 const actor = { sub: 'o', role: 'department' as const, dept: 'x' };
 const outcome = (code: string, department: string, status: 'approved' | 'rejected', result = {}): ItemState => ({
   code,
+  name: code,
   department,
   status,
   result,
@@ -15,7 +16,7 @@ const outcome = (code: string, department: string, status: 'approved' | 'rejecte
 /** The parent starts the child, the child reports in. */
 const dispatch = (app: ApplicationRecord, code: string) => {
   app.markDispatched(code);
-  app.applyItemState({ code, department: app.item(code).department, status: 'in_review', startedAt: at });
+  app.applyItemState({ code, name: code, department: app.item(code).department, status: 'in_review', startedAt: at });
 };
 const statuses = (app: ApplicationRecord) => Object.fromEntries(app.state.items.map((i) => [i.code, i.status]));
 const ready = (app: ApplicationRecord) => app.readyItems().map((i) => i.code);
@@ -32,7 +33,7 @@ describe('ApplicationRecord', () => {
     dispatch(app, 'hukou');
     app.completeItem(outcome('hukou', 'gaj', 'approved', { householdNo: 'H1' }));
     expect(ready(app)).toEqual(['medical-insurance', 'social-card']);
-    expect(app.inputsFor('medical-insurance')).toEqual({ hukou: { householdNo: 'H1' }, 'birth-cert': { certNo: 'N1' } });
+    expect(app.itemInput('medical-insurance').inputs).toEqual({ hukou: { householdNo: 'H1' }, 'birth-cert': { certNo: 'N1' } });
   });
 
   it('terminates the bundle when a terminate item is rejected (8.3.3), cancelling the rest', () => {
@@ -68,7 +69,7 @@ describe('ApplicationRecord', () => {
     dispatch(app, 'birth-cert');
     const before = app.state.revision;
     app.completeItem(outcome('birth-cert', 'wsjk', 'approved'));
-    app.applyItemState({ code: 'birth-cert', department: 'wsjk', status: 'in_review' });
+    app.applyItemState({ code: 'birth-cert', name: 'x', department: 'wsjk', status: 'in_review' });
     expect(app.item('birth-cert').status).toBe('approved');
     expect(app.state.revision).toBeGreaterThan(before);
   });

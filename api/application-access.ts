@@ -1,0 +1,61 @@
+// Reading an application as a given user, and acting on it: the one place that knows who may see
+// what (R-9.1) and how Temporal refusals become HTTP answers.
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { FastifyRequest } from 'fastify';
+import { applicationState, type ApplicationState } from '../workflows/application/messages.js';
+import { applicationWorkflowId } from '../workflows/shared/ids.js';
+import { maskIdNumber, maskName, maskPhone } from '../workflows/shared/mask.js';
+import { regionCovers } from './auth.js';
+import { conflict, forbidden, fromTemporal, notFound } from './errors.js';
+
+export function applicationHandle(temporal: Client, id: string) {
+  return temporal.workflow.getHandle(applicationWorkflowId(id));
+}
+
+/** The application's live state, if this user may see it; 404 to applicants for others' (no existence leak). */
+export async function loadVisible(temporal: Client, request: FastifyRequest, id: string): Promise<ApplicationState> {
+  let state: ApplicationState;
+  try {
+    state = await applicationHandle(temporal, id).query(applicationState);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw notFound('application');
+    throw err;
+  }
+  const user = request.user;
+  const visible =
+    (user.role === 'applicant' && state.owner === user.sub) ||
+    (user.role === 'agent' && (state.submittedBy.sub === user.sub || state.owner === user.sub)) ||
+    user.role === 'window' ||
+    user.role === 'hotline' ||
+    (user.role === 'department' && (state.items.some((i) => i.department === user.dept) || state.bundle.leadDepartment === user.dept)) ||
+    (user.role === 'coordinator' && regionCovers(user.region, state.bundle.region));
+  if (visible) return state;
+  if (user.role === 'applicant' || user.role === 'agent') throw notFound('application');
+  throw forbidden('this application is outside your remit');
+}
+
+/** Runs an update; a workflow that has already closed refuses like a state conflict. */
+export async function runUpdate<T>(what: string, update: () => Promise<T>): Promise<T> {
+  try {
+    return await update();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw conflict(`${what}：已不再接受此操作`);
+    throw fromTemporal(err);
+  }
+}
+
+/** The application as API.md shows it: personal data masked, a link to the Temporal UI. */
+export function applicationView(state: ApplicationState, temporalUiUrl?: string, namespace = 'default') {
+  return {
+    ...state,
+    applicant: {
+      kind: state.applicant.kind,
+      name: maskName(state.applicant.name),
+      idNumber: maskIdNumber(state.applicant.idNumber),
+      phone: state.applicant.phone && maskPhone(state.applicant.phone),
+    },
+    links: temporalUiUrl
+      ? { temporal: `${temporalUiUrl}/namespaces/${namespace}/workflows/${encodeURIComponent(applicationWorkflowId(state.id))}` }
+      : undefined,
+  };
+}

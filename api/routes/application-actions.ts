@@ -1,0 +1,129 @@
+// Acting on an application: supplements, withdrawal, department decisions, AB岗 takes, joint
+// sign-offs and delivery events. Each answers with the application as GET shows it afterwards.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { recordDelivery, signOffJoint, supplement, withdraw } from '../../workflows/application/messages.js';
+import { decideItem, takeItem, type DecideItemInput } from '../../workflows/item/messages.js';
+import { itemWorkflowId } from '../../workflows/shared/ids.js';
+import type { AppDeps } from '../app.js';
+import { applicationHandle, applicationView, loadVisible, runUpdate } from '../application-access.js';
+import { actorOf, requireRole } from '../auth.js';
+import { conflict, forbidden, notFound } from '../errors.js';
+import {
+  ApplicationParams,
+  ApplicationView,
+  DecisionBody,
+  DeliveryBody,
+  ItemParams,
+  JointParams,
+  SignOffBody,
+  SupplementBody,
+  WithdrawBody,
+} from '../schemas/applications.js';
+import { errorResponses } from '../schemas/common.js';
+
+const idempotencyHeader = { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 128 } } };
+
+export const applicationActionRoutes =
+  (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const { temporal } = deps;
+    const respond = async (request: FastifyRequest, id: string) =>
+      applicationView(await loadVisible(temporal, request, id), deps.config.temporalUiUrl, temporal.options.namespace);
+    const updateId = (request: FastifyRequest) => request.headers['idempotency-key'] as string | undefined;
+    const schema = <B>(params: B, body?: unknown) => ({
+      params,
+      ...(body ? { body } : {}),
+      headers: idempotencyHeader,
+      response: { 200: ApplicationView, ...errorResponses },
+    });
+
+    app.post(
+      '/applications/:id/supplements',
+      { preHandler: requireRole('applicant', 'agent', 'window'), schema: { ...schema(ApplicationParams), body: SupplementBody } },
+      async (request) => {
+        const { id } = request.params;
+        await loadVisible(temporal, request, id);
+        await runUpdate('申请', () =>
+          applicationHandle(temporal, id).executeUpdate(supplement, { args: [{ materials: request.body.materials, actor: actorOf(request) }], updateId: updateId(request) }),
+        );
+        return respond(request, id);
+      },
+    );
+
+    app.post(
+      '/applications/:id/withdraw',
+      { preHandler: requireRole('applicant', 'agent', 'window'), schema: { ...schema(ApplicationParams), body: WithdrawBody } },
+      async (request) => {
+        const { id } = request.params;
+        await loadVisible(temporal, request, id);
+        await runUpdate('申请', () =>
+          applicationHandle(temporal, id).executeUpdate(withdraw, { args: [{ reason: request.body.reason, actor: actorOf(request) }], updateId: updateId(request) }),
+        );
+        return respond(request, id);
+      },
+    );
+
+    /** The item, if it exists and belongs to the caller's department. */
+    const ownItem = async (request: FastifyRequest, id: string, code: string) => {
+      const state = await loadVisible(temporal, request, id);
+      const item = state.items.find((i) => i.code === code);
+      if (!item) throw notFound(`item ${code}`);
+      if (item.department !== request.user.dept) throw forbidden(`item ${code} belongs to department ${item.department}`);
+      if (item.status !== 'in_review') throw conflict(`事项「${item.name}」当前状态为 ${item.status}，不接受该操作`);
+      return item;
+    };
+
+    app.post(
+      '/applications/:id/items/:item/decisions',
+      { preHandler: requireRole('department'), schema: { ...schema(ItemParams), body: DecisionBody } },
+      async (request) => {
+        const { id, item } = request.params;
+        const target = await ownItem(request, id, item);
+        // The schema admits exactly DecideItemInput's decisions and §45 reasons (built from the same lists).
+        const decision = { ...request.body, actor: actorOf(request) } as DecideItemInput;
+        await runUpdate(`事项「${target.name}」`, () =>
+          temporal.workflow.getHandle(itemWorkflowId(id, item)).executeUpdate(decideItem, {
+            args: [decision],
+            updateId: updateId(request),
+          }),
+        );
+        return respond(request, id);
+      },
+    );
+
+    app.post('/applications/:id/items/:item/take', { preHandler: requireRole('department'), schema: schema(ItemParams) }, async (request) => {
+      const { id, item } = request.params;
+      const target = await ownItem(request, id, item);
+      await runUpdate(`事项「${target.name}」`, () =>
+        temporal.workflow.getHandle(itemWorkflowId(id, item)).executeUpdate(takeItem, { args: [{ actor: actorOf(request) }], updateId: updateId(request) }),
+      );
+      return respond(request, id);
+    });
+
+    app.post(
+      '/applications/:id/joint/:code/sign-offs',
+      { preHandler: requireRole('department'), schema: { ...schema(JointParams), body: SignOffBody } },
+      async (request) => {
+        const { id, code } = request.params;
+        await loadVisible(temporal, request, id);
+        await runUpdate(`联合办理程序 ${code}`, () =>
+          applicationHandle(temporal, id).executeUpdate(signOffJoint, { args: [{ code, opinion: request.body.opinion, actor: actorOf(request) }], updateId: updateId(request) }),
+        );
+        return respond(request, id);
+      },
+    );
+
+    app.post(
+      '/applications/:id/delivery',
+      { preHandler: requireRole('window'), schema: { ...schema(ApplicationParams), body: DeliveryBody } },
+      async (request) => {
+        const { id } = request.params;
+        await loadVisible(temporal, request, id);
+        await runUpdate('送达', () =>
+          applicationHandle(temporal, id).executeUpdate(recordDelivery, { args: [{ ...request.body, actor: actorOf(request) }], updateId: updateId(request) }),
+        );
+        return respond(request, id);
+      },
+    );
+  };

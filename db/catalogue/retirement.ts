@@ -1,0 +1,146 @@
+// 退休一件事 (DOMAIN.md): 公积金 封存 waits for the pension item, which pushes the retirement date;
+// 提取 waits for 封存. Early retirement (病退, 特殊工种) adds an eligibility review before the pension
+// item, so for it the 公积金 clock starts only once the pension is determined. The bundle limit
+// covers that longer path (5 + 3 + 1 + 3); the normal path takes 7 working days.
+import type { BundleDefinition } from '../../workflows/shared/bundle.js';
+
+export const retirement: BundleDefinition = {
+  code: 'retirement',
+  name: '退休一件事',
+  lifecycle: 'individual',
+  stage: '退休',
+  region: '320000',
+  leadDepartment: 'rsj',
+  leadPrinciple: 'first-item',
+  committedDays: 12,
+  departments: [
+    { code: 'rsj', name: '人力资源和社会保障局' },
+    { code: 'gjj', name: '住房公积金管理中心' },
+  ],
+  questions: [
+    { key: 'earlyRetirement', label: '因病（完全丧失劳动能力）或从事特殊工种申请提前退休', type: 'boolean' },
+    { key: 'housingFund', label: '在职期间缴存住房公积金，退休时封存并提取', type: 'boolean' },
+  ],
+  materials: [
+    { code: 'applicant-id', name: '本人居民身份证' },
+    { code: 'personnel-file', name: '职工人事档案（含参加工作时间、视同缴费年限认定材料）' },
+    {
+      code: 'early-proof',
+      name: '提前退休依据材料',
+      sample: '病退：劳动能力鉴定委员会出具的完全丧失劳动能力鉴定结论书；特殊工种：特殊工种岗位工作记录及名册',
+    },
+    {
+      code: 'employee-mandate',
+      name: '职工委托单位代办授权书',
+      sample: '单位经办人代为申请时提交，载明委托事项、期限，职工本人签字',
+    },
+    { code: 'bank-account', name: '本人社会保障卡金融账户或银行账户信息', deferDays: 3 },
+  ],
+  fields: [
+    { key: 'employeeName', label: '职工姓名', type: 'string', required: true },
+    { key: 'employerName', label: '所在单位名称', type: 'string', required: true },
+    { key: 'employerCreditCode', label: '单位统一社会信用代码', type: 'string', required: true },
+    { key: 'birthDate', label: '出生日期', type: 'date', required: true },
+    { key: 'workStartDate', label: '参加工作时间', type: 'date', required: true },
+    { key: 'earlyReason', label: '提前退休类别（病退或特殊工种）', type: 'string', required: true },
+    { key: 'retirementDate', label: '退休时间', type: 'date', required: true },
+    { key: 'fundAccount', label: '住房公积金个人账号', type: 'string', required: true },
+    { key: 'bankAccount', label: '银行账号', type: 'string', required: true },
+    { key: 'contactPhone', label: '联系电话', type: 'string', required: true },
+  ],
+  items: [
+    {
+      code: 'early-review',
+      name: '职工提前退休（退职）资格审核',
+      department: 'rsj',
+      kind: '行政确认',
+      legalBasis:
+        '《国务院关于工人退休、退职的暂行办法》（国发〔1978〕104号）第一条；《劳动和社会保障部关于制止和纠正违反国家规定办理企业职工提前退休有关问题的通知》（劳社部发〔1999〕8号）',
+      conditions:
+        '从事井下、高空、高温、特别繁重体力劳动或其他有害身体健康工作累计满规定年限，男年满55周岁、女年满45周岁；或经劳动能力鉴定委员会鉴定完全丧失劳动能力，男年满50周岁、女年满45周岁。劳动能力鉴定时间不计入办理时限',
+      fee: '不收费',
+      legalDays: 20,
+      committedDays: 5,
+      result: { type: 'approval', name: '职工提前退休（退职）审批表' },
+      materials: [
+        { code: 'applicant-id', required: true, deferrable: false },
+        { code: 'personnel-file', required: true, deferrable: false },
+        { code: 'early-proof', required: true, deferrable: false },
+      ],
+      fields: ['employeeName', 'employerName', 'employerCreditCode', 'birthDate', 'workStartDate', 'earlyReason'],
+      when: { earlyRetirement: true },
+      after: [],
+      onReject: 'terminate',
+    },
+    {
+      code: 'pension',
+      name: '企业职工基本养老保险退休申请',
+      department: 'rsj',
+      kind: '行政给付',
+      legalBasis:
+        '《中华人民共和国社会保险法》第十六条；《全国人民代表大会常务委员会关于实施渐进式延迟法定退休年龄的决定》（2024年9月13日）',
+      conditions:
+        '达到法定退休年龄（按渐进式延迟法定退休年龄规定确定）或经审核符合提前退休条件，基本养老保险累计缴费满15年（自2030年起逐步提高至20年）；单位代办的须有职工本人授权',
+      fee: '不收费',
+      legalDays: 20,
+      committedDays: 3,
+      result: { type: 'certificate', name: '基本养老金核定表（电子退休证）' },
+      materials: [
+        { code: 'applicant-id', required: true, deferrable: false },
+        { code: 'personnel-file', required: true, deferrable: false },
+        { code: 'employee-mandate', required: false, deferrable: false },
+        { code: 'bank-account', required: true, deferrable: true },
+      ],
+      fields: [
+        'employeeName',
+        'employerName',
+        'employerCreditCode',
+        'birthDate',
+        'workStartDate',
+        'retirementDate',
+        'bankAccount',
+        'contactPhone',
+      ],
+      after: ['early-review'],
+      onReject: 'terminate',
+    },
+    {
+      code: 'fund-seal',
+      name: '住房公积金账户封存',
+      department: 'gjj',
+      kind: '公共服务',
+      legalBasis: '《住房公积金管理条例》第十五条',
+      conditions: '职工办理退休后封存其住房公积金个人账户；退休时间由养老保险退休核定结果推送，无需另行提交退休证明',
+      fee: '不收费',
+      legalDays: 3,
+      committedDays: 1,
+      result: { type: 'registration', name: '住房公积金个人账户封存登记' },
+      materials: [{ code: 'applicant-id', required: true, deferrable: false }],
+      fields: ['employeeName', 'employerName', 'employerCreditCode', 'fundAccount', 'retirementDate'],
+      when: { housingFund: true },
+      after: ['pension'],
+      onReject: 'continue',
+    },
+    {
+      code: 'fund-withdraw',
+      name: '退休提取住房公积金',
+      department: 'gjj',
+      kind: '公共服务',
+      legalBasis:
+        '《住房公积金管理条例》第二十四条第一款第（二）项、第二十五条（自受理申请之日起3日内作出准予提取或者不准提取的决定）',
+      conditions: '职工已办理退休且住房公积金账户已封存，一次性提取账户余额并销户',
+      fee: '不收费',
+      legalDays: 3,
+      committedDays: 3,
+      result: { type: 'payment', name: '住房公积金提取到账凭证' },
+      materials: [
+        { code: 'applicant-id', required: true, deferrable: false },
+        { code: 'bank-account', required: true, deferrable: true },
+      ],
+      fields: ['employeeName', 'fundAccount', 'retirementDate', 'bankAccount', 'contactPhone'],
+      when: { housingFund: true },
+      after: ['fund-seal'],
+      onReject: 'continue',
+    },
+  ],
+};

@@ -1,0 +1,322 @@
+// One item's state and its pure transitions: review, correction (补正), §45 suspensions, extension,
+// 容缺 materials, joint blocks, AB岗 and the working-day clock. No Temporal APIs: unit-testable.
+import type { Actor } from '../shared/actor.js';
+import type { Notice, NoticeKind } from '../shared/notices.js';
+import { addWorkingDays, deadlineOf, type WorkingCalendar } from '../shared/working-days.js';
+import {
+  SUSPENSION_REASONS,
+  type DecideItemInput,
+  type Decision,
+  type ItemInput,
+  type ItemState,
+  type SuspensionReason,
+} from './messages.js';
+
+/** A refusal the API shows as 409 (state) or 400 (input). */
+export class Refusal extends Error {
+  constructor(
+    readonly type: 'StateConflict' | 'InvalidDecision',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type TimerKind = 'warn' | 'overdue' | 'postB' | 'correction-expired' | 'material-due' | 'material-returned';
+export interface Timer {
+  kind: TimerKind;
+  at: string;
+  material?: string;
+}
+
+const SYSTEM: Actor = { sub: 'system', role: 'window', name: '系统' };
+
+export class ItemRecord {
+  readonly state: ItemState;
+  readonly outbox: Notice[] = [];
+  revision = 0;
+  private calendar: WorkingCalendar;
+  private halt?: { reason: SuspensionReason; expectedDays?: number };
+  private noticeSeq = 0;
+
+  constructor(
+    private readonly input: ItemInput,
+    now: string,
+  ) {
+    const { item } = input;
+    this.calendar = input.calendar;
+    this.state = {
+      code: item.code,
+      name: item.name,
+      department: item.department,
+      status: 'in_review',
+      startedAt: now,
+      clock: 'running',
+      suspensions: [],
+      extensionDays: 0,
+      promised: input.promised.map((p) => ({ ...p })),
+      blockedBy: [...input.blockedBy],
+      decisions: [],
+      postBFrom: addWorkingDays(now, input.policy.postADays, input.calendar).deadline,
+      postBActive: false,
+      warned: false,
+      overdue: false,
+    };
+    this.project(now);
+  }
+
+  closed(): boolean {
+    return this.state.status === 'approved' || this.state.status === 'rejected';
+  }
+
+  // --- department actions (updates) -------------------------------------------------------
+
+  /** Throws a Refusal for a decision the state or the input does not allow; changes nothing. */
+  check(d: DecideItemInput): void {
+    const s = this.state;
+    if (d.actor.role !== 'department' || d.actor.dept !== s.department) {
+      throw new Refusal('StateConflict', `只有${s.department}可以对事项「${s.name}」作出决定`);
+    }
+    if (s.status !== 'in_review') throw new Refusal('StateConflict', `事项「${s.name}」当前状态为 ${s.status}，不接受该决定`);
+    if ((d.actor.post ?? 'A') === 'B' && !s.postBActive && !s.overdue) {
+      throw new Refusal('StateConflict', `AB岗：A岗办理期限（${s.postBFrom}）未到，B岗暂不能代为办理`);
+    }
+    const need = (ok: unknown, message: string) => {
+      if (!ok) throw new Refusal('InvalidDecision', message);
+    };
+    switch (d.decision) {
+      case 'approve':
+        if (s.blockedBy?.length) throw new Refusal('StateConflict', `联合办理程序 ${s.blockedBy.join('、')} 尚未全部会签，不能批准`);
+        if (s.clock === 'suspended') throw new Refusal('StateConflict', '办理时限中止期间不能作出批准决定，请先恢复 (resume)');
+        return;
+      case 'reject':
+        return need(d.reason?.trim(), '不予批准须说明理由 (reason)');
+      case 'correction':
+        need(d.missing?.length, '补正须列明需补正的材料 (missing)');
+        return need(d.reason?.trim(), '补正须说明理由 (reason)');
+      case 'suspend':
+        need(d.suspension && d.suspension in SUSPENSION_REASONS, `中止须说明法定事由 (suspension: ${Object.keys(SUSPENSION_REASONS).join(', ')})`);
+        need(Number.isInteger(d.expectedDays) && d.expectedDays! > 0, '中止须告知预计所需工作日 (expectedDays)');
+        if (this.halt) throw new Refusal('StateConflict', `办理时限已因${SUSPENSION_REASONS[this.halt.reason]}中止`);
+        return;
+      case 'resume':
+        if (!this.halt) throw new Refusal('StateConflict', '办理时限未中止，无需恢复');
+        return;
+      case 'extend': {
+        need(Number.isInteger(d.days) && d.days! > 0, '延长时限须给出工作日数 (days)');
+        need(d.approver?.trim() && d.reason?.trim(), '延长时限须经负责人批准并说明理由 (approver, reason)');
+        const left = this.input.policy.maxExtensionDays - (s.extensionDays ?? 0);
+        if (d.days! > left) throw new Refusal('StateConflict', `延长时限最多还可延长 ${left} 个工作日`);
+        return;
+      }
+    }
+  }
+
+  decide(d: DecideItemInput, now: string): void {
+    const s = this.state;
+    const decision: Decision = { ...d, at: now, ...((d.actor.post ?? 'A') === 'B' ? { actingFor: 'A' as const } : {}) };
+    s.decisions!.push(decision);
+    switch (d.decision) {
+      case 'approve':
+        s.decision = decision;
+        s.result = d.result ?? {};
+        // 容缺: the review is done, but the result is issued only once every promised material is in.
+        s.status = this.outstanding().length ? 'awaiting_material' : 'approved';
+        break;
+      case 'reject':
+        s.decision = decision;
+        s.reason = d.reason;
+        s.status = 'rejected';
+        break;
+      case 'correction': {
+        const dueAt = addWorkingDays(now, this.input.policy.correctionDays, this.calendar).deadline;
+        s.correction = { missing: d.missing!, reason: d.reason!, requestedAt: now, dueAt };
+        s.status = 'correction_requested';
+        this.notify('correction', 'applicant', '补正材料告知书', { missing: d.missing, reason: d.reason, dueAt });
+        break;
+      }
+      case 'suspend':
+        this.halt = { reason: d.suspension!, expectedDays: d.expectedDays };
+        this.notify('suspension', 'applicant', `办理时限中止告知（${SUSPENSION_REASONS[d.suspension!]}）`, {
+          reason: SUSPENSION_REASONS[d.suspension!],
+          expectedDays: d.expectedDays,
+          detail: d.reason,
+        });
+        break;
+      case 'resume':
+        this.halt = undefined;
+        break;
+      case 'extend':
+        s.extensionDays = (s.extensionDays ?? 0) + d.days!;
+        break;
+    }
+    this.reconcileClock(now);
+    this.project(now);
+  }
+
+  checkTake(actor: Actor): void {
+    const post = actor.post ?? 'A';
+    if (actor.role !== 'department' || actor.dept !== this.state.department) throw new Refusal('StateConflict', '只能领取本部门的任务');
+    if (this.state.status !== 'in_review') throw new Refusal('StateConflict', `事项当前状态为 ${this.state.status}`);
+    if (post === 'B' && !this.state.postBActive) throw new Refusal('StateConflict', 'AB岗：A岗办理期限未到');
+    if (this.state.assignee && this.state.assignee.sub !== actor.sub) throw new Refusal('StateConflict', `任务已由 ${this.state.assignee.sub} 领取`);
+  }
+
+  take(actor: Actor, now: string): void {
+    this.state.assignee = { sub: actor.sub, post: actor.post ?? 'A', at: now };
+    this.touch();
+  }
+
+  // --- what the application forwards (signals) --------------------------------------------
+
+  supply(codes: string[], now: string): void {
+    const s = this.state;
+    let changed = false;
+    for (const p of s.promised ?? []) {
+      if (!p.receivedAt && codes.includes(p.material)) {
+        p.receivedAt = now;
+        changed = true;
+      }
+    }
+    if (s.status === 'correction_requested' && s.correction!.missing.every((m) => codes.includes(m))) {
+      s.status = 'in_review';
+      s.correction = undefined;
+      changed = true;
+    }
+    if (s.status === 'awaiting_material' && this.outstanding().length === 0) {
+      s.status = 'approved';
+      changed = true;
+    }
+    if (changed) {
+      this.reconcileClock(now);
+      this.project(now);
+    }
+  }
+
+  jointCompleted(code: string): void {
+    this.state.blockedBy = (this.state.blockedBy ?? []).filter((c) => c !== code);
+    this.touch();
+  }
+
+  setCalendar(calendar: WorkingCalendar, now: string): void {
+    this.calendar = calendar;
+    this.project(now);
+  }
+
+  // --- the clock ---------------------------------------------------------------------------
+
+  /** The next moment something happens by itself, if any. */
+  nextTimer(): Timer | undefined {
+    const s = this.state;
+    const timers: Timer[] = [];
+    if (s.status === 'in_review' && s.clock === 'running') {
+      if (!s.warned && s.warnAt) timers.push({ kind: 'warn', at: s.warnAt });
+      if (!s.overdue && s.deadline) timers.push({ kind: 'overdue', at: s.deadline });
+    }
+    if (s.status === 'in_review' && !s.postBActive && !s.assignee) timers.push({ kind: 'postB', at: s.postBFrom! });
+    if (s.status === 'correction_requested') timers.push({ kind: 'correction-expired', at: s.correction!.dueAt });
+    for (const p of this.outstanding()) {
+      if (!p.overdueAt) timers.push({ kind: 'material-due', at: p.due, material: p.material });
+      else {
+        const returnAt = addWorkingDays(p.overdueAt, this.input.policy.materialGraceDays, this.calendar).deadline;
+        timers.push({ kind: 'material-returned', at: returnAt, material: p.material });
+      }
+    }
+    return timers.sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
+  }
+
+  fire(timer: Timer, now: string): void {
+    const s = this.state;
+    switch (timer.kind) {
+      case 'warn':
+        s.warned = true;
+        this.notify('warning', 'department', `预警：事项「${s.name}」将于 ${s.deadline} 到期`, { deadline: s.deadline });
+        break;
+      case 'overdue':
+        s.overdue = true;
+        for (const to of ['department', 'lead', 'coordinator'] as const) {
+          this.notify('overdue', to, `超期：事项「${s.name}」已超过法定办结时限`, { deadline: s.deadline, escalateTo: to === 'department' ? 'B岗' : to });
+        }
+        break;
+      case 'postB':
+        s.postBActive = true;
+        this.notify('warning', 'department', `AB岗：A岗未按时办理「${s.name}」，转B岗办理`, { post: 'B' });
+        break;
+      case 'correction-expired':
+        this.end('rejected', `申请人逾期未补正（${s.correction!.missing.join('、')}）`, now);
+        break;
+      case 'material-due': {
+        const p = s.promised!.find((x) => x.material === timer.material)!;
+        p.overdueAt = now;
+        this.notify('material-overdue', 'applicant', `容缺材料「${p.name}」逾期未补齐，事项「${s.name}」暂停办理`, {
+          material: p.material,
+          graceDays: this.input.policy.materialGraceDays,
+        });
+        break;
+      }
+      case 'material-returned': {
+        const p = s.promised!.find((x) => x.material === timer.material)!;
+        this.notify('returned', 'applicant', `退件：容缺材料「${p.name}」逾期仍未补齐`, { material: p.material });
+        this.end('rejected', `容缺材料「${p.name}」逾期未补齐，退件`, now);
+        break;
+      }
+    }
+    this.reconcileClock(now);
+    this.project(now);
+  }
+
+  /** Promised materials not yet received. */
+  outstanding() {
+    return (this.state.promised ?? []).filter((p) => !p.receivedAt);
+  }
+
+  private end(status: 'rejected', reason: string, now: string): void {
+    const decision: Decision = { decision: 'reject', reason, actor: SYSTEM, at: now };
+    this.state.decisions!.push(decision);
+    Object.assign(this.state, { status, reason, decision });
+  }
+
+  /** The clock stops while the applicant is awaited or a §45 procedure runs (R-6.2), as one ledger entry. */
+  private reconcileClock(now: string): void {
+    const s = this.state;
+    const reason =
+      s.status === 'correction_requested'
+        ? ('correction' as const)
+        : this.halt?.reason ?? (this.outstanding().some((p) => p.overdueAt) ? ('material' as const) : undefined);
+    const open = s.suspensions!.find((x) => !x.to);
+    if (reason && !open) s.suspensions!.push({ from: now, reason, expectedDays: this.halt?.expectedDays });
+    if (!reason && open) open.to = now;
+    s.clock = reason && !this.closed() ? 'suspended' : 'running';
+  }
+
+  /** Derives the deadlines from the budget, the extensions and the ledger (never stored as fixed dates). */
+  private project(now: string): void {
+    const s = this.state;
+    const { legalDays, committedDays } = this.input.item;
+    const extra = s.extensionDays ?? 0;
+    const legal = deadlineOf(s.startedAt!, legalDays + extra, s.suspensions!, now, this.calendar);
+    const committed = deadlineOf(s.startedAt!, committedDays + extra, s.suspensions!, now, this.calendar);
+    const warnDays = Math.max(0, Math.floor((legalDays + extra) * this.input.policy.warnFraction));
+    s.deadline = legal.deadline;
+    s.provisional = legal.provisional;
+    s.committedDeadline = committed.deadline;
+    s.warnAt = deadlineOf(s.startedAt!, warnDays, s.suspensions!, now, this.calendar).deadline;
+    this.touch();
+  }
+
+  private notify(kind: NoticeKind, to: Notice['to'], title: string, body: Record<string, unknown>): void {
+    this.noticeSeq += 1;
+    this.outbox.push({
+      key: `${this.state.code}:${kind}:${to}:${this.noticeSeq}`,
+      kind,
+      to,
+      department: to === 'department' ? this.state.department : undefined,
+      title,
+      body: { item: this.state.code, itemName: this.state.name, ...body },
+    });
+  }
+
+  private touch(): void {
+    this.revision += 1;
+  }
+}

@@ -1,0 +1,195 @@
+// The merged guide (办事指南, 一次告知, SPEC R-2): for one applicant's answers, the items that apply,
+// one set of materials, one form and the figures a coordinator shows. Pure: no Node, no packages.
+import type { Answers, BundleVersion, Field, ItemDefinition, Question } from './bundle.js';
+import { applicableItems, prerequisites } from './rules.js';
+
+export interface GuideBundle {
+  code: string;
+  name: string;
+  version: number;
+  lifecycle: BundleVersion['lifecycle'];
+  stage: string;
+  region: string;
+  leadDepartment?: string;
+  leadDepartmentName?: string;
+  committedDays: number;
+}
+
+export interface GuideItem {
+  code: string;
+  name: string;
+  department: string;
+  departmentName: string;
+  kind: string;
+  legalBasis?: string;
+  conditions?: string;
+  fee?: string;
+  legalDays: number;
+  committedDays: number;
+  result: { type: string; name: string };
+  /** Items this one waits for, among the items that apply. */
+  after: string[];
+}
+
+export interface GuideMaterial {
+  code: string;
+  name: string;
+  sample?: string;
+  /** True if any selecting item requires it; false: 选交 (only in the situations the sample says). */
+  required: boolean;
+  /** 容缺: true only if every item needing it allows it to be promised instead. */
+  deferrable: boolean;
+  /** Working days to hand in a promised material; only on deferrable materials. */
+  deferDays?: number;
+  items: string[];
+}
+
+export interface GuideField {
+  key: string;
+  label: string;
+  type: Field['type'];
+  required: boolean;
+  items: string[];
+  /** The platform already knows it (数据共享, 国务院令716号 §7): the applicant is not asked again. */
+  prefilled: boolean;
+  value?: unknown;
+}
+
+export interface GuideFigures {
+  items: number;
+  materialsBefore: number;
+  materialsAfter: number;
+  fieldsBefore: number;
+  fieldsAfter: number;
+  /** Sum of the items' legal limits: what the applicant would face item by item. */
+  legalDays: number;
+  /** The bundle's committed limit. */
+  committedDays: number;
+}
+
+export interface GuideQuestion {
+  key: string;
+  label: string;
+  type: Question['type'];
+  options?: string[];
+  answer?: string | number | boolean;
+}
+
+export interface Guide {
+  bundle: GuideBundle;
+  items: GuideItem[];
+  materials: GuideMaterial[];
+  form: { fields: GuideField[] };
+  figures: GuideFigures;
+  url: string;
+  questions: GuideQuestion[];
+}
+
+export interface GuideOptions {
+  /** The electronic guide's address, encoded in the printable page's QR code. */
+  url: string;
+  /** Field values the platform already holds (identity from the token, earlier results). */
+  known?: Record<string, unknown>;
+}
+
+const hasOwn = (record: Record<string, unknown> | undefined, key: string): boolean =>
+  record !== undefined && Object.prototype.hasOwnProperty.call(record, key);
+
+export function buildGuide(bundle: BundleVersion, answers: Answers, options: GuideOptions): Guide {
+  const selected = applicableItems(bundle, answers);
+  const applicable = new Set(selected.map((item) => item.code));
+  const departmentName = (code: string) => bundle.departments.find((d) => d.code === code)?.name ?? code;
+
+  const items = selected.map((item) => guideItem(item, departmentName(item.department), applicable));
+
+  const materials = new Map<string, GuideMaterial>();
+  const fields = new Map<string, GuideField>();
+  let materialsBefore = 0;
+  let fieldsBefore = 0;
+  for (const item of selected) {
+    materialsBefore += item.materials.length;
+    for (const m of item.materials) {
+      let entry = materials.get(m.code);
+      if (!entry) {
+        const def = bundle.materials.find((x) => x.code === m.code);
+        entry = { code: m.code, name: def?.name ?? m.code, required: false, deferrable: true, items: [] };
+        if (def?.sample !== undefined) entry.sample = def.sample;
+        materials.set(m.code, entry);
+      }
+      if (!entry.items.includes(item.code)) entry.items.push(item.code);
+      entry.required ||= m.required;
+      entry.deferrable &&= m.deferrable;
+    }
+    fieldsBefore += item.fields.length;
+    for (const key of item.fields) {
+      let entry = fields.get(key);
+      if (!entry) {
+        const def = bundle.fields.find((f) => f.key === key);
+        const prefilled = hasOwn(options.known, key);
+        entry = { key, label: def?.label ?? key, type: def?.type ?? 'string', required: def?.required === true, items: [], prefilled };
+        if (prefilled) entry.value = options.known![key];
+        fields.set(key, entry);
+      }
+      if (!entry.items.includes(item.code)) entry.items.push(item.code);
+    }
+  }
+  for (const entry of materials.values()) {
+    const deferDays = bundle.materials.find((x) => x.code === entry.code)?.deferDays;
+    if (entry.deferrable && deferDays !== undefined) entry.deferDays = deferDays;
+  }
+
+  const guideBundle: GuideBundle = {
+    code: bundle.code,
+    name: bundle.name,
+    version: bundle.version,
+    lifecycle: bundle.lifecycle,
+    stage: bundle.stage,
+    region: bundle.region,
+    committedDays: bundle.committedDays,
+  };
+  if (bundle.leadDepartment !== undefined) {
+    guideBundle.leadDepartment = bundle.leadDepartment;
+    guideBundle.leadDepartmentName = departmentName(bundle.leadDepartment);
+  }
+
+  return {
+    bundle: guideBundle,
+    items,
+    materials: [...materials.values()],
+    form: { fields: [...fields.values()] },
+    figures: {
+      items: items.length,
+      materialsBefore,
+      materialsAfter: materials.size,
+      fieldsBefore,
+      fieldsAfter: fields.size,
+      legalDays: selected.reduce((sum, item) => sum + item.legalDays, 0),
+      committedDays: bundle.committedDays,
+    },
+    url: options.url,
+    questions: bundle.questions.map((q) => {
+      const question: GuideQuestion = { key: q.key, label: q.label, type: q.type };
+      if (q.options !== undefined) question.options = [...q.options];
+      if (hasOwn(answers, q.key)) question.answer = answers[q.key];
+      return question;
+    }),
+  };
+}
+
+function guideItem(item: ItemDefinition, departmentName: string, applicable: ReadonlySet<string>): GuideItem {
+  const out: GuideItem = {
+    code: item.code,
+    name: item.name,
+    department: item.department,
+    departmentName,
+    kind: item.kind,
+    legalDays: item.legalDays,
+    committedDays: item.committedDays,
+    result: { type: item.result.type, name: item.result.name },
+    after: prerequisites(item, applicable),
+  };
+  if (item.legalBasis !== undefined) out.legalBasis = item.legalBasis;
+  if (item.conditions !== undefined) out.conditions = item.conditions;
+  if (item.fee !== undefined) out.fee = item.fee;
+  return out;
+}

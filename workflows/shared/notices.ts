@@ -1,0 +1,29 @@
+// Notices the workflows produce; activities put each into the outbox exactly once (by key).
+
+export type NoticeKind =
+  | 'incomplete' // 一次告知: every missing material at once
+  | 'accepted' // 受理通知, with promised materials and their deadlines
+  | 'expired'
+  | 'correction' // 补正告知
+  | 'suspension' // §45: the reason and expected time
+  | 'material-overdue'
+  | 'returned' // 退件
+  | 'warning' // 预警 to the department
+  | 'overdue' // 超期 escalation: post B, lead department, coordinator
+  | 'withdrawn'
+  | 'outcome' // the one final feedback
+  | 'delivery'
+  | 'revoked';
+
+export type Audience = 'applicant' | 'department' | 'lead' | 'coordinator';
+
+export interface Notice {
+  /** Unique per application: retries and replays never send a notice twice. */
+  key: string;
+  kind: NoticeKind;
+  to: Audience;
+  /** Department code for department notices. */
+  department?: string;
+  title: string;
+  body: Record<string, unknown>;
+}
