@@ -228,15 +228,17 @@ export class ApplicationRecord {
     return started;
   }
 
+  /** A waiting item, or a started one whose workflow ended cancelled (or failed). */
   cancelItem(code: string, reason: string): void {
     const view = this.item(code);
-    if (isFinalItem(view.status)) return;
-    Object.assign(view, { status: 'cancelled', reason });
+    if (this.dispatched.has(code)) this.ended.add(code);
+    if (!isFinalItem(view.status)) Object.assign(view, { status: 'cancelled', reason });
     this.touch();
   }
 
+  /** Every item final, and every started item's workflow ended (its report may come before its outcome). */
   allItemsClosed(): boolean {
-    return this.state.items.every((i) => isFinalItem(i.status));
+    return this.state.items.every((i) => isFinalItem(i.status) && (this.ended.has(i.code) || !this.dispatched.has(i.code)));
   }
 
   // --- joint procedures (8.3.2) ------------------------------------------------------------
@@ -289,6 +291,7 @@ export class ApplicationRecord {
   // --- the end: one feedback, one delivery (R-7.1) --------------------------------
 
   finish(now: string): void {
+    if (this.state.endedAt) return; // a withdrawal may have ended it already
     const notApproved = this.state.items.filter((i) => i.status !== 'approved');
     const names = (items: ItemView[]) => items.map((i) => i.name).join('、');
     let status: ApplicationStatus;
