@@ -16,6 +16,7 @@ import { ApplicationNumber, BundleCode, Departments } from '../../workflows/shar
 import type { AppDeps } from '../app.js';
 import { applicationHandle, applicationView, loadVisible } from '../application-access.js';
 import { newApplicationNumber } from '../application-number.js';
+import { renderReceiptPage } from '../receipt-page.js';
 import { actorOf, requireRole } from '../auth.js';
 import { HttpError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import { ApplicationParams, ApplicationView, SubmitApplicationBody, SubmitResponse } from '../schemas/applications.js';
@@ -137,5 +138,19 @@ export const applicationRoutes =
       '/applications/:id',
       { preHandler: requireRole(), schema: { params: ApplicationParams, response: { 200: ApplicationView, ...errorResponses } } },
       async (request) => applicationView(await loadVisible(temporal, request, request.params.id), deps.config.temporalUiUrl, temporal.options.namespace),
+    );
+
+    app.get(
+      '/applications/:id/receipt',
+      {
+        preHandler: requireRole(),
+        // JSON or a printable page by Accept, so no single response schema.
+        schema: { params: ApplicationParams },
+      },
+      async (request, reply) => {
+        const state = await loadVisible(temporal, request, request.params.id);
+        if (request.headers.accept?.includes('text/html')) return reply.type('text/html; charset=utf-8').send(renderReceiptPage(state));
+        return state.status === 'incomplete' ? { number: state.number, missing: state.missing, supplementDue: state.supplementDue } : state.receipt;
+      },
     );
   };
