@@ -134,7 +134,7 @@ export class ApplicationRecord {
     if (input.materials.length === 0) throw new Refusal('InvalidDecision', '补充材料不能为空');
   }
 
-  /** Returns the codes to forward to the running items. */
+  /** Returns the codes to forward to the running items: this supplement's, not everything received so far. */
   addSupplement(input: SupplementInput, now: string): string[] {
     for (const m of input.materials) if (!this.state.received.includes(m.code)) this.state.received.push(m.code);
     if (this.state.status === 'incomplete') {
@@ -143,7 +143,7 @@ export class ApplicationRecord {
       else this.state.missing = check.missing;
     }
     this.touch();
-    return [...this.state.received];
+    return input.materials.map((m) => m.code);
   }
 
   isAccepted(): boolean {

@@ -88,7 +88,7 @@ export interface ItemState {
   clock?: 'running' | 'suspended';
   suspensions?: SuspensionEntry[];
   extensionDays?: number;
-  correction?: { missing: string[]; reason: string; requestedAt: string; dueAt: string };
+  correction?: { missing: string[]; reason: string; requestedAt: string; dueAt: string; received?: string[] };
   promised?: PromisedMaterial[];
   /** Joint procedures that must be signed off before this item can be approved. */
   blockedBy?: string[];

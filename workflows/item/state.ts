@@ -95,7 +95,7 @@ export class ItemRecord {
         need(d.missing?.length, '补正须列明需补正的材料 (missing)');
         return need(d.reason?.trim(), '补正须说明理由 (reason)');
       case 'suspend':
-        need(d.suspension && d.suspension in SUSPENSION_REASONS, `中止须说明法定事由 (suspension: ${Object.keys(SUSPENSION_REASONS).join(', ')})`);
+        need(d.suspension && Object.hasOwn(SUSPENSION_REASONS, d.suspension), `中止须说明法定事由 (suspension: ${Object.keys(SUSPENSION_REASONS).join(', ')})`);
         need(Number.isInteger(d.expectedDays) && d.expectedDays! > 0, '中止须告知预计所需工作日 (expectedDays)');
         if (this.halt) throw new Refusal('StateConflict', `办理时限已因${SUSPENSION_REASONS[this.halt.reason]}中止`);
         return;
@@ -158,7 +158,7 @@ export class ItemRecord {
     const post = actor.post ?? 'A';
     if (actor.role !== 'department' || actor.dept !== this.state.department) throw new Refusal('StateConflict', '只能领取本部门的任务');
     if (this.state.status !== 'in_review') throw new Refusal('StateConflict', `事项当前状态为 ${this.state.status}`);
-    if (post === 'B' && !this.state.postBActive) throw new Refusal('StateConflict', 'AB岗：A岗办理期限未到');
+    if (post === 'B' && !this.state.postBActive && !this.state.overdue) throw new Refusal('StateConflict', 'AB岗：A岗办理期限未到');
     if (this.state.assignee && this.state.assignee.sub !== actor.sub) throw new Refusal('StateConflict', `任务已由 ${this.state.assignee.sub} 领取`);
   }
 
@@ -178,7 +178,16 @@ export class ItemRecord {
         changed = true;
       }
     }
-    if (s.status === 'correction_requested' && s.correction!.missing.every((m) => codes.includes(m))) {
+    if (s.status === 'correction_requested') {
+      // Only what arrives after the request answers it, and it may arrive in several supplements.
+      const c = s.correction!;
+      const fresh = codes.filter((m) => c.missing.includes(m) && !c.received?.includes(m));
+      if (fresh.length) {
+        c.received = [...(c.received ?? []), ...fresh];
+        changed = true;
+      }
+    }
+    if (s.status === 'correction_requested' && s.correction!.missing.every((m) => (s.correction!.received ?? []).includes(m))) {
       s.status = 'in_review';
       s.correction = undefined;
       changed = true;
@@ -284,9 +293,10 @@ export class ItemRecord {
         ? ('correction' as const)
         : this.halt?.reason ?? (this.outstanding().some((p) => p.overdueAt) ? ('material' as const) : undefined);
     const open = s.suspensions!.find((x) => !x.to);
-    if (reason && !open) s.suspensions!.push({ from: now, reason, expectedDays: this.halt?.expectedDays });
-    if (!reason && open) open.to = now;
-    s.clock = reason && !this.closed() ? 'suspended' : 'running';
+    const stopped = !!reason && !this.closed(); // an item that has ended leaves no open ledger entry
+    if (stopped && !open) s.suspensions!.push({ from: now, reason, expectedDays: this.halt?.expectedDays });
+    if (!stopped && open) open.to = now;
+    s.clock = stopped ? 'suspended' : 'running';
   }
 
   /** Derives the deadlines from the budget, the extensions and the ledger (never stored as fixed dates). */
