@@ -12,11 +12,13 @@ import {
   proxyActivities,
   setHandler,
   startChild,
+  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
 import { calendarPublished, jointCompleted, materialsSupplied, type ItemOutcome } from '../item/messages.js';
 import { itemWorkflow } from '../item/workflow.js';
 import { itemWorkflowId } from '../shared/ids.js';
+import { ApplicationStatus, Overdue } from '../shared/search-attributes.js';
 import { addWorkingDays } from '../shared/working-days.js';
 import {
   applicationState,
@@ -101,11 +103,21 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   // Keeps the read model and the outbox current after every change, in order.
   let synced = -1;
+  let indexed = '';
   const publish = async () => {
     const notices = app.outbox.splice(0);
     if (notices.length) await sendNotices({ applicationId: input.id, notices });
     if (synced === app.state.revision) return;
     synced = app.state.revision;
+    // Operators filter on these in the Web UI and with `temporal workflow list --query` (never personal data).
+    const overdue = app.state.items.some((i) => i.overdue);
+    if (indexed !== `${app.state.status}/${overdue}`) {
+      indexed = `${app.state.status}/${overdue}`;
+      upsertSearchAttributes([
+        { key: ApplicationStatus, value: app.state.status },
+        { key: Overdue, value: overdue },
+      ]);
+    }
     await syncApplication(app.state);
   };
   /** Publishes, then waits for a change made after the publish began (or until `timeoutAt`). */
