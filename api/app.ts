@@ -12,7 +12,9 @@ import { installValidation } from './validation.js';
 import { applicationActionRoutes } from './routes/application-actions.js';
 import { applicationRoutes } from './routes/applications.js';
 import { bundleRoutes } from './routes/bundles.js';
+import { calendarRoutes } from './routes/calendar.js';
 import { departmentRoutes } from './routes/departments.js';
+import { guideRoutes } from './routes/guide.js';
 import { healthRoutes } from './routes/health.js';
 
 export interface AppDeps {
@@ -45,6 +47,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(healthRoutes(deps));
   await app.register(bundleRoutes(deps), { prefix: '/v1' });
+  await app.register(guideRoutes(deps), { prefix: '/v1' });
+  await app.register(calendarRoutes(deps), { prefix: '/v1' });
   await app.register(applicationRoutes(deps), { prefix: '/v1' });
   await app.register(applicationActionRoutes(deps), { prefix: '/v1' });
   await app.register(departmentRoutes(deps), { prefix: '/v1' });

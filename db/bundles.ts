@@ -46,3 +46,23 @@ export async function publishBundle(db: Db, definition: BundleDefinition): Promi
     return { version, created: true };
   });
 }
+
+/**
+ * Retires every version of a bundle: new applications are refused, running ones keep the version
+ * they started with. Retiring twice keeps the first time. Undefined when no version exists.
+ * Publishing a new version afterwards brings the bundle back (that version is not retired).
+ */
+export async function retireBundle(db: Db, code: string): Promise<{ versions: number; retiredAt: string } | undefined> {
+  return db.transaction(async (tx) => {
+    // The publishers' lock: a version published concurrently is either retired here or published after.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${code}))`);
+    const rows = await tx
+      .update(bundleVersions)
+      .set({ retiredAt: sql`coalesce(${bundleVersions.retiredAt}, now())` })
+      .where(eq(bundleVersions.code, code))
+      .returning({ version: bundleVersions.version, retiredAt: bundleVersions.retiredAt });
+    if (rows.length === 0) return undefined;
+    const latest = rows.reduce((a, b) => (b.version > a.version ? b : a));
+    return { versions: rows.length, retiredAt: new Date(latest.retiredAt!).toISOString() };
+  });
+}

@@ -1,5 +1,5 @@
 // The working-day calendar as stored: one row per published year.
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { CalendarYear, WorkingCalendar } from '../workflows/shared/working-days.js';
 import type { Db } from './client.js';
 import { calendarYears } from './schema.js';
@@ -16,4 +16,10 @@ export async function publishYear(db: Db, year: number, data: CalendarYear, by: 
   await (onlyIfAbsent
     ? insert.onConflictDoNothing()
     : insert.onConflictDoUpdate({ target: calendarYears.year, set: { ...row, publishedAt: sql`now()` } }));
+}
+
+/** One published year as stored, or undefined when that year is unpublished. */
+export async function getCalendarYear(db: Db, year: number) {
+  const [row] = await db.select().from(calendarYears).where(eq(calendarYears.year, year));
+  return row && { ...row, publishedAt: new Date(row.publishedAt).toISOString() };
 }

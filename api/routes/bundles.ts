@@ -1,20 +1,44 @@
+// The catalogue (R-1): publishing versions, reading any version, retiring, listing by region.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { getBundle, listBundles } from '../../db/bundles.js';
+import { getBundle, listBundles, publishBundle, retireBundle } from '../../db/bundles.js';
+import { deriveLead, validateBundle } from '../../workflows/shared/validate-bundle.js';
 import type { AppDeps } from '../app.js';
-import { requireRole } from '../auth.js';
-import { notFound } from '../errors.js';
-import { Code, Json, errorResponses } from '../schemas/common.js';
+import { regionCovers, requireRole } from '../auth.js';
+import { badRequest, forbidden, notFound } from '../errors.js';
+import { bundleAppliesIn } from '../region.js';
+import {
+  BundleDefinitionBody,
+  BundleParams,
+  BundleSummary,
+  ListBundlesQuery,
+  PublishedBundle,
+  RetiredBundle,
+  VersionQuery,
+} from '../schemas/bundles.js';
+import { Json, errorResponses } from '../schemas/common.js';
 
 export const bundleRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     const db = deps.db.db;
+
     app.get(
       '/bundles',
-      { preHandler: requireRole(), schema: { response: { 200: Type.Object({ bundles: Type.Array(Json) }), ...errorResponses } } },
-      async () => {
-        const bundles = await listBundles(db);
+      {
+        preHandler: requireRole(),
+        schema: {
+          description:
+            'The latest version of every bundle not retired. `region`: the bundles serving that region (its own, its city’s, ' +
+            'the province’s); a coordinator with a region claim gets its own region’s by default.',
+          querystring: ListBundlesQuery,
+          response: { 200: Type.Object({ bundles: Type.Array(BundleSummary) }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const user = request.user;
+        const region = request.query.region ?? (user.role === 'coordinator' ? user.region : undefined);
+        const bundles = (await listBundles(db)).filter((b) => region === undefined || bundleAppliesIn(b.region, region));
         return {
           bundles: bundles.map(({ code, name, version, lifecycle, stage, region, committedDays, items }) => ({
             code,
@@ -30,20 +54,70 @@ export const bundleRoutes =
       },
     );
 
+    app.post(
+      '/bundles',
+      {
+        preHandler: requireRole('coordinator'),
+        schema: {
+          description: 'Publishes a new version of a bundle (201); an identical re-publish changes nothing (200, created: false).',
+          body: BundleDefinitionBody,
+          response: { 200: PublishedBundle, 201: PublishedBundle, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const definition = request.body;
+        const scope = request.user.region;
+        if (!regionCovers(scope, definition.region)) throw forbidden(`region ${definition.region} is outside your region ${scope}`);
+        // A new version must not move another region's bundle into ours (or take it over).
+        const current = await getBundle(db, definition.code);
+        if (current && !regionCovers(scope, current.region)) {
+          throw forbidden(`bundle ${definition.code} belongs to region ${current.region}, outside your region ${scope}`);
+        }
+        const problems = validateBundle(definition);
+        if (problems.length) throw badRequest(`bundle ${definition.code} is not publishable`, problems);
+
+        // 牵头部门: stored explicitly, so every application carries the lead it started with.
+        const { leadDepartment, leadPrinciple, derived } = deriveLead(definition);
+        const stored = { ...definition, leadDepartment, leadPrinciple };
+        const { version, created } = await publishBundle(db, stored);
+        return reply.code(created ? 201 : 200).send({ ...stored, version, created, leadDerived: derived });
+      },
+    );
+
     app.get(
       '/bundles/:code',
       {
         preHandler: requireRole(),
-        schema: {
-          params: Type.Object({ code: Code }),
-          querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }),
-          response: { 200: Json, ...errorResponses },
-        },
+        schema: { params: BundleParams, querystring: VersionQuery, response: { 200: Json, ...errorResponses } },
       },
       async (request) => {
         const bundle = await getBundle(db, request.params.code, request.query.version);
         if (!bundle) throw notFound(`bundle ${request.params.code}${request.query.version ? ` version ${request.query.version}` : ''}`);
         return bundle;
+      },
+    );
+
+    app.post(
+      '/bundles/:code/retire',
+      {
+        preHandler: requireRole('coordinator'),
+        schema: {
+          description: 'Retires every version: new applications are refused (409), running ones continue with their version.',
+          params: BundleParams,
+          response: { 200: RetiredBundle, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { code } = request.params;
+        const current = await getBundle(db, code);
+        if (!current) throw notFound(`bundle ${code}`);
+        const scope = request.user.region;
+        if (!regionCovers(scope, current.region)) {
+          throw forbidden(`bundle ${code} belongs to region ${current.region}, outside your region ${scope}`);
+        }
+        const retired = await retireBundle(db, code);
+        if (!retired) throw notFound(`bundle ${code}`);
+        return { code, ...retired };
       },
     );
   };

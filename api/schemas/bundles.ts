@@ -1,0 +1,156 @@
+// Bundle definitions as coordinators publish them (API.md "Bundle definitions"), the listing and the guide.
+// The shape only: references between parts (items → departments, materials, fields, other items)
+// and the `after` graph are checked by validateBundle, which names every problem at once.
+import { Type } from 'typebox';
+import { Code, DeptCode, Json } from './common.js';
+
+export const RegionCode = Type.String({ pattern: '^\\d{6}$', description: 'administrative region code, e.g. 320000 (province), 320100 (city)' });
+/** Question and form-field keys are camelCase identifiers (they name answers and form values). */
+export const Key = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' });
+
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+const Days = Type.Integer({ description: 'working days', maximum: 3650 });
+const Scalar = Type.Union([Type.String({ maxLength: 200 }), Type.Number(), Type.Boolean()]);
+const strict = { additionalProperties: false } as const;
+
+const Department = Type.Object({ code: DeptCode, name: Text(100) }, strict);
+
+const Question = Type.Object(
+  {
+    key: Key,
+    label: Text(200),
+    type: Type.Enum(['boolean', 'string', 'number']),
+    options: Type.Optional(Type.Array(Text(200), { minItems: 1, maxItems: 50 })),
+  },
+  strict,
+);
+
+const Material = Type.Object(
+  { code: Code, name: Text(200), sample: Type.Optional(Type.String({ maxLength: 2000 })), deferDays: Type.Optional(Days) },
+  strict,
+);
+
+const Field = Type.Object(
+  { key: Key, label: Text(200), type: Type.Enum(['string', 'number', 'boolean', 'date']), required: Type.Optional(Type.Boolean()) },
+  strict,
+);
+
+const ItemMaterial = Type.Object({ code: Code, required: Type.Boolean(), deferrable: Type.Boolean() }, strict);
+
+const Item = Type.Object(
+  {
+    code: Code,
+    name: Text(200),
+    department: DeptCode,
+    kind: Text(50),
+    legalBasis: Type.Optional(Type.String({ maxLength: 2000 })),
+    conditions: Type.Optional(Type.String({ maxLength: 2000 })),
+    fee: Type.Optional(Type.String({ maxLength: 500 })),
+    legalDays: Days,
+    committedDays: Days,
+    result: Type.Object({ type: Text(50), name: Text(200) }, strict),
+    materials: Type.Array(ItemMaterial, { maxItems: 100 }),
+    fields: Type.Array(Key, { maxItems: 200 }),
+    when: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Scalar, { maxProperties: 50 })),
+    after: Type.Array(Code, { maxItems: 100 }),
+    onReject: Type.Enum(['terminate', 'continue']),
+  },
+  strict,
+);
+
+const Joint = Type.Object({ code: Code, kind: Text(50), items: Type.Array(Code, { maxItems: 100 }) }, strict);
+
+/** POST /v1/bundles: one definition (API.md); the stored version adds `version`. */
+export const BundleDefinitionBody = Type.Object(
+  {
+    code: Code,
+    name: Text(200),
+    lifecycle: Type.Enum(['individual', 'enterprise']),
+    stage: Text(50),
+    region: RegionCode,
+    leadDepartment: Type.Optional(DeptCode),
+    leadPrinciple: Type.Optional(Type.Enum(['first-item', 'key-item', 'designated'])),
+    committedDays: Days,
+    departments: Type.Array(Department, { maxItems: 50 }),
+    questions: Type.Array(Question, { maxItems: 50 }),
+    materials: Type.Array(Material, { maxItems: 200 }),
+    fields: Type.Array(Field, { maxItems: 300 }),
+    items: Type.Array(Item, { maxItems: 100 }),
+    joint: Type.Optional(Type.Array(Joint, { maxItems: 50 })),
+  },
+  strict,
+);
+
+export const BundleParams = Type.Object({ code: Code });
+export const VersionQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) });
+export const ListBundlesQuery = Type.Object({
+  region: Type.Optional(RegionCode),
+});
+
+export const BundleSummary = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  version: Type.Integer(),
+  lifecycle: Type.String(),
+  stage: Type.String(),
+  region: Type.String(),
+  committedDays: Type.Integer(),
+  items: Type.Integer({ description: 'number of items' }),
+});
+
+/** The stored definition as published, with its version. */
+export const PublishedBundle = Type.Object(
+  {
+    code: Type.String(),
+    version: Type.Integer(),
+    created: Type.Boolean({ description: 'false: identical to the latest version, nothing new was published' }),
+    leadDepartment: Type.String(),
+    leadPrinciple: Type.String(),
+    leadDerived: Type.Boolean({ description: 'true: leadDepartment was absent and derived from the items (leadPrinciple)' }),
+  },
+  { additionalProperties: true },
+);
+
+export const RetiredBundle = Type.Object({
+  code: Type.String(),
+  versions: Type.Integer({ description: 'versions now retired' }),
+  retiredAt: Type.String(),
+});
+
+// The guide (workflows/shared/guide.ts); objects stay open so a field added there is not dropped here.
+const open = { additionalProperties: true } as const;
+export const GuideView = Type.Object(
+  {
+    bundle: Type.Object({ code: Type.String(), name: Type.String(), version: Type.Integer(), region: Type.String() }, open),
+    items: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), department: Type.String(), after: Type.Array(Type.String()) }, open)),
+    materials: Type.Array(
+      Type.Object({ code: Type.String(), name: Type.String(), required: Type.Boolean(), deferrable: Type.Boolean(), items: Type.Array(Type.String()) }, open),
+    ),
+    form: Type.Object({
+      fields: Type.Array(
+        Type.Object(
+          { key: Type.String(), label: Type.String(), type: Type.String(), required: Type.Boolean(), items: Type.Array(Type.String()), prefilled: Type.Boolean() },
+          open,
+        ),
+      ),
+    }),
+    figures: Type.Object({
+      items: Type.Integer(),
+      materialsBefore: Type.Integer(),
+      materialsAfter: Type.Integer(),
+      fieldsBefore: Type.Integer(),
+      fieldsAfter: Type.Integer(),
+      legalDays: Type.Integer(),
+      committedDays: Type.Integer(),
+    }),
+    url: Type.String({ description: 'this guide, answers included (the printable page’s QR code)' }),
+    questions: Type.Array(Json),
+  },
+  open,
+);
+
+/** The guide's query: the situation answers, each converted to its question's type, and a version. */
+export const GuideQuery = Type.Object(
+  { version: Type.Optional(Type.Integer({ minimum: 1 })) },
+  { additionalProperties: Type.String({ maxLength: 200 }) },
+);
