@@ -1,5 +1,6 @@
 // Temporal configuration and binary discovery: the one place that knows where Temporal is.
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,6 +30,9 @@ export interface TemporalConfig {
   taskQueue: string;
   tls?: { certPath: string; keyPath: string; caPath?: string; serverName?: string };
   apiKey?: string;
+  /** Payload encryption keys `id:base64,…` (first = current); unset on the embedded run: a key file in DATA_DIR. */
+  payloadKeys?: string;
+  payloadKeyFile: string;
   devServer: { port: number; uiPort: number; dbFile: string };
 }
 
@@ -56,6 +60,11 @@ export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Tempor
   ] as const) {
     if (file && !existsSync(file)) problems.push(`${name} points at a missing file: ${file}`);
   }
+  const payloadKeys = env.PAYLOAD_KEYS || undefined;
+  if (payloadKeys && !/^([\w.-]{1,64}:[A-Za-z0-9+/=]{43,44})(,[\w.-]{1,64}:[A-Za-z0-9+/=]{43,44})*$/.test(payloadKeys)) {
+    problems.push('PAYLOAD_KEYS must be id:base64(32 bytes)[,id:base64…]');
+  }
+  if (address && !payloadKeys) problems.push('PAYLOAD_KEYS is required with TEMPORAL_ADDRESS: every process must encrypt with the same keys');
   const devPort = port(env, 'TEMPORAL_DEV_PORT', 7233, problems);
   const uiPort = port(env, 'TEMPORAL_UI_PORT', 8233, problems);
   if (problems.length) throw new ConfigError(problems);
@@ -68,8 +77,21 @@ export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Tempor
         ? { certPath, keyPath, caPath: env.TEMPORAL_TLS_CA || undefined, serverName: env.TEMPORAL_TLS_SERVER_NAME }
         : undefined,
     apiKey: env.TEMPORAL_API_KEY || undefined,
+    payloadKeys,
+    payloadKeyFile: path.resolve(env.DATA_DIR || '.data', 'payload-key'),
     devServer: { port: devPort, uiPort, dbFile: path.resolve(env.DATA_DIR || '.data', 'temporal.db') },
   };
+}
+
+/** The payload keys: configured, or (embedded run only) a key generated once and kept in DATA_DIR. */
+export function payloadKeySpec(config: TemporalConfig): string {
+  if (config.payloadKeys) return config.payloadKeys;
+  if (!existsSync(config.payloadKeyFile)) {
+    mkdirSync(path.dirname(config.payloadKeyFile), { recursive: true });
+    writeFileSync(config.payloadKeyFile, `local-1:${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    chmodSync(config.payloadKeyFile, 0o600);
+  }
+  return readFileSync(config.payloadKeyFile, 'utf8').trim();
 }
 
 /** Connection options shared by the client and the worker (TLS or API key for a cluster or Cloud). */

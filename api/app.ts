@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { DbHandle } from '../db/client.js';
 import { installAuth } from './auth.js';
@@ -15,6 +16,7 @@ import { bundleRoutes } from './routes/bundles.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { departmentRoutes } from './routes/departments.js';
 import { guideRoutes } from './routes/guide.js';
+import { codecRoutes } from './routes/codec.js';
 import { healthRoutes } from './routes/health.js';
 
 export interface AppDeps {
@@ -22,14 +24,19 @@ export interface AppDeps {
   taskQueue: string;
   db: DbHandle;
   config: ApiConfig;
-  logger?: boolean | FastifyBaseLogger | { level: string };
+  /** The payload codec, served to the Temporal Web UI at /codec (operators only). */
+  codec?: PayloadCodec;
+  logger?: false | { level: string; stream?: { write(line: string): void } };
 }
+
+/** Personal data never reaches the logs, whatever a log line carries. */
+const REDACT = ['req.headers.authorization', '*.idNumber', '*.phone', '*.name', '*.address', 'applicant', 'body.applicant'];
 
 export type App = FastifyInstance<any, any, any, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    logger: deps.logger ? { ...deps.logger, redact: REDACT } : false,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -46,6 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await installAuth(app, deps.config.jwtSecret);
 
   await app.register(healthRoutes(deps));
+  await app.register(codecRoutes(deps.codec, deps.config.temporalUiUrl));
   await app.register(bundleRoutes(deps), { prefix: '/v1' });
   await app.register(guideRoutes(deps), { prefix: '/v1' });
   await app.register(calendarRoutes(deps), { prefix: '/v1' });

@@ -2,7 +2,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { openDb } from '../db/client.js';
 import { loadDbConfig } from '../db/config.js';
-import { connectionOptions, loadTemporalConfig } from '../temporal.config.js';
+import { connectionOptions, loadTemporalConfig, payloadKeySpec } from '../temporal.config.js';
+import { encryptingConverter } from '../worker/payload-codec.js';
 import { buildApp } from './app.js';
 import { loadApiConfig } from './config.js';
 
@@ -11,9 +12,10 @@ const temporalConfig = loadTemporalConfig();
 const dbConfig = loadDbConfig();
 const address = temporalConfig.address ?? `127.0.0.1:${temporalConfig.devServer.port}`;
 const connection = await Connection.connect(connectionOptions(temporalConfig, address));
-const temporal = new Client({ connection, namespace: temporalConfig.namespace });
+const dataConverter = encryptingConverter(payloadKeySpec(temporalConfig));
+const temporal = new Client({ connection, namespace: temporalConfig.namespace, dataConverter });
 const db = await openDb(dbConfig);
-const app = await buildApp({ temporal, taskQueue: temporalConfig.taskQueue, db, config, logger: { level: 'info' } });
+const app = await buildApp({ temporal, taskQueue: temporalConfig.taskQueue, db, config, codec: dataConverter.payloadCodecs[0], logger: { level: 'info' } });
 await app.listen({ port: config.port, host: config.host });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

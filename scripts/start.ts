@@ -2,18 +2,22 @@
 // server on a SQLite file and an embedded PostgreSQL under DATA_DIR, migrates, seeds, and runs
 // the worker and the API in this process. Ctrl-C stops everything cleanly; state survives restarts.
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { createSigner } from 'fast-jwt';
 import { buildApp } from '../api/app.js';
 import { loadApiConfig } from '../api/config.js';
 import { openDb } from '../db/client.js';
 import { loadDbConfig } from '../db/config.js';
 import { seedCatalogue } from '../db/seed.js';
-import { connectionOptions, loadTemporalConfig } from '../temporal.config.js';
+import { logSender } from '../activities/notices.js';
+import { connectionOptions, loadTemporalConfig, payloadKeySpec } from '../temporal.config.js';
+import { encryptingConverter } from '../worker/payload-codec.js';
 import { createWorker } from '../worker/create.js';
 import { startDevServer, type DevServer } from '../worker/dev-server.js';
 
 const started = Date.now();
+// The SDK's own logs (bundling, worker state) only from warnings up, unless LOG_LEVEL says otherwise.
+Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL?.toUpperCase() ?? 'WARN') as LogLevel) });
 const apiConfig = loadApiConfig();
 const temporalConfig = loadTemporalConfig();
 const dbConfig = loadDbConfig();
@@ -26,11 +30,14 @@ if (!temporalConfig.address) {
     uiPort: temporalConfig.devServer.uiPort,
     dbFile: temporalConfig.devServer.dbFile,
     namespace: temporalConfig.namespace,
+    // The Web UI asks our codec endpoint to show decrypted payloads (operators only, see api/routes/codec.ts).
+    codecEndpoint: `http://${apiConfig.host === '0.0.0.0' ? '127.0.0.1' : apiConfig.host}:${apiConfig.port}/codec`,
   });
 }
 const address = temporalConfig.address ?? devServer!.address;
 const uiUrl = process.env.TEMPORAL_UI_URL ?? devServer?.uiUrl;
 
+const dataConverter = encryptingConverter(payloadKeySpec(temporalConfig));
 const db = await openDb(dbConfig);
 await db.migrate();
 const seeded = await seedCatalogue(db.db);
@@ -41,16 +48,19 @@ const worker = await createWorker({
   namespace: temporalConfig.namespace,
   taskQueue: temporalConfig.taskQueue,
   db: db.db,
+  dataConverter,
+  sender: logSender((line) => console.log(line)),
 });
 const workerRun = worker.run();
 
 const connection = await Connection.connect(connectionOptions(temporalConfig, address));
-const temporal = new Client({ connection, namespace: temporalConfig.namespace });
+const temporal = new Client({ connection, namespace: temporalConfig.namespace, dataConverter });
 const app = await buildApp({
   temporal,
   taskQueue: temporalConfig.taskQueue,
   db,
   config: { ...apiConfig, temporalUiUrl: uiUrl },
+  codec: dataConverter.payloadCodecs[0],
   logger: { level: process.env.LOG_LEVEL ?? 'warn' },
 });
 await app.listen({ port: apiConfig.port, host: apiConfig.host });

@@ -3,6 +3,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createActivities } from '../activities/index.js';
+import type { NoticeSender } from '../activities/notices.js';
 import type { Db } from '../db/client.js';
 
 export const workflowsPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
@@ -14,6 +15,9 @@ export interface WorkerDeps {
   db: Db;
   /** A prebuilt bundle (tests, production); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Encrypts payloads (worker/payload-codec.ts); the same as the clients'. */
+  dataConverter?: WorkerOptions['dataConverter'];
+  sender?: NoticeSender;
 }
 
 export function createWorker(deps: WorkerDeps): Promise<Worker> {
@@ -21,7 +25,8 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    activities: createActivities({ db: deps.db }),
+    activities: createActivities({ db: deps.db, sender: deps.sender }),
+    dataConverter: deps.dataConverter,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
   });
 }

@@ -2,15 +2,24 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadDbConfig } from '../db/config.js';
 import { openDb } from '../db/client.js';
-import { connectionOptions, loadTemporalConfig } from '../temporal.config.js';
+import { logSender } from '../activities/notices.js';
+import { connectionOptions, loadTemporalConfig, payloadKeySpec } from '../temporal.config.js';
 import { createWorker } from './create.js';
+import { encryptingConverter } from './payload-codec.js';
 
 const temporal = loadTemporalConfig();
 const dbConfig = loadDbConfig();
 const address = temporal.address ?? `127.0.0.1:${temporal.devServer.port}`;
 const connection = await NativeConnection.connect(connectionOptions(temporal, address));
 const db = await openDb(dbConfig);
-const worker = await createWorker({ connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, db: db.db });
+const worker = await createWorker({
+  connection,
+  namespace: temporal.namespace,
+  taskQueue: temporal.taskQueue,
+  db: db.db,
+  dataConverter: encryptingConverter(payloadKeySpec(temporal)),
+  sender: logSender((line) => console.log(line)),
+});
 console.log(`worker polling ${temporal.taskQueue} on ${address} (namespace ${temporal.namespace})`);
 await worker.run(); // returns after SIGINT/SIGTERM, which the SDK handles by draining
 await db.close();

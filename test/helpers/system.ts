@@ -8,7 +8,11 @@ import { buildApp, type App } from '../../api/app.js';
 import { loadApiConfig } from '../../api/config.js';
 import { seedCatalogue } from '../../db/seed.js';
 import { createWorker, workflowsPath } from '../../worker/create.js';
+import { encryptingConverter } from '../../worker/payload-codec.js';
 import { createTestDb } from './db.js';
+
+/** A fixed test key: the end-to-end tier runs with payload encryption on, as production does. */
+export const TEST_PAYLOAD_KEYS = `test-1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 export type TestSystem = Awaited<ReturnType<typeof startSystem>>;
 
@@ -23,21 +27,23 @@ export async function startSystem() {
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
-  const temporal = new Client({ connection });
+  const dataConverter = encryptingConverter(TEST_PAYLOAD_KEYS);
+  const temporal = new Client({ connection, dataConverter });
 
   const startWorker = async () => {
-    const worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, db: db.db, workflowBundle: await workflowBundle() });
+    const worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, db: db.db, workflowBundle: await workflowBundle(), dataConverter });
     const running = worker.run();
     return { worker, stop: async () => (worker.shutdown(), await running) };
   };
   let current: { worker: Worker; stop: () => Promise<void> } | undefined = await startWorker();
-  const app: App = await buildApp({ temporal, taskQueue, db, config: loadApiConfig({}) });
+  const app: App = await buildApp({ temporal, taskQueue, db, config: loadApiConfig({}), codec: dataConverter.payloadCodecs[0] });
 
   return {
     app,
     db,
     temporal,
     taskQueue,
+    address,
     /** Simulates a crashed or redeployed worker: stop polling, then start a new one. */
     async restartWorker() {
       await current?.stop();
