@@ -1,6 +1,6 @@
 // Activities: the workflows' only way to touch the database. Each write is an idempotent upsert,
 // so a retried or replayed activity never duplicates a row.
-import { lt } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { applicationItems, applications, results } from '../db/schema.js';
 import type { ApplicationState } from '../workflows/application/messages.js';
@@ -69,6 +69,14 @@ export const createActivities = (deps: { db: Db; sender?: NoticeSender }) => ({
   /** 归集入库: the first archived result stands; a retry changes nothing. */
   async archiveResult(input: ArchiveResultInput): Promise<void> {
     await deps.db.insert(results).values(input).onConflictDoNothing();
+  },
+
+  /** 告知承诺 revoked: the archive records it once; the first revocation stands. */
+  async revokeResult(input: { applicationId: string; itemCode: string; reason: string; at: string }): Promise<void> {
+    await deps.db
+      .update(results)
+      .set({ revokedAt: input.at, revokeReason: input.reason })
+      .where(and(eq(results.applicationId, input.applicationId), eq(results.itemCode, input.itemCode), isNull(results.revokedAt)));
   },
 
   /** Outbox: written once by key, then sent; never lost, never sent twice. */

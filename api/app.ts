@@ -18,6 +18,9 @@ import { departmentRoutes } from './routes/departments.js';
 import { guideRoutes } from './routes/guide.js';
 import { codecRoutes } from './routes/codec.js';
 import { healthRoutes } from './routes/health.js';
+import { historyRoutes } from './routes/history.js';
+import { listingRoutes } from './routes/listing.js';
+import { statsRoutes } from './routes/stats.js';
 
 export interface AppDeps {
   temporal: Client;
@@ -59,6 +62,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(calendarRoutes(deps), { prefix: '/v1' });
   await app.register(applicationRoutes(deps), { prefix: '/v1' });
   await app.register(applicationActionRoutes(deps), { prefix: '/v1' });
+  await app.register(historyRoutes(deps), { prefix: '/v1' });
   await app.register(departmentRoutes(deps), { prefix: '/v1' });
+  await app.register(listingRoutes(deps), { prefix: '/v1' });
+  await app.register(statsRoutes(deps), { prefix: '/v1' });
   return app;
 }

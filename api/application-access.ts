@@ -1,7 +1,10 @@
 // Reading an application as a given user, and acting on it: the one place that knows who may see
 // what and how Temporal refusals become HTTP answers.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
+import type { Db } from '../db/client.js';
+import { results } from '../db/schema.js';
 import { applicationState, type ApplicationState } from '../workflows/application/messages.js';
 import { applicationWorkflowId } from '../workflows/shared/ids.js';
 import { maskIdNumber, maskName, maskPhone } from '../workflows/shared/mask.js';
@@ -44,10 +47,25 @@ export async function runUpdate<T>(what: string, update: () => Promise<T>): Prom
   }
 }
 
+/** 告知承诺 results revoked after the fact (the application workflow may have ended long before). */
+export async function revocationsOf(db: Db, id: string) {
+  const rows = await db
+    .select({ item: results.itemCode, at: results.revokedAt, reason: results.revokeReason })
+    .from(results)
+    .where(and(eq(results.applicationId, id), isNotNull(results.revokedAt)));
+  return rows.map((r) => ({ item: r.item, at: r.at!, reason: r.reason ?? '' }));
+}
+
 /** The application as API.md shows it: personal data masked, a link to the Temporal UI. */
-export function applicationView(state: ApplicationState, temporalUiUrl?: string, namespace = 'default') {
+export function applicationView(
+  state: ApplicationState,
+  temporalUiUrl?: string,
+  namespace = 'default',
+  revocations: { item: string; at: string; reason: string }[] = [],
+) {
   return {
     ...state,
+    revocations,
     applicant: {
       kind: state.applicant.kind,
       name: maskName(state.applicant.name),

@@ -1,4 +1,5 @@
 // PostgreSQL tables: the catalogue, the read models kept current by activities, results and notices.
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { BundleDefinition } from '../workflows/shared/bundle.js';
 
@@ -45,6 +46,11 @@ export const applications = pgTable(
     index('applications_status_idx').on(t.status, t.createdAt),
     index('applications_bundle_idx').on(t.bundleCode, t.createdAt),
     index('applications_owner_idx').on(t.owner, t.createdAt),
+    // Listing (db/listing.ts): keyset paging on (created_at, id), agents' own, coordinators' region
+    // prefix (text_pattern_ops: LIKE '3201%' is an index range whatever the collation).
+    index('applications_created_idx').on(t.createdAt, t.id),
+    index('applications_submitted_by_idx').on(t.submittedBy, t.createdAt),
+    index('applications_region_idx').on(t.region.op('text_pattern_ops'), t.createdAt),
   ],
 );
 
@@ -65,6 +71,13 @@ export const applicationItems = pgTable(
   (t) => [
     primaryKey({ columns: [t.applicationId, t.itemCode] }),
     index('application_items_dept_idx').on(t.department, t.status),
+    // overdue=true filter and overdue counts: the few overdue items, by application.
+    index('application_items_overdue_idx').on(t.applicationId).where(sql`${t.overdue}`),
+    // Statistics (db/stats.ts): where applications stall (open items, oldest first) and rejections.
+    index('application_items_open_idx')
+      .on(t.startedAt)
+      .where(sql`${t.status} in ('in_review', 'correction_requested', 'awaiting_material')`),
+    index('application_items_rejected_idx').on(t.applicationId).where(sql`${t.status} = 'rejected'`),
   ],
 );
 
@@ -78,6 +91,9 @@ export const results = pgTable(
     resultName: text('result_name').notNull(),
     data: jsonb('data').notNull(),
     issuedAt: ts('issued_at').notNull(),
+    /** 告知承诺 found untrue: the result is revoked, even after delivery. */
+    revokedAt: ts('revoked_at'),
+    revokeReason: text('revoke_reason'),
   },
   (t) => [primaryKey({ columns: [t.applicationId, t.itemCode] })],
 );

@@ -4,9 +4,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { recordDelivery, signOffJoint, supplement, withdraw } from '../../workflows/application/messages.js';
 import { decideItem, takeItem, type DecideItemInput } from '../../workflows/item/messages.js';
-import { itemWorkflowId } from '../../workflows/shared/ids.js';
+import { verifyCommitment } from '../../workflows/post-check/messages.js';
+import { itemWorkflowId, postCheckWorkflowId } from '../../workflows/shared/ids.js';
 import type { AppDeps } from '../app.js';
-import { applicationHandle, applicationView, loadVisible, runUpdate } from '../application-access.js';
+import { applicationHandle, applicationView, loadVisible, revocationsOf, runUpdate } from '../application-access.js';
 import { actorOf, requireRole } from '../auth.js';
 import { conflict, forbidden, notFound } from '../errors.js';
 import {
@@ -16,6 +17,7 @@ import {
   DeliveryBody,
   ItemParams,
   JointParams,
+  PostCheckBody,
   SignOffBody,
   SupplementBody,
   WithdrawBody,
@@ -29,7 +31,7 @@ export const applicationActionRoutes =
   async (app) => {
     const { temporal } = deps;
     const respond = async (request: FastifyRequest, id: string) =>
-      applicationView(await loadVisible(temporal, request, id), deps.config.temporalUiUrl, temporal.options.namespace);
+      applicationView(await loadVisible(temporal, request, id), deps.config.temporalUiUrl, temporal.options.namespace, await revocationsOf(deps.db.db, id));
     const updateId = (request: FastifyRequest) => request.headers['idempotency-key'] as string | undefined;
     const schema = <B>(params: B, body?: unknown) => ({
       params,
@@ -100,6 +102,25 @@ export const applicationActionRoutes =
       );
       return respond(request, id);
     });
+
+    app.post(
+      '/applications/:id/items/:item/post-check',
+      { preHandler: requireRole('department'), schema: { ...schema(ItemParams), body: PostCheckBody } },
+      async (request) => {
+        const { id, item } = request.params;
+        const state = await loadVisible(temporal, request, id);
+        const target = state.items.find((i) => i.code === item);
+        if (!target) throw notFound(`item ${item}`);
+        if (target.department !== request.user.dept) throw forbidden(`item ${item} belongs to department ${target.department}`);
+        await runUpdate(`告知承诺核查「${target.name}」`, () =>
+          temporal.workflow.getHandle(postCheckWorkflowId(id, item)).executeUpdate(verifyCommitment, {
+            args: [{ ...request.body, actor: actorOf(request) }],
+            updateId: updateId(request),
+          }),
+        );
+        return respond(request, id);
+      },
+    );
 
     app.post(
       '/applications/:id/joint/:code/sign-offs',

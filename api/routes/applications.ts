@@ -14,7 +14,7 @@ import { checkSubmission } from '../../workflows/shared/intake.js';
 import { DEFAULT_POLICY } from '../../workflows/shared/policy.js';
 import { ApplicationNumber, BundleCode, Departments } from '../../workflows/shared/search-attributes.js';
 import type { AppDeps } from '../app.js';
-import { applicationHandle, applicationView, loadVisible } from '../application-access.js';
+import { applicationHandle, applicationView, loadVisible, revocationsOf } from '../application-access.js';
 import { newApplicationNumber } from '../application-number.js';
 import { renderReceiptPage } from '../receipt-page.js';
 import { actorOf, requireRole } from '../auth.js';
@@ -66,9 +66,14 @@ export const applicationRoutes =
         if (notDeferrable.length) {
           throw badRequest('only deferrable materials may be promised (容缺)', notDeferrable.map((c) => ({ field: `commitments.${c}`, message: '此材料不可容缺' })));
         }
-        if (check.promised.length) {
+        const pledges = (body.pledges ?? []).map((p) => p.item);
+        const notPledgeable = pledges.filter((code) => !check.items.some((i) => i.code === code && i.commitment));
+        if (notPledgeable.length) {
+          throw badRequest('告知承诺 only for applicable items that allow it', notPledgeable.map((c) => ({ field: `pledges.${c}`, message: '此事项不适用告知承诺' })));
+        }
+        if (check.promised.length || pledges.length) {
           const [flag] = await db.select().from(creditFlags).where(eq(creditFlags.idHash, idHash(body.applicant.idNumber)));
-          if (flag) throw new HttpError(403, 'credit_restricted', '申请人有失信记录，不适用容缺受理，请提交全部材料');
+          if (flag) throw new HttpError(403, 'credit_restricted', '申请人有失信记录，不适用容缺受理或告知承诺，请提交全部材料');
         }
 
         const owner = actor.role === 'applicant' ? actor.sub : (body.applicantAccount ?? actor.sub);
@@ -98,6 +103,7 @@ export const applicationRoutes =
           form: body.form ?? {},
           materials: body.materials,
           commitments: check.promised,
+          pledges,
           delivery: body.delivery ?? { method: 'electronic' },
           submittedAt: new Date().toISOString(),
           calendar: await loadCalendar(db),
@@ -137,7 +143,10 @@ export const applicationRoutes =
     app.get(
       '/applications/:id',
       { preHandler: requireRole(), schema: { params: ApplicationParams, response: { 200: ApplicationView, ...errorResponses } } },
-      async (request) => applicationView(await loadVisible(temporal, request, request.params.id), deps.config.temporalUiUrl, temporal.options.namespace),
+      async (request) => {
+        const state = await loadVisible(temporal, request, request.params.id);
+        return applicationView(state, deps.config.temporalUiUrl, temporal.options.namespace, await revocationsOf(db, state.id));
+      },
     );
 
     app.get(

@@ -32,6 +32,8 @@ export const SubmitApplicationBody = Type.Object(
     form: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Scalar, { maxProperties: 500 })),
     materials: Type.Array(MaterialRef, { maxItems: 200 }),
     commitments: Type.Optional(Type.Array(Type.Object({ material: Code }, { additionalProperties: false }), { maxItems: 100 })),
+    /** 告知承诺: items taken on the applicant's written commitment (granted at once, checked afterwards). */
+    pledges: Type.Optional(Type.Array(Type.Object({ item: Code }, { additionalProperties: false }), { maxItems: 50 })),
     delivery: Type.Optional(
       Type.Object(
         {
@@ -130,3 +132,8 @@ export const SubmitResponse = Type.Object({
   ),
   supplementDue: Type.Optional(Type.String()),
 });
+
+export const PostCheckBody = Type.Object(
+  { outcome: Type.Union([Type.Literal('confirmed'), Type.Literal('revoked')]), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })) },
+  { additionalProperties: false },
+);

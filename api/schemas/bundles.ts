@@ -54,6 +54,7 @@ const Item = Type.Object(
     when: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Scalar, { maxProperties: 50 })),
     after: Type.Array(Code, { maxItems: 100 }),
     onReject: Type.Enum(['terminate', 'continue']),
+    commitment: Type.Optional(Type.Object({ postCheckDays: Days }, strict)),
   },
   strict,
 );

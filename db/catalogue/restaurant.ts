@@ -145,6 +145,7 @@ export const restaurant: BundleDefinition = {
       when: { largeVenue: true },
       after: ['license-check'],
       onReject: 'continue',
+      commitment: { postCheckDays: 20 },
     },
     {
       code: 'tobacco-license',

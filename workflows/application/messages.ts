@@ -51,6 +51,8 @@ export interface ApplicationInput {
   materials: SubmittedMaterial[];
   /** 容缺: deferrable materials the applicant promised instead of handing in (with a signed commitment). */
   commitments: string[];
+  /** 告知承诺: items the applicant takes on a written commitment (only items that allow it). */
+  pledges?: string[];
   delivery: Delivery;
   submittedAt: string;
   /** The working-day calendar and limits in force at submission: data, never fetched during replay. */

@@ -188,6 +188,7 @@ export class ApplicationRecord {
       policy: this.input.policy,
       promised: this.state.receipt.promised.filter((p) => def.materials.some((m) => m.code === p.material) && !this.state.received.includes(p.material)),
       blockedBy: this.state.joint.filter((j) => !j.completedAt && j.items.includes(code)).map((j) => j.code),
+      pledged: !!def.commitment && (this.input.pledges ?? []).includes(code),
     };
   }
 

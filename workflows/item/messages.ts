@@ -111,6 +111,8 @@ export interface ItemInput {
   policy: Policy;
   promised: PromisedMaterial[];
   blockedBy: string[];
+  /** 告知承诺: the applicant's written commitment; granted at once, checked afterwards. */
+  pledged?: boolean;
 }
 
 export type ItemOutcome = ItemState & { status: 'approved' | 'rejected' };

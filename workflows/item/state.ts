@@ -162,6 +162,15 @@ export class ItemRecord {
     if (this.state.assignee && this.state.assignee.sub !== actor.sub) throw new Refusal('StateConflict', `任务已由 ${this.state.assignee.sub} 领取`);
   }
 
+  /** 告知承诺: granted on the applicant's written commitment, the check comes afterwards. */
+  grantOnPledge(now: string): void {
+    const decision: Decision = { decision: 'approve', reason: '告知承诺：依申请人书面承诺先行作出许可，事后核查', actor: SYSTEM, at: now };
+    this.state.decisions!.push(decision);
+    Object.assign(this.state, { status: 'approved', decision, result: { grantedOnCommitment: true } });
+    this.reconcileClock(now);
+    this.project(now);
+  }
+
   take(actor: Actor, now: string): void {
     this.state.assignee = { sub: actor.sub, post: actor.post ?? 'A', at: now };
     this.touch();

@@ -7,10 +7,13 @@ import {
   getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
+  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
 import { itemChanged } from '../application/messages.js';
+import { postCheckWorkflow } from '../post-check/workflow.js';
+import { postCheckWorkflowId } from '../shared/ids.js';
 import {
   calendarPublished,
   decideItem,
@@ -64,6 +67,7 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
   setHandler(jointCompleted, ({ code }) => item.jointCompleted(code));
   setHandler(calendarPublished, ({ calendar }) => item.setCalendar(calendar, now()));
 
+  if (input.pledged) item.grantOnPledge(now());
   while (!item.closed()) {
     // Any change after this point wakes the loop, including one made while publishing.
     const seen = item.revision;
@@ -83,6 +87,14 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
       resultName: input.item.result.name,
       data: item.state.result ?? {},
       issuedAt: now(),
+    });
+  }
+  if (input.pledged && input.item.commitment) {
+    // The post-check outlives this item and the application: a revocation may come after delivery.
+    await startChild(postCheckWorkflow, {
+      workflowId: postCheckWorkflowId(input.applicationId, input.item.code),
+      parentClosePolicy: 'ABANDON',
+      args: [{ applicationId: input.applicationId, itemCode: input.item.code, itemName: input.item.name, department: input.item.department, postCheckDays: input.item.commitment.postCheckDays, calendar: input.calendar }],
     });
   }
   await publish();

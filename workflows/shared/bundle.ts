@@ -55,6 +55,8 @@ export interface ItemDefinition {
   /** Items whose approval this item waits for; their result data is handed to it. */
   after: string[];
   onReject: OnReject;
+  /** 告知承诺: may be granted at once on the applicant's written commitment, checked within postCheckDays. */
+  commitment?: { postCheckDays: number };
 }
 
 export interface JointProcedure {

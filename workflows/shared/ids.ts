@@ -2,3 +2,5 @@
 export const applicationWorkflowId = (applicationId: string): string => `application:${applicationId}`;
 export const itemWorkflowId = (applicationId: string, itemCode: string): string =>
   `application:${applicationId}:item:${itemCode}`;
+export const postCheckWorkflowId = (applicationId: string, itemCode: string): string =>
+  `application:${applicationId}:item:${itemCode}:post-check`;

@@ -156,6 +156,7 @@ function itemLimits(item: ItemDefinition, at: string): BundleProblem[] {
       message: `committed limit ${item.committedDays} exceeds the legal limit ${item.legalDays} working days (承诺时限 must not exceed 法定时限)`,
     });
   }
+  if (item.commitment) problems.push(...positiveDays(item.commitment.postCheckDays, `${at}.commitment.postCheckDays`));
   return problems;
 }
 

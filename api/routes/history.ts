@@ -1,0 +1,103 @@
+// The readable timeline of an application (R-8.1), read from the workflow histories of the
+// application and of every item it dispatched. Visible to whoever may read the application.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { AppDeps } from '../app.js';
+import { applicationHandle, loadVisible } from '../application-access.js';
+import { requireRole } from '../auth.js';
+import { buildTimeline, type HistoryEvent, type WorkflowHistory } from '../history.js';
+import { ApplicationParams } from '../schemas/applications.js';
+import { errorResponses } from '../schemas/common.js';
+import { HistoryView } from '../schemas/history.js';
+
+/** The item workflows the application started (with the run each one got), from its own history. */
+function childrenOf(events: readonly HistoryEvent[]): { workflowId: string; runId?: string }[] {
+  const children = new Map<string, string | undefined>();
+  for (const e of events) {
+    const initiated = e.startChildWorkflowExecutionInitiatedEventAttributes;
+    if (initiated?.workflowId) children.set(initiated.workflowId, children.get(initiated.workflowId));
+    const started = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
+    if (started?.workflowId) children.set(started.workflowId, started.runId ?? undefined);
+  }
+  return [...children].map(([workflowId, runId]) => ({ workflowId, runId }));
+}
+
+const isPayload = (p: unknown): p is Payload => typeof p === 'object' && p !== null && ('data' in p || 'metadata' in p);
+
+/**
+ * Undoes the client's payload codecs (encryption, R-9.2) on every `{ payloads }` in the events, in
+ * place, so the pure timeline builder reads plain JSON payloads. Never leaves this process.
+ */
+async function decodePayloads(node: unknown, codecs: readonly PayloadCodec[]): Promise<void> {
+  if (typeof node !== 'object' || node === null || ArrayBuffer.isView(node)) return;
+  if (Array.isArray(node)) {
+    for (const child of node) await decodePayloads(child, codecs);
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  const payloads = record.payloads;
+  if (Array.isArray(payloads) && payloads.every(isPayload)) {
+    try {
+      let decoded: Payload[] = payloads;
+      for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded);
+      record.payloads = decoded;
+    } catch {
+      // A key no longer configured: the builder leaves what it cannot read out of the timeline.
+    }
+    return;
+  }
+  for (const value of Object.values(record)) await decodePayloads(value, codecs);
+}
+
+async function historyOf(temporal: Client, workflowId: string, runId?: string): Promise<WorkflowHistory | undefined> {
+  try {
+    const history = await temporal.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
+    const codecs = temporal.options.loadedDataConverter.payloadCodecs;
+    if (codecs.length) await decodePayloads(events, codecs);
+    return { workflowId, events };
+  } catch (err) {
+    // A child that never started, or whose history is past retention: the parent still tells its story.
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+export const historyRoutes =
+  (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const { temporal } = deps;
+    const ui = deps.config.temporalUiUrl?.replace(/\/+$/, '');
+    const namespace = temporal.options.namespace;
+
+    app.get(
+      '/applications/:id/history',
+      {
+        preHandler: requireRole(),
+        schema: {
+          description: 'The readable timeline (R-8.1) built from the workflow histories of the application and its items.',
+          params: ApplicationParams,
+          response: { 200: HistoryView, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { id } = request.params;
+        await loadVisible(temporal, request, id);
+        const handle = applicationHandle(temporal, id);
+        // The application, the items it dispatched, and what those started (告知承诺 post-checks).
+        const histories: WorkflowHistory[] = [];
+        let level: { workflowId: string; runId?: string }[] = [{ workflowId: handle.workflowId }];
+        for (let depth = 0; depth < 3 && level.length; depth++) {
+          const fetched = (await Promise.all(level.map((c) => historyOf(temporal, c.workflowId, c.runId)))).filter((h): h is WorkflowHistory => !!h);
+          histories.push(...fetched);
+          level = fetched.flatMap((h) => childrenOf(h.events)).filter((c) => !histories.some((h) => h.workflowId === c.workflowId));
+        }
+        const { timeline, workflows } = buildTimeline(histories);
+        return {
+          timeline,
+          workflows: workflows.map((w) => (ui ? { ...w, link: `${ui}/namespaces/${namespace}/workflows/${encodeURIComponent(w.workflowId)}` } : w)),
+        };
+      },
+    );
+  };

@@ -1,0 +1,414 @@
+// Statistics (R-8.4; standard 10.1, 10.2, 11.2) computed in SQL over the read model: a handful of
+// aggregate queries run side by side, each one scan (or an index range) however many rows there
+// are. Handling times are wall-clock hours; the limits they are measured against are working days
+// (the item's legal deadline is in the read model, so "decided after the deadline" is exact).
+import { desc, inArray, sql, type SQL } from 'drizzle-orm';
+import type { ApplicationStatus } from '../workflows/application/messages.js';
+import type { BundleDefinition } from '../workflows/shared/bundle.js';
+import { buildGuide } from '../workflows/shared/guide.js';
+import type { Db } from './client.js';
+import { bundleVersions } from './schema.js';
+
+export interface StatsFilters {
+  bundle?: string;
+  /** Only applications having an item of this department; item figures only for its items. */
+  department?: string;
+  /** Coordinator scope: applications whose region starts with this prefix. */
+  regionPrefix?: string;
+  /** Period on created_at: since inclusive, until exclusive. */
+  since?: string;
+  until?: string;
+}
+
+export const APPLICATION_STATUSES = [
+  'incomplete',
+  'accepted',
+  'in_review',
+  'completed',
+  'partially_completed',
+  'terminated',
+  'withdrawn',
+  'expired',
+] as const satisfies readonly ApplicationStatus[];
+const ENDED = ['completed', 'partially_completed', 'terminated', 'withdrawn', 'expired'] as const;
+/** Item statuses in which an application stalls on a department or on the applicant. */
+export const OPEN_ITEM_STATUSES = ['in_review', 'correction_requested', 'awaiting_material'] as const;
+
+export interface Timing {
+  /** How many were measured. */
+  count: number;
+  averageHours: number | null;
+  p90Hours: number | null;
+}
+
+export interface ApplicationFigures {
+  volume: number;
+  outcomes: Record<(typeof APPLICATION_STATUSES)[number], number>;
+  ended: number;
+  completed: number;
+  /** completed / ended (null before anything ended). */
+  completionRate: number | null;
+  /** ended_at − accepted_at of ended applications that had been accepted. */
+  handling: Timing;
+}
+
+export interface ItemFigures {
+  items: number;
+  started: number;
+  decided: number;
+  approved: number;
+  rejected: number;
+  /** decided_at − started_at of approved and rejected items. */
+  handling: Timing;
+  /** Decided after their legal deadline. */
+  decidedLate: number;
+  /** Items flagged overdue (超期) by their workflow, and their share of started items. */
+  overdue: number;
+  overdueRate: number | null;
+}
+
+export interface ItemStats extends ItemFigures {
+  item: string;
+  department: string;
+  name?: string;
+  legalDays?: number;
+  committedDays?: number;
+}
+
+export interface Blockage {
+  item: string;
+  department: string;
+  waiting: number;
+  inReview: number;
+  correctionRequested: number;
+  awaitingMaterial: number;
+  oldestStartedAt: string | null;
+  longestWaitHours: number | null;
+}
+
+export interface LongestWait {
+  applicationId: string;
+  number: string;
+  bundle: string;
+  item: string;
+  itemName: string;
+  department: string;
+  status: string;
+  startedAt: string;
+  waitHours: number;
+}
+
+export interface Savings {
+  bundle: string;
+  version: number;
+  name: string;
+  /** Figures of the whole bundle: every item, as if every situation applied (see bundleSavings). */
+  items: number;
+  materialsBefore: number;
+  materialsAfter: number;
+  fieldsBefore: number;
+  fieldsAfter: number;
+  legalDays: number;
+  committedDays: number;
+  /** One trip to one window instead of one per item (一次办). */
+  tripsBefore: number;
+  tripsAfter: number;
+  /** Applications in the figures, and what they were spared in total. */
+  applications: number;
+  materialsSaved: number;
+  fieldsSaved: number;
+  tripsSaved: number;
+}
+
+export interface Stats extends ApplicationFigures {
+  byBundle: (ApplicationFigures & { bundle: string })[];
+  itemTotals: ItemFigures;
+  items: ItemStats[];
+  rejections: { reason: string; count: number }[];
+  blockages: { items: Blockage[]; longest: LongestWait | null };
+  /** 好差评 arrives with a later issue (R-8.2): no ratings are stored yet, so nothing to count. */
+  evaluations: number;
+  badReviews: number;
+  badReviewRate: number;
+  savings: Savings[];
+}
+
+/** Rows of db.execute, whichever driver: postgres.js answers an array, PGlite `{ rows }`. */
+async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+const iso = (expr: SQL) => sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const list = (values: readonly string[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
+const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
+
+/** Conditions on `applications a`; the department condition only where items are not joined by department. */
+function applicationConditions(f: StatsFilters, withDepartment: boolean): SQL[] {
+  const c: SQL[] = [];
+  if (f.bundle !== undefined) c.push(sql`a.bundle_code = ${f.bundle}`);
+  if (f.regionPrefix) c.push(sql`a.region like ${`${f.regionPrefix}%`}`);
+  if (f.since !== undefined) c.push(sql`a.created_at >= ${f.since}::timestamptz`);
+  if (f.until !== undefined) c.push(sql`a.created_at < ${f.until}::timestamptz`);
+  if (withDepartment && f.department !== undefined) {
+    c.push(sql`exists (select 1 from application_items d where d.application_id = a.id and d.department = ${f.department})`);
+  }
+  return c;
+}
+
+const where = (c: SQL[]) => (c.length ? sql`where ${sql.join(c, sql` and `)}` : sql``);
+
+/**
+ * `application_items i`, joined to `applications a` only when an application-level filter needs it
+ * (the unfiltered province view aggregates the items table alone), filtered to the department.
+ */
+function itemSource(f: StatsFilters, extra: SQL[] = []): SQL {
+  const appConditions = applicationConditions(f, false);
+  const c = [...extra, ...appConditions];
+  if (f.department !== undefined) c.unshift(sql`i.department = ${f.department}`);
+  const from = appConditions.length ? sql`application_items i join applications a on a.id = i.application_id` : sql`application_items i`;
+  return sql`${from} ${where(c)}`;
+}
+
+interface AppRow {
+  bundle: string | null;
+  total: number;
+  volume: number;
+  ended: number;
+  timed: number;
+  avg_hours: number | null;
+  p90_hours: number | null;
+  [status: string]: unknown;
+}
+
+async function applicationFigures(db: Db, f: StatsFilters): Promise<{ total: ApplicationFigures; byBundle: (ApplicationFigures & { bundle: string })[] }> {
+  const hours = sql`case when a.ended_at is not null and a.accepted_at is not null then date_part('epoch', a.ended_at - a.accepted_at) / 3600 end`;
+  const perStatus = sql.join(
+    APPLICATION_STATUSES.map((s) => sql`count(*) filter (where a.status = ${s})::int as ${sql.identifier(s)}`),
+    sql`, `,
+  );
+  const result = await rows<AppRow>(
+    db,
+    sql`select a.bundle_code as bundle, grouping(a.bundle_code)::int as total, count(*)::int as volume, ${perStatus},
+          count(*) filter (where a.status in (${list(ENDED)}))::int as ended,
+          count(${hours})::int as timed,
+          avg(${hours})::float8 as avg_hours,
+          percentile_cont(0.9) within group (order by ${hours})::float8 as p90_hours
+        from applications a ${where(applicationConditions(f, true))}
+        group by grouping sets ((a.bundle_code), ())
+        order by total desc, volume desc, bundle`,
+  );
+  const figures = (r: AppRow | undefined): ApplicationFigures => {
+    const outcomes = Object.fromEntries(APPLICATION_STATUSES.map((s) => [s, Number(r?.[s] ?? 0)])) as ApplicationFigures['outcomes'];
+    const ended = Number(r?.ended ?? 0);
+    return {
+      volume: Number(r?.volume ?? 0),
+      outcomes,
+      ended,
+      completed: outcomes.completed,
+      completionRate: rate(outcomes.completed, ended),
+      handling: { count: Number(r?.timed ?? 0), averageHours: num(r?.avg_hours), p90Hours: num(r?.p90_hours) },
+    };
+  };
+  return {
+    total: figures(result.find((r) => Number(r.total) === 1)),
+    byBundle: result.filter((r) => Number(r.total) === 0).map((r) => ({ bundle: r.bundle!, ...figures(r) })),
+  };
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+interface ItemRow {
+  item: string | null;
+  department: string | null;
+  total: number;
+  items: number;
+  started: number;
+  decided: number;
+  approved: number;
+  rejected: number;
+  late: number;
+  overdue: number;
+  timed: number;
+  avg_hours: number | null;
+  p90_hours: number | null;
+}
+
+async function itemFigures(db: Db, f: StatsFilters): Promise<{ total: ItemFigures; byItem: ItemStats[] }> {
+  const decided = sql`i.status in ('approved', 'rejected')`;
+  const hours = sql`case when ${decided} and i.started_at is not null and i.decided_at is not null then date_part('epoch', i.decided_at - i.started_at) / 3600 end`;
+  const result = await rows<ItemRow>(
+    db,
+    sql`select i.item_code as item, i.department, grouping(i.item_code, i.department)::int as total,
+          count(*)::int as items,
+          count(i.started_at)::int as started,
+          count(*) filter (where ${decided})::int as decided,
+          count(*) filter (where i.status = 'approved')::int as approved,
+          count(*) filter (where i.status = 'rejected')::int as rejected,
+          count(*) filter (where ${decided} and i.decided_at > i.deadline)::int as late,
+          count(*) filter (where i.overdue)::int as overdue,
+          count(${hours})::int as timed,
+          avg(${hours})::float8 as avg_hours,
+          percentile_cont(0.9) within group (order by ${hours})::float8 as p90_hours
+        from ${itemSource(f)}
+        group by grouping sets ((i.item_code, i.department), ())
+        order by total desc, items desc, item`,
+  );
+  const figures = (r: ItemRow | undefined): ItemFigures => {
+    const started = Number(r?.started ?? 0);
+    const overdue = Number(r?.overdue ?? 0);
+    return {
+      items: Number(r?.items ?? 0),
+      started,
+      decided: Number(r?.decided ?? 0),
+      approved: Number(r?.approved ?? 0),
+      rejected: Number(r?.rejected ?? 0),
+      handling: { count: Number(r?.timed ?? 0), averageHours: num(r?.avg_hours), p90Hours: num(r?.p90_hours) },
+      decidedLate: Number(r?.late ?? 0),
+      overdue,
+      overdueRate: rate(overdue, started),
+    };
+  };
+  return {
+    total: figures(result.find((r) => Number(r.total) !== 0)),
+    byItem: result.filter((r) => Number(r.total) === 0).map((r) => ({ item: r.item!, department: r.department!, ...figures(r) })),
+  };
+}
+
+async function rejections(db: Db, f: StatsFilters): Promise<{ reason: string; count: number }[]> {
+  const result = await rows<{ reason: string; count: number }>(
+    db,
+    sql`select coalesce(nullif(btrim(i.decision ->> 'reason'), ''), '（未说明理由）') as reason, count(*)::int as count
+        from ${itemSource(f, [sql`i.status = 'rejected'`])}
+        group by 1 order by 2 desc, 1 limit 10`,
+  );
+  return result.map((r) => ({ reason: r.reason, count: Number(r.count) }));
+}
+
+async function blockages(db: Db, f: StatsFilters): Promise<Stats['blockages']> {
+  const open = sql`i.status in (${list(OPEN_ITEM_STATUSES)})`;
+  const [grouped, longest] = await Promise.all([
+    rows<{ item: string; department: string; waiting: number; in_review: number; correction_requested: number; awaiting_material: number; oldest: string | null; hours: number | null }>(
+      db,
+      sql`select i.item_code as item, i.department, count(*)::int as waiting,
+            count(*) filter (where i.status = 'in_review')::int as in_review,
+            count(*) filter (where i.status = 'correction_requested')::int as correction_requested,
+            count(*) filter (where i.status = 'awaiting_material')::int as awaiting_material,
+            ${iso(sql`min(i.started_at)`)} as oldest,
+            (date_part('epoch', now() - min(i.started_at)) / 3600)::float8 as hours
+          from ${itemSource(f, [open])}
+          group by 1, 2 order by min(i.started_at) asc nulls last, 3 desc limit 20`,
+    ),
+    rows<{ application_id: string; number: string; bundle: string; item: string; item_name: string; department: string; status: string; started_at: string; hours: number }>(
+      db,
+      sql`select i.application_id, a.number, a.bundle_code as bundle, i.item_code as item, i.item_name, i.department, i.status,
+            ${iso(sql`i.started_at`)} as started_at, (date_part('epoch', now() - i.started_at) / 3600)::float8 as hours
+          from application_items i join applications a on a.id = i.application_id
+          ${where([open, sql`i.started_at is not null`, ...(f.department !== undefined ? [sql`i.department = ${f.department}`] : []), ...applicationConditions(f, false)])}
+          order by i.started_at asc, i.application_id limit 1`,
+    ),
+  ]);
+  const l = longest[0];
+  return {
+    items: grouped.map((r) => ({
+      item: r.item,
+      department: r.department,
+      waiting: Number(r.waiting),
+      inReview: Number(r.in_review),
+      correctionRequested: Number(r.correction_requested),
+      awaitingMaterial: Number(r.awaiting_material),
+      oldestStartedAt: r.oldest,
+      longestWaitHours: num(r.hours),
+    })),
+    longest: l
+      ? {
+          applicationId: l.application_id,
+          number: l.number,
+          bundle: l.bundle,
+          item: l.item,
+          itemName: l.item_name,
+          department: l.department,
+          status: l.status,
+          startedAt: l.started_at,
+          waitHours: Number(l.hours),
+        }
+      : null,
+  };
+}
+
+/** The latest published version of each bundle (retired or not: old applications still count). */
+async function latestDefinitions(db: Db, codes: string[]): Promise<{ version: number; definition: BundleDefinition }[]> {
+  if (codes.length === 0) return [];
+  return db
+    .selectDistinctOn([bundleVersions.code], { version: bundleVersions.version, definition: bundleVersions.definition })
+    .from(bundleVersions)
+    .where(inArray(bundleVersions.code, codes))
+    .orderBy(bundleVersions.code, desc(bundleVersions.version));
+}
+
+/**
+ * What the bundle merges away, from its definition. We count the WHOLE bundle — every item, as if
+ * every situation question were answered so that it applies — by handing buildGuide the definition
+ * with the `when` conditions removed: buildGuide with empty answers would drop every conditional
+ * item (for newborn: 户口, 医保, 社保卡) and understate the merging. Per application, the saving
+ * actually depends on its answers, which the read model does not keep.
+ */
+export function bundleSavings(definition: BundleDefinition, version: number): Omit<Savings, 'applications' | 'materialsSaved' | 'fieldsSaved' | 'tripsSaved'> {
+  const everything = { ...definition, version, items: definition.items.map(({ when: _when, ...item }) => item) };
+  const { figures } = buildGuide(everything, {}, { url: '' });
+  return {
+    bundle: definition.code,
+    version,
+    name: definition.name,
+    items: figures.items,
+    materialsBefore: figures.materialsBefore,
+    materialsAfter: figures.materialsAfter,
+    fieldsBefore: figures.fieldsBefore,
+    fieldsAfter: figures.fieldsAfter,
+    legalDays: figures.legalDays,
+    committedDays: figures.committedDays,
+    tripsBefore: figures.items,
+    tripsAfter: figures.items > 0 ? 1 : 0,
+  };
+}
+
+export async function computeStats(db: Db, f: StatsFilters): Promise<Stats> {
+  const [apps, items, rejected, blocked] = await Promise.all([applicationFigures(db, f), itemFigures(db, f), rejections(db, f), blockages(db, f)]);
+  const codes = [...new Set([...(f.bundle !== undefined ? [f.bundle] : []), ...apps.byBundle.map((b) => b.bundle)])];
+  const definitions = await latestDefinitions(db, codes);
+
+  // The limits of each item, from the definitions of the bundles in the figures (the first found wins
+  // when two bundles share an item code).
+  const limits = new Map<string, { name: string; legalDays: number; committedDays: number }>();
+  for (const { definition } of definitions) {
+    for (const item of definition.items) {
+      if (!limits.has(item.code)) limits.set(item.code, { name: item.name, legalDays: item.legalDays, committedDays: item.committedDays });
+    }
+  }
+
+  const volumeOf = new Map(apps.byBundle.map((b) => [b.bundle, b.volume]));
+  const savings = definitions.map(({ version, definition }) => {
+    const s = bundleSavings(definition, version);
+    const applications = volumeOf.get(definition.code) ?? 0;
+    return {
+      ...s,
+      applications,
+      materialsSaved: (s.materialsBefore - s.materialsAfter) * applications,
+      fieldsSaved: (s.fieldsBefore - s.fieldsAfter) * applications,
+      tripsSaved: (s.tripsBefore - s.tripsAfter) * applications,
+    };
+  });
+
+  return {
+    ...apps.total,
+    byBundle: apps.byBundle,
+    itemTotals: items.total,
+    items: items.byItem.map((i) => ({ ...i, ...limits.get(i.item) })),
+    rejections: rejected,
+    blockages: blocked,
+    evaluations: 0,
+    badReviews: 0,
+    badReviewRate: 0,
+    savings,
+  };
+}

@@ -1,0 +1,51 @@
+// 告知承诺 post-check: the item was granted on the applicant's commitment; within the check period
+// the department confirms it or revokes the result — even after the bundle was delivered, which is
+// why this runs as its own workflow that outlives the application (parent close policy ABANDON).
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { createActivities } from '../../activities/index.js';
+import { addWorkingDays } from '../shared/working-days.js';
+import { postCheckState, verifyCommitment, type PostCheckInput, type PostCheckState } from './messages.js';
+
+const { revokeResult, sendNotices } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30s',
+  retry: { maximumInterval: '1m' },
+});
+
+export async function postCheckWorkflow(input: PostCheckInput): Promise<PostCheckState> {
+  const state: PostCheckState = { status: 'pending', dueAt: addWorkingDays(new Date().toISOString(), input.postCheckDays, input.calendar).deadline };
+  setHandler(postCheckState, () => state);
+  setHandler(
+    verifyCommitment,
+    ({ outcome, reason, actor }) => {
+      Object.assign(state, { status: outcome, reason, actor, decidedAt: new Date().toISOString() });
+      return state;
+    },
+    {
+      validator: ({ outcome, reason, actor }) => {
+        if (state.status !== 'pending') throw refusal('StateConflict', `核查已结束（${state.status}）`);
+        if (actor.role !== 'department' || actor.dept !== input.department) throw refusal('StateConflict', `只有${input.department}可以核查此承诺`);
+        if (outcome === 'revoked' && !reason?.trim()) throw refusal('InvalidDecision', '撤销许可须说明理由 (reason)');
+      },
+    },
+  );
+
+  const checked = await condition(() => state.status !== 'pending', Math.max(1, Date.parse(state.dueAt) - Date.now()));
+  const about = { item: input.itemCode, itemName: input.itemName };
+  if (!checked) {
+    state.status = 'lapsed';
+    await sendNotices({
+      applicationId: input.applicationId,
+      notices: [{ key: `${input.itemCode}:post-check-lapsed`, kind: 'overdue', to: 'coordinator', title: `告知承诺事项「${input.itemName}」未在期限内核查`, body: about }],
+    });
+  } else if (state.status === 'revoked') {
+    await revokeResult({ applicationId: input.applicationId, itemCode: input.itemCode, reason: state.reason!, at: state.decidedAt! });
+    await sendNotices({
+      applicationId: input.applicationId,
+      notices: [{ key: `${input.itemCode}:revoked`, kind: 'revoked', to: 'applicant', title: `撤销决定：「${input.itemName}」的许可因承诺不实被撤销`, body: { ...about, reason: state.reason } }],
+    });
+  }
+  await condition(allHandlersFinished);
+  return state;
+}
+
+const refusal = (type: 'StateConflict' | 'InvalidDecision', message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
