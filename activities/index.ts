@@ -2,7 +2,7 @@
 // so a retried or replayed activity never duplicates a row.
 import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { applicationItems, applications, results } from '../db/schema.js';
+import { applicationItems, applications, cases, results } from '../db/schema.js';
 import type { ApplicationState } from '../workflows/application/messages.js';
 import { maskIdNumber, maskName } from '../workflows/shared/mask.js';
 import type { Notice } from '../workflows/shared/notices.js';
@@ -69,6 +69,11 @@ export const createActivities = (deps: { db: Db; sender?: NoticeSender }) => ({
   /** 归集入库: the first archived result stands; a retry changes nothing. */
   async archiveResult(input: ArchiveResultInput): Promise<void> {
     await deps.db.insert(results).values(input).onConflictDoNothing();
+  },
+
+  /** Read model of a rectification or a 12345 ticket (the latest state wins; states only move forward). */
+  async syncCase(row: typeof cases.$inferInsert): Promise<void> {
+    await deps.db.insert(cases).values(row).onConflictDoUpdate({ target: cases.id, set: row });
   },
 
   /** 告知承诺 revoked: the archive records it once; the first revocation stands. */

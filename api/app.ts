@@ -14,7 +14,9 @@ import { applicationActionRoutes } from './routes/application-actions.js';
 import { applicationRoutes } from './routes/applications.js';
 import { bundleRoutes } from './routes/bundles.js';
 import { calendarRoutes } from './routes/calendar.js';
+import { caseRoutes } from './routes/cases.js';
 import { departmentRoutes } from './routes/departments.js';
+import { evaluationRoutes } from './routes/evaluations.js';
 import { guideRoutes } from './routes/guide.js';
 import { codecRoutes } from './routes/codec.js';
 import { healthRoutes } from './routes/health.js';
@@ -64,6 +66,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(applicationActionRoutes(deps), { prefix: '/v1' });
   await app.register(historyRoutes(deps), { prefix: '/v1' });
   await app.register(departmentRoutes(deps), { prefix: '/v1' });
+  await app.register(evaluationRoutes(deps), { prefix: '/v1' });
+  await app.register(caseRoutes(deps), { prefix: '/v1' });
   await app.register(listingRoutes(deps), { prefix: '/v1' });
   await app.register(statsRoutes(deps), { prefix: '/v1' });
   return app;

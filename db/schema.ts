@@ -144,3 +144,44 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.owner, t.key] })],
 );
+
+/** 好差评 (DB32/T 4660): one online rating per application (一事一评), one per window visit (一次一评). */
+export const evaluations = pgTable(
+  'evaluations',
+  {
+    id: text('id').primaryKey(),
+    applicationId: text('application_id').notNull(),
+    channel: text('channel').notNull(),
+    visitId: text('visit_id').notNull().default(''),
+    rating: integer('rating').notNull(),
+    indicators: jsonb('indicators').$type<Record<string, number>>(),
+    comment: text('comment'),
+    evaluator: text('evaluator').notNull(),
+    bundleCode: text('bundle_code').notNull(),
+    department: text('department').notNull(),
+    item: text('item'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('evaluations_once_idx').on(t.applicationId, t.channel, t.visitId), index('evaluations_bundle_idx').on(t.bundleCode, t.createdAt)],
+);
+
+/** Read model of supervised cases: rectifications of bad reviews and 12345 tickets. */
+export const cases = pgTable(
+  'cases',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    applicationId: text('application_id'),
+    department: text('department').notNull(),
+    type: text('type'),
+    status: text('status').notNull(),
+    dueAt: ts('due_at').notNull(),
+    overdue: boolean('overdue').notNull().default(false),
+    replied: boolean('replied').notNull().default(false),
+    rectified: boolean('rectified').notNull().default(false),
+    visited: boolean('visited').notNull().default(false),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    closedAt: ts('closed_at'),
+  },
+  (t) => [index('cases_department_idx').on(t.department, t.status), index('cases_kind_idx').on(t.kind, t.createdAt)],
+);

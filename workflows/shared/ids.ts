@@ -4,3 +4,5 @@ export const itemWorkflowId = (applicationId: string, itemCode: string): string 
   `application:${applicationId}:item:${itemCode}`;
 export const postCheckWorkflowId = (applicationId: string, itemCode: string): string =>
   `application:${applicationId}:item:${itemCode}:post-check`;
+export const rectificationWorkflowId = (evaluationId: string): string => `rectification:${evaluationId}`;
+export const ticketWorkflowId = (ticketId: string): string => `ticket:${ticketId}`;

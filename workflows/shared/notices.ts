@@ -13,7 +13,9 @@ export type NoticeKind =
   | 'withdrawn'
   | 'outcome' // the one final feedback
   | 'delivery'
-  | 'revoked';
+  | 'revoked'
+  | 'rectification' // 好差评 整改: assignment, reply, reminders, escalations
+  | 'ticket'; // 12345 work orders
 
 export type Audience = 'applicant' | 'department' | 'lead' | 'coordinator';
 

@@ -1,0 +1,193 @@
+// Supervised cases: rectifications of bad reviews and 12345 tickets (9.5, 10.4), plus the hotline's
+// status lookup by application number with personal data masked.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { Type } from 'typebox';
+import { loadCalendar } from '../../db/calendar.js';
+import { cases } from '../../db/schema.js';
+import {
+  appealRectification,
+  checkRectification,
+  decideAppeal,
+  rectificationState,
+  rectify,
+  replyToEvaluator,
+  returnVisit,
+} from '../../workflows/rectification/messages.js';
+import { TICKET_DAYS, closeTicket, replyTicket, ticketState, type TicketType } from '../../workflows/ticket/messages.js';
+import type { ticketWorkflow } from '../../workflows/ticket/workflow.js';
+import type { Role } from '../../workflows/shared/actor.js';
+import { rectificationWorkflowId, ticketWorkflowId } from '../../workflows/shared/ids.js';
+import type { AppDeps } from '../app.js';
+import { applicationView, loadVisible, runUpdate } from '../application-access.js';
+import { actorOf, requireRole } from '../auth.js';
+import { badRequest, forbidden, notFound } from '../errors.js';
+import { AppId, Code, DeptCode, errorResponses } from '../schemas/common.js';
+
+const Any = Type.Object({}, { additionalProperties: true });
+const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
+const StepBody = Type.Object(
+  {
+    text: Type.String({ minLength: 1, maxLength: 4000 }),
+    outcome: Type.Optional(Type.Union([Type.Literal('immediate'), Type.Literal('deadline'), Type.Literal('explanation')])),
+    satisfied: Type.Optional(Type.Boolean()),
+    reopen: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+const TicketTypes = Object.keys(TICKET_DAYS) as TicketType[];
+
+/** Each rectification step: the update and the roles that may take it (the workflow checks the rest). */
+const STEPS = {
+  check: [checkRectification, ['department']],
+  rectify: [rectify, ['department']],
+  reply: [replyToEvaluator, ['department']],
+  'return-visit': [returnVisit, ['hotline', 'coordinator']],
+  appeal: [appealRectification, ['applicant']],
+  'appeal-decision': [decideAppeal, ['coordinator']],
+} as const satisfies Record<string, readonly [typeof checkRectification, readonly Role[]]>;
+
+export const caseRoutes =
+  (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const { temporal, taskQueue } = deps;
+    const db = deps.db.db;
+    const query = async <T>(workflowId: string, q: Parameters<ReturnType<typeof temporal.workflow.getHandle>['query']>[0]) => {
+      try {
+        return (await temporal.workflow.getHandle(workflowId).query(q)) as T;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw notFound('case');
+        throw err;
+      }
+    };
+    const ownDepartment = (request: FastifyRequest, department: string) => {
+      if (request.user.role === 'department' && request.user.dept !== department) throw forbidden('this case belongs to another department');
+    };
+
+    for (const [step, [update, roles]] of Object.entries(STEPS)) {
+      app.post(
+        `/rectifications/:id/${step}`,
+        { preHandler: requireRole(...roles), schema: { params: IdParams, body: StepBody, response: { 200: Any, ...errorResponses } } },
+        async (request) =>
+          runUpdate('整改', () => temporal.workflow.getHandle(rectificationWorkflowId(request.params.id)).executeUpdate(update, { args: [{ ...request.body, actor: actorOf(request) }] })),
+      );
+    }
+    app.get(
+      '/rectifications/:id',
+      { preHandler: requireRole('department', 'coordinator', 'hotline', 'applicant'), schema: { params: IdParams, response: { 200: Any, ...errorResponses } } },
+      async (request) => {
+        const state = await query<{ department: string; applicationId: string }>(rectificationWorkflowId(request.params.id), rectificationState);
+        ownDepartment(request, state.department);
+        if (request.user.role === 'applicant') await loadVisible(temporal, request, state.applicationId);
+        return state;
+      },
+    );
+
+    app.post(
+      '/tickets',
+      {
+        preHandler: requireRole('hotline'),
+        schema: {
+          body: Type.Object(
+            {
+              type: Type.Union(TicketTypes.map((t) => Type.Literal(t))),
+              subject: Type.String({ minLength: 1, maxLength: 500 }),
+              applicationNumber: Type.Optional(AppId),
+              item: Type.Optional(Code),
+              department: Type.Optional(DeptCode),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: Any, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const { type, subject, applicationNumber, item, department: given } = request.body;
+        let department = given;
+        if (applicationNumber) {
+          // A complaint about an item goes to its department; otherwise to the bundle's lead.
+          const state = await loadVisible(temporal, request, applicationNumber);
+          const target = item ? state.items.find((i) => i.code === item) : undefined;
+          if (item && !target) throw badRequest(`item ${item} is not part of this application`, [{ field: 'body.item', message: 'unknown item' }]);
+          department ??= target?.department ?? state.bundle.leadDepartment ?? state.items[0]!.department;
+        }
+        if (!department) throw badRequest('a ticket needs a department or an application to route it', [{ field: 'body.department', message: 'is required without applicationNumber' }]);
+        const id = randomUUID();
+        await temporal.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
+          workflowId: ticketWorkflowId(id),
+          taskQueue,
+          args: [{ id, type, subject, applicationId: applicationNumber, department, createdBy: actorOf(request), days: TICKET_DAYS[type], calendar: await loadCalendar(db) }],
+        });
+        return reply.code(201).send(await query(ticketWorkflowId(id), ticketState));
+      },
+    );
+    app.get('/tickets/:id', { preHandler: requireRole('hotline', 'department', 'coordinator'), schema: { params: IdParams, response: { 200: Any, ...errorResponses } } }, async (request) => {
+      const state = await query<{ department: string }>(ticketWorkflowId(request.params.id), ticketState);
+      ownDepartment(request, state.department);
+      return state;
+    });
+    app.post(
+      '/tickets/:id/reply',
+      { preHandler: requireRole('department'), schema: { params: IdParams, body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }), response: { 200: Any, ...errorResponses } } },
+      async (request) => runUpdate('工单', () => temporal.workflow.getHandle(ticketWorkflowId(request.params.id)).executeUpdate(replyTicket, { args: [{ text: request.body.text, actor: actorOf(request) }] })),
+    );
+    app.post(
+      '/tickets/:id/close',
+      {
+        preHandler: requireRole('hotline', 'coordinator'),
+        schema: { params: IdParams, body: Type.Object({ satisfied: Type.Boolean(), note: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }), response: { 200: Any, ...errorResponses } },
+      },
+      async (request) => runUpdate('工单', () => temporal.workflow.getHandle(ticketWorkflowId(request.params.id)).executeUpdate(closeTicket, { args: [{ ...request.body, actor: actorOf(request) }] })),
+    );
+
+    app.get(
+      '/cases',
+      {
+        preHandler: requireRole('department', 'coordinator', 'hotline'),
+        schema: {
+          querystring: Type.Object({
+            kind: Type.Optional(Type.Union([Type.Literal('rectification'), Type.Literal('ticket')])),
+            department: Type.Optional(DeptCode),
+            status: Type.Optional(Type.String({ maxLength: 32 })),
+            overdue: Type.Optional(Type.Boolean()),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+          }),
+          response: { 200: Type.Object({ cases: Type.Array(Any) }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const department = request.user.role === 'department' ? request.user.dept! : q.department;
+        if (request.user.role === 'department' && q.department && q.department !== department) throw forbidden('a department sees only its own cases');
+        const where: SQL[] = [];
+        if (q.kind) where.push(eq(cases.kind, q.kind));
+        if (department) where.push(eq(cases.department, department));
+        if (q.status) where.push(eq(cases.status, q.status));
+        if (q.overdue !== undefined) where.push(eq(cases.overdue, q.overdue));
+        const rows = await db.select().from(cases).where(and(...where)).orderBy(desc(cases.createdAt)).limit(q.limit ?? 50);
+        return { cases: rows };
+      },
+    );
+
+    app.get(
+      '/hotline/applications/:id',
+      { preHandler: requireRole('hotline', 'coordinator'), schema: { params: Type.Object({ id: AppId }), response: { 200: Any, ...errorResponses } } },
+      async (request) => {
+        const view = applicationView(await loadVisible(temporal, request, request.params.id));
+        // What a hotline agent may say on the phone: status, items and deadlines, the applicant masked.
+        return {
+          number: view.number,
+          bundle: view.bundle.name,
+          status: view.status,
+          applicant: view.applicant,
+          createdAt: view.createdAt,
+          deadline: view.deadline,
+          items: view.items.map(({ name, status, deadline, overdue }) => ({ name, status, deadline, overdue })),
+          outcome: view.outcome,
+        };
+      },
+    );
+  };

@@ -1,0 +1,85 @@
+// 好差评 (10.4, DB32/T 4660): the applicant rates once per application online and once per window
+// visit; a 不满意 or 非常不满意 opens a rectification for the responsible department.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { randomUUID } from 'node:crypto';
+import { Type } from 'typebox';
+import { loadCalendar } from '../../db/calendar.js';
+import { evaluations } from '../../db/schema.js';
+import { FINAL_STATUSES } from '../../workflows/application/messages.js';
+import type { rectificationWorkflow } from '../../workflows/rectification/workflow.js';
+import { rectificationWorkflowId } from '../../workflows/shared/ids.js';
+import type { AppDeps } from '../app.js';
+import { loadVisible } from '../application-access.js';
+import { requireRole } from '../auth.js';
+import { badRequest, conflict, forbidden } from '../errors.js';
+import { ApplicationParams } from '../schemas/applications.js';
+import { Code, errorResponses } from '../schemas/common.js';
+
+export const RATING_LABELS = ['', '非常不满意', '不满意', '基本满意', '满意', '非常满意'] as const;
+/** Working days a department has to close a rectification (5 or 15 in different localities; DOMAIN.md). */
+export const RECTIFICATION_DAYS = 15;
+
+const Score = Type.Integer({ minimum: 1, maximum: 5 });
+const EvaluationBody = Type.Object(
+  {
+    rating: Score,
+    /** The online indicators: overall satisfaction, efficiency, guide accuracy, convenience, platform usability. */
+    indicators: Type.Optional(
+      Type.Object(
+        { satisfaction: Type.Optional(Score), efficiency: Type.Optional(Score), guideAccuracy: Type.Optional(Score), convenience: Type.Optional(Score), usability: Type.Optional(Score) },
+        { additionalProperties: false },
+      ),
+    ),
+    comment: Type.Optional(Type.String({ maxLength: 2000 })),
+    /** The item the review is about (谁办理、谁负责); absent: the bundle as a whole (lead department). */
+    item: Type.Optional(Code),
+    channel: Type.Optional(Type.Union([Type.Literal('online'), Type.Literal('window')])),
+    visitId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+export const evaluationRoutes =
+  (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const { temporal, taskQueue } = deps;
+    const db = deps.db.db;
+    app.post(
+      '/applications/:id/evaluation',
+      {
+        preHandler: requireRole('applicant', 'window'),
+        schema: { params: ApplicationParams, body: EvaluationBody, response: { 201: Type.Object({}, { additionalProperties: true }), ...errorResponses } },
+      },
+      async (request, reply) => {
+        const state = await loadVisible(temporal, request, request.params.id);
+        const body = request.body;
+        const channel = body.channel ?? (request.user.role === 'window' ? 'window' : 'online');
+        if (channel === 'online' && (request.user.role !== 'applicant' || state.owner !== request.user.sub)) throw forbidden('只有申请人本人可以在线评价');
+        if (channel === 'online' && !FINAL_STATUSES.includes(state.status)) throw conflict('办结后方可评价（一事一评）');
+        if (channel === 'window' && !body.visitId) throw badRequest('窗口评价须注明办事次数 (visitId)', [{ field: 'body.visitId', message: 'is required for window ratings' }]);
+        const item = body.item ? state.items.find((i) => i.code === body.item) : undefined;
+        if (body.item && !item) throw badRequest(`item ${body.item} is not part of this application`, [{ field: 'body.item', message: 'unknown item' }]);
+        const department = item?.department ?? state.bundle.leadDepartment ?? state.items[0]!.department;
+
+        const id = randomUUID();
+        const inserted = await db
+          .insert(evaluations)
+          .values({ id, applicationId: state.id, channel, visitId: body.visitId ?? '', rating: body.rating, indicators: body.indicators ?? null, comment: body.comment ?? null, evaluator: request.user.sub, bundleCode: state.bundle.code, department, item: item?.code ?? null })
+          .onConflictDoNothing()
+          .returning({ id: evaluations.id });
+        if (inserted.length === 0) throw conflict(channel === 'online' ? '该申请已评价（一事一评）' : '本次窗口办事已评价（一次一评）');
+
+        let rectification: { id: string; department: string } | undefined;
+        if (body.rating <= 2) {
+          // Started after the row is stored; the id is derived from it, so a retry cannot open two.
+          await temporal.workflow.start<typeof rectificationWorkflow>('rectificationWorkflow', {
+            workflowId: rectificationWorkflowId(id),
+            taskQueue,
+            args: [{ id, applicationId: state.id, evaluationId: id, rating: body.rating, comment: body.comment, department, item: item?.code, evaluator: state.owner, days: RECTIFICATION_DAYS, calendar: await loadCalendar(db) }],
+          });
+          rectification = { id, department };
+        }
+        return reply.code(201).send({ id, rating: body.rating, level: RATING_LABELS[body.rating], channel, rectification });
+      },
+    );
+  };

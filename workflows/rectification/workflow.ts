@@ -1,0 +1,100 @@
+// 差评整改 (DB32/T 4660, standard 10.4): a bad review becomes a work order to the responsible
+// department — check, rectify, reply to the evaluator, return visit — on a working-day clock with
+// a reminder and escalations; the evaluator may appeal and a coordinator decides.
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { createActivities } from '../../activities/index.js';
+import { nextClockEvent } from '../shared/case-clock.js';
+import { addWorkingDays } from '../shared/working-days.js';
+import {
+  appealRectification,
+  checkRectification,
+  decideAppeal,
+  rectificationState,
+  rectify,
+  replyToEvaluator,
+  returnVisit,
+  type RectificationInput,
+  type RectificationState,
+  type StepInput,
+} from './messages.js';
+import { RectificationRecord, type Step } from './state.js';
+
+const { sendNotices, syncCase } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30s',
+  retry: { maximumInterval: '1m' },
+});
+
+/** Working days the evaluator has to appeal after the return visit. */
+const APPEAL_DAYS = 5;
+
+export async function rectificationWorkflow(input: RectificationInput): Promise<RectificationState> {
+  const r = new RectificationRecord(input, now());
+  setHandler(rectificationState, () => r.state);
+  const steps: [typeof checkRectification, Step][] = [
+    [checkRectification, 'check'],
+    [rectify, 'rectify'],
+    [replyToEvaluator, 'reply'],
+    [returnVisit, 'return-visit'],
+    [appealRectification, 'appeal'],
+    [decideAppeal, 'appeal-decision'],
+  ];
+  for (const [update, step] of steps) {
+    setHandler(
+      update,
+      (s: StepInput) => {
+        r.apply(step, s, now());
+        return r.state;
+      },
+      { validator: (s: StepInput) => refuse(r.refusal(step, s)) },
+    );
+  }
+
+  const publish = async () => {
+    const notices = r.outbox.splice(0);
+    if (notices.length) await sendNotices({ applicationId: input.applicationId, notices });
+    await syncCase(caseRow(r.state));
+  };
+
+  // Until closed, and then through the appeal window (an appeal reopens the loop).
+  for (;;) {
+    const seen = r.revision;
+    await publish();
+    if (r.state.status === 'closed') {
+      const appealBy = addWorkingDays(r.state.closedAt!, APPEAL_DAYS, input.calendar).deadline;
+      if (!(await condition(() => r.revision !== seen, untilMs(appealBy)))) break;
+      continue;
+    }
+    const event = nextClockEvent(r.state.clock);
+    const woke = event ? await condition(() => r.revision !== seen, untilMs(event.at)) : (await condition(() => r.revision !== seen), true);
+    if (!woke && event) {
+      if (event.kind === 'remind') r.remind();
+      else r.escalate(event.level);
+    }
+  }
+  await condition(allHandlersFinished);
+  return r.state;
+}
+
+export function caseRow(s: RectificationState) {
+  return {
+    id: s.id,
+    kind: 'rectification' as const,
+    applicationId: s.applicationId,
+    department: s.department,
+    type: s.outcome ?? null,
+    status: s.status,
+    dueAt: s.clock.dueAt,
+    overdue: s.overdue,
+    replied: s.steps.some((x) => x.step === 'reply'),
+    rectified: s.steps.some((x) => x.step === 'rectify'),
+    visited: s.steps.some((x) => x.step === 'return-visit'),
+    closedAt: s.closedAt ?? null,
+  };
+}
+
+function refuse(refusal: { type: string; message: string } | undefined): void {
+  if (refusal) throw ApplicationFailure.create({ ...refusal, nonRetryable: true });
+}
+
+const now = () => new Date().toISOString();
+const untilMs = (at: string) => Math.max(1, Date.parse(at) - Date.now());
