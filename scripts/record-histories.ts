@@ -8,11 +8,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { createActivities } from '../activities/index.js';
 import { openDb } from '../db/client.js';
-import { newbornInput } from '../test/fixtures/applications.js';
+import { completeInput, newbornInput } from '../test/fixtures/applications.js';
 import { createTimeSkippingEnv } from '../test/helpers/workflow-env.js';
 import { applicationState } from '../workflows/application/messages.js';
 import { decideItem } from '../workflows/item/messages.js';
-import { applicationWorkflowId, itemWorkflowId } from '../workflows/shared/ids.js';
+import { applicationWorkflowId, itemWorkflowId, postCheckWorkflowId, rectificationWorkflowId, ticketWorkflowId } from '../workflows/shared/ids.js';
+import { seedCalendar } from '../db/catalogue/calendar.js';
+import { restaurant } from '../db/catalogue/restaurant.js';
+
+import { verifyCommitment } from '../workflows/post-check/messages.js';
+import {
+  appealRectification,
+  checkRectification,
+  decideAppeal,
+  rectify,
+  replyToEvaluator,
+  returnVisit,
+  type StepInput,
+} from '../workflows/rectification/messages.js';
+import type { rectificationWorkflow } from '../workflows/rectification/workflow.js';
+import { closeTicket, replyTicket } from '../workflows/ticket/messages.js';
+import type { ticketWorkflow } from '../workflows/ticket/workflow.js';
 import { workflowsPath } from '../worker/create.js';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -35,6 +51,12 @@ const scenarios: Record<string, Step[]> = {
   partially: [['vaccination', 'reject'], ['birth-cert', 'approve'], ['hukou', 'approve'], ['medical-insurance', 'approve'], ['social-card', 'approve']],
 };
 
+const save = async (name: string, workflowId: string) => {
+  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  writeFileSync(path.join(out, `${name}.json`), historyToJSON(history) + '\n');
+  console.log(`recorded ${name} (${history.events?.length} events)`);
+};
+
 await worker.runUntil(async () => {
   for (const [scenario, steps] of Object.entries(scenarios)) {
     const id = `REC${scenario.toUpperCase()}`;
@@ -50,14 +72,65 @@ await worker.runUntil(async () => {
       });
     }
     await handle.result();
-    const save = async (name: string, workflowId: string) => {
-      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
-      writeFileSync(path.join(out, `${name}.json`), historyToJSON(history) + '\n');
-      console.log(`recorded ${name} (${history.events?.length} events)`);
-    };
     await save(`application-${scenario}`, applicationWorkflowId(id));
     await save(`item-${scenario}-${steps.at(-1)![0]}`, itemWorkflowId(id, steps.at(-1)![0]));
   }
+
+  // A bad review's rectification, through an appeal and a reopened round, to its close.
+  const rid = '00000000-0000-4000-8000-000000000001';
+  const rectification = await env.client.workflow.start<typeof rectificationWorkflow>('rectificationWorkflow', {
+    workflowId: rectificationWorkflowId(rid),
+    taskQueue: 'record',
+    args: [{ id: rid, applicationId: 'RECCOMPLETED', evaluationId: rid, rating: 1, department: 'gaj', item: 'hukou', evaluator: 'zhangsan', days: 15, calendar: seedCalendar }],
+  });
+  const gaj = { sub: 'officer-gaj', role: 'department' as const, dept: 'gaj', post: 'A' as const };
+  const hotline = { sub: 'agent', role: 'hotline' as const };
+  for (const [update, args] of [
+    [checkRectification, { text: '核实属实', actor: gaj }],
+    [rectify, { text: '培训', outcome: 'immediate', actor: gaj }],
+    [replyToEvaluator, { text: '已整改', actor: gaj }],
+    [returnVisit, { text: '不满意', satisfied: false, actor: hotline }],
+    [appealRectification, { text: '仍未解决', actor: { sub: 'zhangsan', role: 'applicant' } }],
+    [decideAppeal, { text: '重新整改', reopen: true, actor: { sub: 'coord', role: 'coordinator' } }],
+    [checkRectification, { text: '再次核实', actor: gaj }],
+    [rectify, { text: '限期整改', outcome: 'deadline', actor: gaj }],
+    [replyToEvaluator, { text: '已限期整改', actor: gaj }],
+    [returnVisit, { text: '满意', satisfied: true, actor: hotline }],
+  ] as const) {
+    await rectification.executeUpdate(update, { args: [args as StepInput] });
+  }
+  await rectification.result();
+  await save('rectification-closed', rectificationWorkflowId(rid));
+
+  // A 12345 complaint left unanswered until escalated twice, then replied and closed.
+  const tid = '00000000-0000-4000-8000-000000000002';
+  const ticket = await env.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
+    workflowId: ticketWorkflowId(tid),
+    taskQueue: 'record',
+    args: [{ id: tid, type: 'consultation', subject: '户口登记进度', applicationId: 'RECCOMPLETED', department: 'gaj', createdBy: hotline, days: 3, calendar: seedCalendar }],
+  });
+  await env.sleep('25 days');
+  await ticket.executeUpdate(replyTicket, { args: [{ text: '已答复', actor: gaj }] });
+  await ticket.executeUpdate(closeTicket, { args: [{ satisfied: true, note: '回访满意', actor: hotline }] });
+  await ticket.result();
+  await save('ticket-escalated', ticketWorkflowId(tid));
+
+  // 告知承诺: granted at once, revoked by the post-check after delivery. Last: the time-skipping
+  // server stops skipping time once an abandoned child completes.
+  const pid = 'RECPLEDGE';
+  const pledge = completeInput(pid, restaurant, { largeVenue: true }, { pledges: ['fire-check'] });
+  const app = await env.client.workflow.start('applicationWorkflow', { workflowId: applicationWorkflowId(pid), taskQueue: 'record', args: [pledge] });
+  for (const item of ['license-check', 'food-permit']) {
+    while ((await app.query(applicationState)).items.find((i) => i.code === item)?.status !== 'in_review') await new Promise((r) => setTimeout(r, 20));
+    await env.client.workflow.getHandle(itemWorkflowId(pid, item)).executeUpdate(decideItem, { args: [{ decision: 'approve', actor: { sub: 'o', role: 'department', dept: 'scjg', post: 'A' } }] });
+  }
+  while ((await app.query(applicationState)).delivery.status !== 'delivered') await new Promise((r) => setTimeout(r, 20));
+  const postCheck = env.client.workflow.getHandle(postCheckWorkflowId(pid, 'fire-check'));
+  await postCheck.executeUpdate(verifyCommitment, { args: [{ outcome: 'revoked', reason: '承诺不实', actor: { sub: 'x', role: 'department', dept: 'xfjy' } }] });
+  await postCheck.result();
+  await save('application-pledged', applicationWorkflowId(pid));
+  await save('item-pledged-fire-check', itemWorkflowId(pid, 'fire-check'));
+  await save('post-check-revoked', postCheckWorkflowId(pid, 'fire-check'));
 });
 await env.teardown();
 await db.close();

@@ -21,9 +21,10 @@ async function replay(histories: { workflowId: string; history: unknown }[]) {
 }
 
 describe('replay of recorded histories', () => {
-  it('has histories of both workflows in every recorded scenario', () => {
-    expect(files.filter((f) => f.startsWith('application-')).length).toBeGreaterThanOrEqual(3);
-    expect(files.filter((f) => f.startsWith('item-')).length).toBeGreaterThanOrEqual(3);
+  it('has histories of every workflow type', () => {
+    expect(files.filter((f) => f.startsWith('application-')).length).toBeGreaterThanOrEqual(4);
+    expect(files.filter((f) => f.startsWith('item-')).length).toBeGreaterThanOrEqual(4);
+    for (const type of ['post-check-', 'rectification-', 'ticket-']) expect(files.some((f) => f.startsWith(type)), type).toBe(true);
   });
 
   it('replays every recorded history without a determinism failure', async () => {
