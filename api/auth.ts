@@ -1,7 +1,7 @@
 // Identity (API.md): HS256 JWTs; every route but /healthz, /docs and public guides needs one.
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Actor, Role } from '../workflows/shared/actor.js';
+import type { Actor, Channel, Role } from '../workflows/shared/actor.js';
 import { HttpError, forbidden } from './errors.js';
 
 export interface Claims {
@@ -44,9 +44,14 @@ export const requireRole =
     if (roles.length && !roles.includes(claims.role)) throw forbidden(`role ${claims.role} may not do this`);
   };
 
+const CHANNELS: readonly Channel[] = ['web', 'app', 'window', 'api'];
+
+/** Who acts, as recorded with every state change (R-9.3); the channel from `X-Channel`, else by role. */
 export function actorOf(request: FastifyRequest): Actor {
   const { sub, role, name, dept, post, mandate } = request.user;
-  return { sub, role, name, dept, post, mandate };
+  const header = String(request.headers['x-channel'] ?? '');
+  const channel = CHANNELS.includes(header as Channel) ? (header as Channel) : role === 'window' ? 'window' : 'api';
+  return { sub, role, name, dept, post, mandate, channel };
 }
 
 /** Is a coordinator's region (absent: the whole province) covering this region code? */

@@ -59,6 +59,8 @@ export interface TimelineActor {
   actingFor?: 'A';
   /** 帮办代办: the mandate an agent acted under. */
   mandate?: string;
+  /** Through which channel the act came (web, app, window, api). */
+  channel?: string;
 }
 
 export interface TimelineEntry {
@@ -193,7 +195,7 @@ function compact<T extends Record<string, unknown>>(o: T): T {
 export function safeActor(a: Actor | undefined, actingFor?: 'A'): TimelineActor | undefined {
   if (!a || typeof a.sub !== 'string') return undefined;
   // No display name: for an applicant it is their real name.
-  return compact({ sub: a.sub, role: a.role, dept: a.dept, post: a.post, actingFor, mandate: a.mandate });
+  return compact({ sub: a.sub, role: a.role, dept: a.dept, post: a.post, actingFor, mandate: a.mandate, channel: a.channel });
 }
 
 // --- scrubbing (R-9.2) ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { buildTimeline, type HistoryEvent, type WorkflowHistory } from '../histo
 import { ApplicationParams } from '../schemas/applications.js';
 import { errorResponses } from '../schemas/common.js';
 import { HistoryView } from '../schemas/history.js';
+import { Type } from 'typebox';
 
 /** The item workflows the application started (with the run each one got), from its own history. */
 function childrenOf(events: readonly HistoryEvent[]): { workflowId: string; runId?: string }[] {
@@ -82,22 +83,38 @@ export const historyRoutes =
         },
       },
       async (request) => {
-        const { id } = request.params;
-        await loadVisible(temporal, request, id);
-        const handle = applicationHandle(temporal, id);
-        // The application, the items it dispatched, and what those started (告知承诺 post-checks).
-        const histories: WorkflowHistory[] = [];
-        let level: { workflowId: string; runId?: string }[] = [{ workflowId: handle.workflowId }];
-        for (let depth = 0; depth < 3 && level.length; depth++) {
-          const fetched = (await Promise.all(level.map((c) => historyOf(temporal, c.workflowId, c.runId)))).filter((h): h is WorkflowHistory => !!h);
-          histories.push(...fetched);
-          level = fetched.flatMap((h) => childrenOf(h.events)).filter((c) => !histories.some((h) => h.workflowId === c.workflowId));
-        }
-        const { timeline, workflows } = buildTimeline(histories);
+        await loadVisible(temporal, request, request.params.id);
+        const { timeline, workflows } = await timelineOf(request.params.id);
         return {
           timeline,
           workflows: workflows.map((w) => (ui ? { ...w, link: `${ui}/namespaces/${namespace}/workflows/${encodeURIComponent(w.workflowId)}` } : w)),
         };
       },
     );
+
+    // R-9.3 audit: every act by a person — who, role, post, acting for whom, channel, when.
+    app.get(
+      '/applications/:id/audit',
+      {
+        preHandler: requireRole('coordinator', 'window', 'department', 'hotline'),
+        schema: { params: ApplicationParams, response: { 200: Type.Object({ audit: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses } },
+      },
+      async (request) => {
+        await loadVisible(temporal, request, request.params.id);
+        const { timeline } = await timelineOf(request.params.id);
+        return { audit: timeline.filter((e) => e.actor && e.actor.sub !== 'system').map(({ at, kind, label, item, actor }) => ({ at, kind, action: label, item, actor })) };
+      },
+    );
+
+    /** The application, the items it dispatched, and what those started (告知承诺 post-checks). */
+    async function timelineOf(id: string) {
+      const histories: WorkflowHistory[] = [];
+      let level: { workflowId: string; runId?: string }[] = [{ workflowId: applicationHandle(temporal, id).workflowId }];
+      for (let depth = 0; depth < 3 && level.length; depth++) {
+        const fetched = (await Promise.all(level.map((c) => historyOf(temporal, c.workflowId, c.runId)))).filter((h): h is WorkflowHistory => !!h);
+        histories.push(...fetched);
+        level = fetched.flatMap((h) => childrenOf(h.events)).filter((c) => !histories.some((h) => h.workflowId === c.workflowId));
+      }
+      return buildTimeline(histories);
+    }
   };

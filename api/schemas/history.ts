@@ -9,6 +9,7 @@ const TimelineActor = Type.Object({
   post: Type.Optional(Type.Union([Type.Literal('A'), Type.Literal('B')])),
   actingFor: Type.Optional(Type.Literal('A', { description: 'AB岗: post B acted for post A' })),
   mandate: Type.Optional(Type.String({ description: '帮办代办: the mandate an agent acted under' })),
+  channel: Type.Optional(Type.String({ description: 'web, app, window or api' })),
 });
 
 const TimelineEntry = Type.Object({

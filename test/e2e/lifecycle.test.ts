@@ -123,3 +123,19 @@ describe('lifecycle over HTTP', () => {
     expect((await waitFor(() => get(id), (a) => a.status === 'withdrawn')).items.every((i: { status: string }) => i.status === 'cancelled')).toBe(true);
   });
 });
+
+describe('audit (R-9.3)', () => {
+  it('records who acted, in which role and post, for whom, through which channel and when', async () => {
+    const agent = bearer({ sub: 'helper-7', role: 'agent', mandate: 'WT-2026-0042' });
+    const { body } = await call('POST', '/v1/applications', { ...agent, 'x-channel': 'app' }, { ...newbornBody, answers: {}, applicantAccount: 'wangwu' });
+    const id = body.id;
+    await approveWhenReady(id, 'birth-cert', 'wsjk', { decision: 'reject', reason: '出生地不符' });
+    const audit = await waitFor(
+      async () => (await call('GET', `/v1/applications/${id}/audit`, bearer({ sub: 'c', role: 'coordinator' }))).body.audit as { kind: string; actor: Record<string, string> }[],
+      (rows) => rows.length >= 2,
+    );
+    expect(audit[0]!.actor).toMatchObject({ sub: 'helper-7', role: 'agent', mandate: 'WT-2026-0042', channel: 'app' });
+    expect(audit.some((r) => r.actor.role === 'department' && r.actor.dept === 'wsjk' && r.actor.post === 'A' && r.actor.channel === 'api')).toBe(true);
+    expect((await call('GET', `/v1/applications/${id}/audit`, applicant)).status).toBe(403);
+  });
+});

@@ -10,4 +10,6 @@ export interface Actor {
   post?: 'A' | 'B';
   /** 帮办代办: the mandate under which an agent acts for the applicant. */
   mandate?: string;
+  /** The channel the act came through. */
+  channel?: Channel;
 }
