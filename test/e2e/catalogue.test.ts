@@ -335,6 +335,7 @@ describe('the working-day calendar', () => {
     expect(put.body.reprojected).toBeGreaterThanOrEqual(1);
     const after = await waitFor(() => getApp(id), (a) => a.items[0].deadline !== before.items[0].deadline);
     expect(shanghaiDate(after.items[0].deadline) > lastDay).toBe(true);
+    expect(after.items[0].reprojections).toEqual([{ at: expect.any(String), from: before.items[0].deadline, to: after.items[0].deadline, reason: expect.stringContaining('工作日历') }]);
   });
 });
 

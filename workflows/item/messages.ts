@@ -98,6 +98,8 @@ export interface ItemState {
   postBActive?: boolean;
   decision?: Decision;
   decisions?: Decision[];
+  /** Deadlines moved by a newly published calendar, and why. */
+  reprojections?: { at: string; from?: string; to?: string; reason: string }[];
   result?: ResultData;
   reason?: string;
 }

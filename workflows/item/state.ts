@@ -216,9 +216,14 @@ export class ItemRecord {
     this.touch();
   }
 
+  /** A newly published calendar re-projects the deadlines; the item keeps a record of why they moved. */
   setCalendar(calendar: WorkingCalendar, now: string): void {
+    const before = this.state.deadline;
     this.calendar = calendar;
     this.project(now);
+    if (before !== this.state.deadline) {
+      (this.state.reprojections ??= []).push({ at: now, from: before, to: this.state.deadline, reason: '工作日历更新（节假日/调休发布）' });
+    }
   }
 
   // --- the clock ---------------------------------------------------------------------------
