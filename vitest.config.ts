@@ -38,6 +38,18 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          // The console in Debian's Chromium (playwright-core); SKIP_BROWSER_TESTS=1 skips it.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/setup/database.ts', 'test/setup/dev-server.ts'],
+          setupFiles: ['test/setup/quiet-runtime.ts'],
+          pool: 'forks',
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

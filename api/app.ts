@@ -8,7 +8,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { DbHandle } from '../db/client.js';
 import { installAuth } from './auth.js';
 import type { ApiConfig } from './config.js';
-import { installErrorHandling } from './errors.js';
+import { frameworkErrors, installErrorHandling } from './errors.js';
+import { installRateLimit } from './rate-limit.js';
 import { installValidation } from './validation.js';
 import { applicationActionRoutes } from './routes/application-actions.js';
 import { applicationRoutes } from './routes/applications.js';
@@ -19,6 +20,8 @@ import { departmentRoutes } from './routes/departments.js';
 import { evaluationRoutes } from './routes/evaluations.js';
 import { guideRoutes } from './routes/guide.js';
 import { codecRoutes } from './routes/codec.js';
+import { consoleRoutes } from './routes/console.js';
+import { devTokenRoutes } from './routes/dev-tokens.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { listingRoutes } from './routes/listing.js';
@@ -43,10 +46,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     logger: deps.logger ? { ...deps.logger, redact: REDACT } : false,
     bodyLimit: 1024 * 1024,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installValidation(app);
   installErrorHandling(app);
+  await installAuth(app, deps.config.jwtSecret);
+  // Before any route is added: the limiter attaches itself to each route as it is registered.
+  await installRateLimit(app, deps.config.rateLimitPerMinute);
   await app.register(swagger, {
     openapi: {
       info: { title: '一件事一次办 API', version: '0.1.0', description: 'One application, several departments, one answer.' },
@@ -55,7 +62,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await installAuth(app, deps.config.jwtSecret);
 
   await app.register(healthRoutes(deps));
   await app.register(codecRoutes(deps.codec, deps.config.temporalUiUrl));
@@ -70,5 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(caseRoutes(deps), { prefix: '/v1' });
   await app.register(listingRoutes(deps), { prefix: '/v1' });
   await app.register(statsRoutes(deps), { prefix: '/v1' });
+  await app.register(devTokenRoutes(deps), { prefix: '/v1' });
+  await app.register(consoleRoutes());
   return app;
 }

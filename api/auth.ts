@@ -41,6 +41,10 @@ export const requireRole =
       throw new HttpError(401, 'unauthorized', 'token lacks a valid sub or role claim');
     }
     if (claims.role === 'department' && !claims.dept) throw new HttpError(401, 'unauthorized', 'a department token needs a dept claim');
+    // Claims are compared and stored as text: a signed token with a number or an object in them is refused, not a 500.
+    const malformed: string[] = (['dept', 'region', 'mandate', 'name'] as const).filter((k) => claims[k] !== undefined && typeof claims[k] !== 'string');
+    if (claims.post !== undefined && claims.post !== 'A' && claims.post !== 'B') malformed.push('post');
+    if (malformed.length) throw new HttpError(401, 'unauthorized', `token claims of the wrong type: ${malformed.join(', ')}`);
     if (roles.length && !roles.includes(claims.role)) throw forbidden(`role ${claims.role} may not do this`);
   };
 

@@ -11,7 +11,11 @@ export interface ApiConfig {
   jwtSecretIsDefault: boolean;
   /** Base URL of the Temporal Web UI, for links in responses (embedded dev server: http://localhost:8233). */
   temporalUiUrl?: string;
+  /** Requests a user (JWT sub, else the client address) may make per minute before 429; /healthz is exempt. */
+  rateLimitPerMinute: number;
 }
+
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const problems: string[] = [];
@@ -19,6 +23,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number, got "${env.PORT}"`);
   const secret = env.AUTH_JWT_SECRET;
   if (secret !== undefined && secret.length < 16) problems.push('AUTH_JWT_SECRET must be at least 16 characters');
+  const rate = env.RATE_LIMIT_PER_MINUTE ? Number(env.RATE_LIMIT_PER_MINUTE) : DEFAULT_RATE_LIMIT_PER_MINUTE;
+  if (!Number.isInteger(rate) || rate < 1) problems.push(`RATE_LIMIT_PER_MINUTE must be a positive integer, got "${env.RATE_LIMIT_PER_MINUTE}"`);
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -26,5 +32,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     jwtSecret: secret ?? DEV_JWT_SECRET,
     jwtSecretIsDefault: secret === undefined,
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
+    rateLimitPerMinute: rate,
   };
 }

@@ -1,7 +1,7 @@
 // The one error funnel: every 4xx/5xx body is { error, message, details? } (API.md).
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export interface ErrorDetail {
   field?: string;
@@ -35,6 +35,51 @@ export function fromTemporal(err: unknown): unknown {
   return err;
 }
 
+/**
+ * gRPC status codes (numbers from @grpc/grpc-js, not a direct dependency) that mean "Temporal cannot
+ * take this now": unreachable, too slow, or overloaded (e.g. "consistent query buffer is full" while a
+ * workflow catches up after an outage). The client has already retried these before giving up.
+ */
+const GRPC_TRY_LATER = new Set([
+  14, // UNAVAILABLE
+  4, // DEADLINE_EXCEEDED
+  8, // RESOURCE_EXHAUSTED
+]);
+/** postgres.js and socket error codes for a database connection that is refused, lost or ended. */
+const DB_CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
+/** SQLSTATE class 08 (connection exception); 57P01-57P03: admin shutdown, crash shutdown, cannot connect now. */
+const DB_UNAVAILABLE_STATE = /^(08[0-9A-Z]{3}|57P0[123])$/;
+
+/**
+ * Which dependency is down, when `err` (or an error in its cause chain) says so rather than that the
+ * request is wrong: Temporal unreachable or overloaded (see GRPC_TRY_LATER; usually wrapped in a
+ * ServiceError) or PostgreSQL refusing, closing or shutting down a connection (postgres.js errors,
+ * wrapped by drizzle in a DrizzleQueryError). Such a request may succeed when retried: 503, not 500.
+ */
+export function unavailableDependency(err: unknown, depth = 0): 'temporal' | 'database' | undefined {
+  if (!(err instanceof Error) || depth > 8) return undefined;
+  if (isGrpcServiceError(err)) return GRPC_TRY_LATER.has(err.code) ? 'temporal' : undefined;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (DB_CONNECTION_CODES.has(code) || DB_UNAVAILABLE_STATE.test(code))) return 'database';
+  if (err instanceof AggregateError) {
+    // net's connection attempts to several addresses fail together
+    for (const inner of err.errors) {
+      const found = unavailableDependency(inner, depth + 1);
+      if (found) return found;
+    }
+  }
+  return unavailableDependency(err.cause, depth + 1);
+}
+
 interface AjvIssue {
   instancePath?: string;
   message?: string;
@@ -57,6 +102,12 @@ export function installErrorHandling(app: FastifyInstance): void {
   );
 
   app.setErrorHandler((raw: FastifyError, request, reply) => {
+    const down = unavailableDependency(raw);
+    if (down) {
+      request.log.warn({ err: raw, method: request.method, url: request.routeOptions.url }, `${down} unavailable`);
+      const message = `${down === 'temporal' ? 'the workflow service' : 'the database'} is unavailable; retry later`;
+      return reply.code(503).header('retry-after', '5').send({ error: 'unavailable', message });
+    }
     const err = fromTemporal(raw) as FastifyError | HttpError;
     if (err instanceof HttpError) {
       return reply.code(err.statusCode).send({ error: err.code, message: err.message, details: err.details });
@@ -73,4 +124,14 @@ export function installErrorHandling(app: FastifyInstance): void {
     request.log.error({ err, method: request.method, url: request.routeOptions.url, params: request.params }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal error; the incident was logged' });
   });
+}
+
+/**
+ * Errors the router raises before any route or hook runs (a malformed percent-encoding, a path
+ * segment over the length limit): Fastify's `frameworkErrors` option, so they too get our body.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  reply.code(status).send({ error: tooLong ? 'uri_too_long' : 'bad_request', message: tooLong ? 'a path segment is too long' : 'the URL is not valid' });
 }

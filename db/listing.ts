@@ -152,6 +152,9 @@ const hasItem = (db: Db, condition: SQL) =>
     .from(applicationItems)
     .where(and(eq(applicationItems.applicationId, applications.id), condition));
 
+/** A bare boolean, not `= $1`: the partial index application_items_overdue_idx must be provable. */
+const overdueItem = sql`${applicationItems.overdue}`;
+
 /** The WHERE conditions of a listing: scope, filters and the cursor. */
 export function listingConditions(db: Db, scope: ListingScope, filters: ListingFilters, cursor?: CursorKey): SQL[] {
   const conditions: (SQL | undefined)[] = [];
@@ -167,8 +170,8 @@ export function listingConditions(db: Db, scope: ListingScope, filters: ListingF
   if (filters.department !== undefined && filters.department !== scope.department) {
     conditions.push(exists(hasItem(db, eq(applicationItems.department, filters.department))));
   }
-  if (filters.overdue === true) conditions.push(exists(hasItem(db, eq(applicationItems.overdue, true))));
-  if (filters.overdue === false) conditions.push(notExists(hasItem(db, eq(applicationItems.overdue, true))));
+  if (filters.overdue === true) conditions.push(exists(hasItem(db, overdueItem)));
+  if (filters.overdue === false) conditions.push(notExists(hasItem(db, overdueItem)));
   if (filters.since !== undefined) conditions.push(gte(applications.createdAt, filters.since));
   if (filters.until !== undefined) conditions.push(lt(applications.createdAt, filters.until));
   if (cursor) {

@@ -51,6 +51,11 @@ export const applications = pgTable(
     index('applications_created_idx').on(t.createdAt, t.id),
     index('applications_submitted_by_idx').on(t.submittedBy, t.createdAt),
     index('applications_region_idx').on(t.region.op('text_pattern_ops'), t.createdAt),
+    // Statistics: handling times of ended applications read index-only, already in bundle order
+    // (percentile_cont needs sorted input); the filters' columns are in it too.
+    index('applications_ended_idx')
+      .on(t.bundleCode, t.acceptedAt, t.endedAt, t.createdAt, t.region, t.id)
+      .where(sql`${t.endedAt} is not null`),
   ],
 );
 
@@ -78,6 +83,14 @@ export const applicationItems = pgTable(
       .on(t.startedAt)
       .where(sql`${t.status} in ('in_review', 'correction_requested', 'awaiting_material')`),
     index('application_items_rejected_idx').on(t.applicationId).where(sql`${t.status} = 'rejected'`),
+    // Statistics, index-only: decided items in item order for the handling-time percentile, and the
+    // open items grouped by item for the blockages.
+    index('application_items_decided_idx')
+      .on(t.itemCode, t.department, t.status, t.startedAt, t.decidedAt, t.deadline, t.applicationId)
+      .where(sql`${t.status} in ('approved', 'rejected')`),
+    index('application_items_open_items_idx')
+      .on(t.itemCode, t.department, t.status, t.startedAt, t.applicationId)
+      .where(sql`${t.status} in ('in_review', 'correction_requested', 'awaiting_material')`),
   ],
 );
 

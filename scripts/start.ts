@@ -71,6 +71,7 @@ console.log(`
 一件事一次办 is ready in ${((Date.now() - started) / 1000).toFixed(1)} s
   API          ${api}
   API docs     ${api}/docs
+  Console      ${api}/console/  (pick a role to log in)
   Temporal UI  ${uiUrl ?? '(external cluster)'}  (${address}, namespace ${temporalConfig.namespace})
   Database     ${db.kind === 'pglite' ? `embedded PostgreSQL in ${dbConfig.embeddedDir}` : 'DATABASE_URL'}
   Catalogue    ${seeded.map((s) => `${s.code} v${s.version}`).join(', ')}

@@ -3,21 +3,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, like, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import { loadCalendar } from '../../db/calendar.js';
-import { cases } from '../../db/schema.js';
+import { applications, cases } from '../../db/schema.js';
 import {
   appealRectification,
   checkRectification,
   decideAppeal,
   rectificationState,
   rectify,
+  type RectificationState,
   replyToEvaluator,
   returnVisit,
 } from '../../workflows/rectification/messages.js';
-import { TICKET_DAYS, closeTicket, replyTicket, ticketState, type TicketType } from '../../workflows/ticket/messages.js';
+import { TICKET_DAYS, closeTicket, replyTicket, ticketState, type TicketState, type TicketType } from '../../workflows/ticket/messages.js';
 import type { ticketWorkflow } from '../../workflows/ticket/workflow.js';
 import type { Role } from '../../workflows/shared/actor.js';
 import { rectificationWorkflowId, ticketWorkflowId } from '../../workflows/shared/ids.js';
@@ -26,6 +27,7 @@ import { applicationView, loadVisible, runUpdate } from '../application-access.j
 import { actorOf, requireRole } from '../auth.js';
 import { badRequest, forbidden, notFound } from '../errors.js';
 import { AppId, Code, DeptCode, errorResponses } from '../schemas/common.js';
+import { coordinatorPrefix } from './listing.js';
 
 const Any = Type.Object({}, { additionalProperties: true });
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
@@ -66,22 +68,33 @@ export const caseRoutes =
     const ownDepartment = (request: FastifyRequest, department: string) => {
       if (request.user.role === 'department' && request.user.dept !== department) throw forbidden('this case belongs to another department');
     };
+    /**
+     * R-9.1 before anything is read out or done: a department only its own cases (403), an applicant
+     * only those about its own application (404, as for the application), a coordinator its region's.
+     */
+    const guard = async (request: FastifyRequest, found: { department: string; applicationId?: string }) => {
+      ownDepartment(request, found.department);
+      const role = request.user.role;
+      if (found.applicationId && (role === 'applicant' || role === 'coordinator')) await loadVisible(temporal, request, found.applicationId);
+    };
 
     for (const [step, [update, roles]] of Object.entries(STEPS)) {
       app.post(
         `/rectifications/:id/${step}`,
         { preHandler: requireRole(...roles), schema: { params: IdParams, body: StepBody, response: { 200: Any, ...errorResponses } } },
-        async (request) =>
-          runUpdate('整改', () => temporal.workflow.getHandle(rectificationWorkflowId(request.params.id)).executeUpdate(update, { args: [{ ...request.body, actor: actorOf(request) }] })),
+        async (request) => {
+          const workflowId = rectificationWorkflowId(request.params.id);
+          await guard(request, await query<RectificationState>(workflowId, rectificationState));
+          return runUpdate('整改', () => temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [{ ...request.body, actor: actorOf(request) }] }));
+        },
       );
     }
     app.get(
       '/rectifications/:id',
       { preHandler: requireRole('department', 'coordinator', 'hotline', 'applicant'), schema: { params: IdParams, response: { 200: Any, ...errorResponses } } },
       async (request) => {
-        const state = await query<{ department: string; applicationId: string }>(rectificationWorkflowId(request.params.id), rectificationState);
-        ownDepartment(request, state.department);
-        if (request.user.role === 'applicant') await loadVisible(temporal, request, state.applicationId);
+        const state = await query<RectificationState>(rectificationWorkflowId(request.params.id), rectificationState);
+        await guard(request, state);
         return state;
       },
     );
@@ -125,14 +138,18 @@ export const caseRoutes =
       },
     );
     app.get('/tickets/:id', { preHandler: requireRole('hotline', 'department', 'coordinator'), schema: { params: IdParams, response: { 200: Any, ...errorResponses } } }, async (request) => {
-      const state = await query<{ department: string }>(ticketWorkflowId(request.params.id), ticketState);
-      ownDepartment(request, state.department);
+      const state = await query<TicketState>(ticketWorkflowId(request.params.id), ticketState);
+      await guard(request, state);
       return state;
     });
     app.post(
       '/tickets/:id/reply',
       { preHandler: requireRole('department'), schema: { params: IdParams, body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }), response: { 200: Any, ...errorResponses } } },
-      async (request) => runUpdate('工单', () => temporal.workflow.getHandle(ticketWorkflowId(request.params.id)).executeUpdate(replyTicket, { args: [{ text: request.body.text, actor: actorOf(request) }] })),
+      async (request) => {
+        const workflowId = ticketWorkflowId(request.params.id);
+        await guard(request, await query<TicketState>(workflowId, ticketState));
+        return runUpdate('工单', () => temporal.workflow.getHandle(workflowId).executeUpdate(replyTicket, { args: [{ text: request.body.text, actor: actorOf(request) }] }));
+      },
     );
     app.post(
       '/tickets/:id/close',
@@ -140,7 +157,11 @@ export const caseRoutes =
         preHandler: requireRole('hotline', 'coordinator'),
         schema: { params: IdParams, body: Type.Object({ satisfied: Type.Boolean(), note: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }), response: { 200: Any, ...errorResponses } },
       },
-      async (request) => runUpdate('工单', () => temporal.workflow.getHandle(ticketWorkflowId(request.params.id)).executeUpdate(closeTicket, { args: [{ ...request.body, actor: actorOf(request) }] })),
+      async (request) => {
+        const workflowId = ticketWorkflowId(request.params.id);
+        await guard(request, await query<TicketState>(workflowId, ticketState));
+        return runUpdate('工单', () => temporal.workflow.getHandle(workflowId).executeUpdate(closeTicket, { args: [{ ...request.body, actor: actorOf(request) }] }));
+      },
     );
 
     app.get(
@@ -163,6 +184,9 @@ export const caseRoutes =
         const department = request.user.role === 'department' ? request.user.dept! : q.department;
         if (request.user.role === 'department' && q.department && q.department !== department) throw forbidden('a department sees only its own cases');
         const where: SQL[] = [];
+        // A coordinator with a region: the cases about applications in it (a case without one has no region to show).
+        const prefix = request.user.role === 'coordinator' ? coordinatorPrefix(request.user.region) : undefined;
+        if (prefix) where.push(inArray(cases.applicationId, db.select({ id: applications.id }).from(applications).where(like(applications.region, `${prefix}%`))));
         if (q.kind) where.push(eq(cases.kind, q.kind));
         if (department) where.push(eq(cases.department, department));
         if (q.status) where.push(eq(cases.status, q.status));

@@ -4,7 +4,7 @@
 import type { PayloadCodec } from '@temporalio/common';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { requireRole } from '../auth.js';
-import { HttpError } from '../errors.js';
+import { HttpError, badRequest } from '../errors.js';
 
 interface JsonPayload {
   metadata?: Record<string, string>;
@@ -59,7 +59,13 @@ export const codecRoutes =
     for (const op of ['encode', 'decode'] as const) {
       app.post(`/codec/${op}`, { preHandler: guard, schema: { body: PayloadsBody, hide: true } }, async (request) => {
         const { payloads } = request.body as { payloads: JsonPayload[] };
-        const result = await codec![op](payloads.map(toPayload));
+        let result;
+        try {
+          result = await codec![op](payloads.map(toPayload));
+        } catch (err) {
+          // Ciphertext that is not ours, truncated or tampered with (AES-GCM refuses it): bad input, not a 500.
+          throw badRequest(`the payloads cannot be ${op}d: ${(err as Error).message}`);
+        }
         return { payloads: result.map(toJson) };
       });
     }

@@ -1,5 +1,7 @@
 // The HTTP contract's refusals (API.md): 400 with details, 401, 403, 404, 409, 422 — never a 500.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../api/app.js';
+import { loadApiConfig } from '../../api/config.js';
 import { newbornBody } from '../fixtures/applications.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer, dept } from '../helpers/tokens.js';
@@ -102,5 +104,48 @@ describe('HTTP contract', () => {
     expect(twice.statusCode).toBe(409);
     expect(twice.json().error).toBe('conflict');
     expect((await req('GET', '/v1/departments/wsjk/tasks', dept('gaj'))).statusCode).toBe(403);
+  });
+});
+
+describe('limits', () => {
+  const errorBody = { error: expect.any(String), message: expect.any(String) };
+
+  it('refuses a body over 1 MiB with 413 and the error body, before looking at the token', async () => {
+    const huge = { ...newbornBody, form: { ...newbornBody.form, note: 'x'.repeat(1024 * 1024) } };
+    for (const headers of [zhang, {}]) {
+      const res = await req('POST', '/v1/applications', headers, huge);
+      expect(res.statusCode).toBe(413);
+      expect(res.json()).toEqual({ ...errorBody, error: 'payload_too_large' });
+    }
+    // Just under the limit is read (and then judged on its merits).
+    const under = await req('POST', '/v1/applications', zhang, { ...newbornBody, form: { ...newbornBody.form, note: 'x'.repeat(1000 * 1000) } });
+    expect(under.statusCode).toBe(400);
+  });
+
+  it('limits each user per minute (429 with retry-after), counts forged tokens against the address, and never /healthz', async () => {
+    const config = { ...loadApiConfig({}), rateLimitPerMinute: 5 };
+    expect(loadApiConfig({}).rateLimitPerMinute).toBe(600);
+    const app = await buildApp({ temporal: sys.temporal, taskQueue: sys.taskQueue, db: sys.db, config });
+    try {
+      const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
+      const statuses = [];
+      for (let i = 0; i < 6; i++) statuses.push((await get('/v1/bundles', zhang)).statusCode);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      const limited = await get('/v1/bundles', zhang);
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json()).toEqual({ ...errorBody, error: 'rate_limited' });
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      // Another user has a quota of its own.
+      expect((await get('/v1/bundles', li)).statusCode).toBe(200);
+
+      // Without a token, or with one we did not sign, the client address pays: a made-up sub buys nothing.
+      for (let i = 0; i < 5; i++) expect((await get('/v1/bundles')).statusCode).toBe(401);
+      expect((await get('/v1/bundles')).statusCode).toBe(429);
+      expect((await get('/v1/bundles', { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmcmVzaCJ9.AAAA' })).statusCode).toBe(429);
+
+      for (let i = 0; i < 10; i++) expect((await get('/healthz')).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -50,7 +50,7 @@ describe('好差评 with rectification', () => {
     const rid = rated.body.rectification.id;
 
     const step = (name: string, headers: Record<string, string>, payload: object) => call('POST', `/v1/rectifications/${rid}/${name}`, headers, payload);
-    expect((await step('check', dept('wsjk'), { text: '核实' })).status).toBe(409);
+    expect((await step('check', dept('wsjk'), { text: '核实' })).status).toBe(403); // another department's case
     expect((await step('check', hotline, { text: '核实' })).status).toBe(403);
     expect((await step('check', dept('jkzx'), { text: '经核实情况属实' })).status).toBe(200);
     expect((await step('rectify', dept('jkzx'), { text: '优化一次性告知单', outcome: 'immediate' })).status).toBe(200);
@@ -85,7 +85,7 @@ describe('12345', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ department: 'wsjk', status: 'dispatched', type: 'complaint' });
     const tid = created.body.id;
-    expect((await call('POST', `/v1/tickets/${tid}/reply`, dept('gaj'), { text: 'x' })).status).toBe(409);
+    expect((await call('POST', `/v1/tickets/${tid}/reply`, dept('gaj'), { text: 'x' })).status).toBe(403); // another department's ticket
     expect((await call('POST', `/v1/tickets/${tid}/reply`, dept('wsjk'), { text: '已加派人手' })).status).toBe(200);
     const closed = await call('POST', `/v1/tickets/${tid}/close`, hotline, { satisfied: true, note: '回访满意' });
     expect(closed.body).toMatchObject({ status: 'closed', visit: { satisfied: true } });

@@ -13,7 +13,8 @@ describe('configuration', () => {
     expect(t.namespace).toBe('default');
     expect(t.devServer.dbFile).toBe(path.resolve('.data', 'temporal.db'));
     expect(loadDbConfig({}).url).toBeUndefined();
-    expect(loadApiConfig({})).toMatchObject({ port: 3000, host: '127.0.0.1', jwtSecretIsDefault: true });
+    expect(loadApiConfig({})).toMatchObject({ port: 3000, host: '127.0.0.1', jwtSecretIsDefault: true, rateLimitPerMinute: 600 });
+    expect(loadApiConfig({ RATE_LIMIT_PER_MINUTE: '60' }).rateLimitPerMinute).toBe(60);
   });
 
   it('names every bad variable at once', () => {
@@ -28,6 +29,7 @@ describe('configuration', () => {
       expect(problems).toMatch(/TEMPORAL_DEV_PORT/);
     }
     expect(() => loadApiConfig({ PORT: 'x', AUTH_JWT_SECRET: 'short' })).toThrow(/PORT[\s\S]*AUTH_JWT_SECRET/);
+    for (const bad of ['0', '-5', '1.5', 'lots']) expect(() => loadApiConfig({ RATE_LIMIT_PER_MINUTE: bad })).toThrow(/RATE_LIMIT_PER_MINUTE/);
     expect(() => loadDbConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
   });
 });

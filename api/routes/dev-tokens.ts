@@ -1,0 +1,69 @@
+// POST /v1/dev/tokens: the console's demo login. Signs a token for any role with the configured
+// secret, but only while that secret is the development default (AUTH_JWT_SECRET unset); with a
+// real secret the route does not exist (404), so a deployment cannot hand out tokens.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Claims } from '../auth.js';
+import type { AppDeps } from '../app.js';
+import { badRequest } from '../errors.js';
+import { DeptCode, errorResponses } from '../schemas/common.js';
+
+/** Seven days, like `npm run token`. */
+const EXPIRES_IN_SECONDS = 7 * 24 * 3600;
+
+const DevTokenBody = Type.Object(
+  {
+    role: Type.Union(['applicant', 'agent', 'window', 'department', 'coordinator', 'hotline'].map((r) => Type.Literal(r))),
+    sub: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.@-]+$' })),
+    dept: Type.Optional(DeptCode),
+    post: Type.Optional(Type.Union([Type.Literal('A'), Type.Literal('B')])),
+    region: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
+    mandate: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+const DevToken = Type.Object({
+  token: Type.String(),
+  claims: Type.Object({}, { additionalProperties: true }),
+  expiresIn: Type.Integer({ description: 'seconds' }),
+});
+
+export const devTokenRoutes =
+  (deps: Pick<AppDeps, 'config'>): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    if (!deps.config.jwtSecretIsDefault) return; // a configured secret: no such route (404)
+    app.post(
+      '/dev/tokens',
+      {
+        schema: {
+          description:
+            'Development only (AUTH_JWT_SECRET unset): a token for the given claims, for the console’s demo login. ' +
+            'Absent (404) when a real secret is configured.',
+          security: [],
+          body: DevTokenBody,
+          response: { 200: DevToken, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const body = request.body;
+        if (body.role === 'department' && !body.dept) {
+          throw badRequest('a department token needs dept', [{ field: 'body.dept', message: 'is required for role department' }]);
+        }
+        if (body.role === 'agent' && !body.mandate) {
+          throw badRequest('an agent token needs mandate', [{ field: 'body.mandate', message: 'is required for role agent' }]);
+        }
+        const claims: Claims = {
+          sub: body.sub ?? `demo-${body.role}${body.dept ? `-${body.dept}` : ''}`,
+          role: body.role as Claims['role'],
+        };
+        if (body.role === 'department') Object.assign(claims, { dept: body.dept, post: body.post ?? 'A' });
+        if (body.role === 'coordinator' && body.region) claims.region = body.region;
+        if (body.role === 'agent') claims.mandate = body.mandate;
+        if (body.name) claims.name = body.name;
+        const token = app.jwt.sign(claims, { expiresIn: EXPIRES_IN_SECONDS });
+        return { token, claims, expiresIn: EXPIRES_IN_SECONDS };
+      },
+    );
+  };

@@ -1,0 +1,3 @@
+CREATE INDEX "application_items_decided_idx" ON "application_items" USING btree ("item_code","department","status","started_at","decided_at","deadline","application_id") WHERE "application_items"."status" in ('approved', 'rejected');--> statement-breakpoint
+CREATE INDEX "application_items_open_items_idx" ON "application_items" USING btree ("item_code","department","status","started_at","application_id") WHERE "application_items"."status" in ('in_review', 'correction_requested', 'awaiting_material');--> statement-breakpoint
+CREATE INDEX "applications_ended_idx" ON "applications" USING btree ("bundle_code","accepted_at","ended_at","created_at","region","id") WHERE "applications"."ended_at" is not null;
