@@ -127,10 +127,12 @@ export interface Stats extends ApplicationFigures {
   items: ItemStats[];
   rejections: { reason: string; count: number }[];
   blockages: { items: Blockage[]; longest: LongestWait | null };
-  /** 好差评 arrives with a later issue (R-8.2): no ratings are stored yet, so nothing to count. */
+  /** 好差评 (R-8.2): ratings of the applications in scope; a bad review is 不满意 or 非常不满意 (≤ 2). */
   evaluations: number;
   badReviews: number;
-  badReviewRate: number;
+  badReviewRate: number | null;
+  /** Rectifications of bad reviews: the reply, rectification and return-visit rates (expected 100%). */
+  rectifications: { total: number; replyRate: number | null; rectificationRate: number | null; returnVisitRate: number | null; overdue: number };
   savings: Savings[];
 }
 
@@ -303,6 +305,36 @@ async function itemFigures(db: Db, f: StatsFilters): Promise<{ total: ItemFigure
   };
 }
 
+/** Reviews and their rectifications, for the applications in scope (joined through the read model). */
+async function reviews(db: Db, f: StatsFilters) {
+  const scope: SQL[] = [sql`true`];
+  if (f.bundle !== undefined) scope.push(sql`e.bundle_code = ${f.bundle}`);
+  if (f.department !== undefined) scope.push(sql`e.department = ${f.department}`);
+  if (f.regionPrefix !== undefined) scope.push(sql`a.region like ${`${f.regionPrefix}%`}`);
+  if (f.since !== undefined) scope.push(sql`e.created_at >= ${f.since}`);
+  if (f.until !== undefined) scope.push(sql`e.created_at < ${f.until}`);
+  const where = sql.join(scope, sql` and `);
+  const [r] = await rows<{ evaluations: number; bad: number; total: number; replied: number; rectified: number; visited: number; overdue: number }>(
+    db,
+    sql`select count(*)::int as evaluations, count(*) filter (where e.rating <= 2)::int as bad,
+          count(c.id)::int as total, count(*) filter (where c.replied)::int as replied,
+          count(*) filter (where c.rectified)::int as rectified, count(*) filter (where c.visited)::int as visited,
+          count(*) filter (where c.overdue)::int as overdue
+        from evaluations e join applications a on a.id = e.application_id
+        left join cases c on c.id = e.id and c.kind = 'rectification'
+        where ${where}`,
+  );
+  const n = (x: number | undefined) => Number(x ?? 0);
+  const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
+  const total = n(r?.total);
+  return {
+    evaluations: n(r?.evaluations),
+    badReviews: n(r?.bad),
+    badReviewRate: rate(n(r?.bad), n(r?.evaluations)),
+    rectifications: { total, replyRate: rate(n(r?.replied), total), rectificationRate: rate(n(r?.rectified), total), returnVisitRate: rate(n(r?.visited), total), overdue: n(r?.overdue) },
+  };
+}
+
 async function rejections(db: Db, f: StatsFilters): Promise<{ reason: string; count: number }[]> {
   const result = await rows<{ reason: string; count: number }>(
     db,
@@ -407,7 +439,13 @@ export function bundleSavings(definition: BundleDefinition, version: number): Om
 }
 
 export async function computeStats(db: Db, f: StatsFilters): Promise<Stats> {
-  const [apps, items, rejected, blocked] = await Promise.all([applicationFigures(db, f), itemFigures(db, f), rejections(db, f), blockages(db, f)]);
+  const [apps, items, rejected, blocked, reviewed] = await Promise.all([
+    applicationFigures(db, f),
+    itemFigures(db, f),
+    rejections(db, f),
+    blockages(db, f),
+    reviews(db, f),
+  ]);
   const codes = [...new Set([...(f.bundle !== undefined ? [f.bundle] : []), ...apps.byBundle.map((b) => b.bundle)])];
   const definitions = await latestDefinitions(db, codes);
 
@@ -440,9 +478,7 @@ export async function computeStats(db: Db, f: StatsFilters): Promise<Stats> {
     items: items.byItem.map((i) => ({ ...i, ...limits.get(i.item) })),
     rejections: rejected,
     blockages: blocked,
-    evaluations: 0,
-    badReviews: 0,
-    badReviewRate: 0,
+    ...reviewed,
     savings,
   };
 }

@@ -142,9 +142,16 @@ export const StatsResponse = Type.Object({
       }),
     ),
   }),
-  evaluations: Type.Integer({ description: '好差评 ratings: none are stored yet (a later issue)' }),
-  badReviews: Type.Integer(),
-  badReviewRate: Type.Number(),
+  evaluations: Type.Integer({ description: '好差评 ratings of the applications in scope' }),
+  badReviews: Type.Integer({ description: '不满意 or 非常不满意 (rating ≤ 2)' }),
+  badReviewRate: Nullable(Type.Number()),
+  rectifications: Type.Object({
+    total: Type.Integer(),
+    replyRate: Nullable(Type.Number()),
+    rectificationRate: Nullable(Type.Number()),
+    returnVisitRate: Nullable(Type.Number()),
+    overdue: Type.Integer(),
+  }),
   savings: Type.Array(
     Type.Object({
       bundle: Type.String(),

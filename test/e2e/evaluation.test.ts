@@ -64,6 +64,10 @@ describe('好差评 with rectification', () => {
     expect(listed.body.cases.find((c: { id: string }) => c.id === rid)).toMatchObject({ department: 'jkzx', replied: true, rectified: true, visited: true });
     expect((await call('GET', '/v1/cases', dept('wsjk'))).body.cases.some((c: { id: string }) => c.id === rid)).toBe(false);
 
+    // Statistics count the review and the rectification's closing steps (10.4: all expected at 100%).
+    const stats = (await call('GET', '/v1/stats?bundle=newborn', bearer({ sub: 'c', role: 'coordinator' }))).body;
+    expect(stats).toMatchObject({ evaluations: 1, badReviews: 1, badReviewRate: 1, rectifications: { total: 1, replyRate: 1, rectificationRate: 1, returnVisitRate: 1, overdue: 0 } });
+
     // A window visit is rated per visit.
     const window = bearer({ sub: 'window-1', role: 'window' });
     expect((await call('POST', `/v1/applications/${id}/evaluation`, window, { rating: 4, visitId: 'v1' })).status).toBe(201);

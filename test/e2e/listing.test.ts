@@ -326,7 +326,7 @@ describe('GET /v1/stats', () => {
     expect(s.blockages.longest.waitHours).toBeGreaterThanOrEqual(0);
     expect(byItem['birth-cert'].oldestStartedAt).toBe(s.blockages.longest.startedAt);
 
-    expect(s).toMatchObject({ evaluations: 0, badReviews: 0, badReviewRate: 0 });
+    expect(s).toMatchObject({ evaluations: 0, badReviews: 0, badReviewRate: null, rectifications: { total: 0, replyRate: null } });
   });
 
   it('gives the same figures through the filtered path (all five are newborn, all from today)', async () => {
