@@ -10,6 +10,8 @@ type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 
 export interface WorkflowCounts {
   events: number;
+  /** Encoded size of the history (payloads as stored: encrypted for ours). */
+  kib: number;
   workflowTasks: number;
   activities: number;
   childrenStarted: number;
@@ -32,7 +34,7 @@ export interface HistorySample {
   /** Per child, averaged over the sample. */
   childPlacement: ChildPlacement;
   /** Per application: one parent and its children. */
-  perUnit: { workflows: number; workflowTasks: number; activities: number; updates: number; signals: number; events: number };
+  perUnit: { workflows: number; workflowTasks: number; activities: number; updates: number; signals: number; events: number; kib: number };
   /** Where a unit's time goes, from the event times of every sampled workflow (ms). */
   timings: {
     /** Workflow task scheduled → picked up by the worker (server matching + worker poll slots). */
@@ -100,8 +102,10 @@ const name = (e: HistoryEvent) => (EventType[e.eventType ?? 0] ?? String(e.event
 function count(events: HistoryEvent[]): WorkflowCounts {
   const kinds = events.map(name);
   const n = (kind: string) => kinds.filter((k) => k === kind).length;
+  const bytes = events.reduce((sum, e) => sum + proto.temporal.api.history.v1.HistoryEvent.encode(e).finish().length, 0);
   return {
     events: events.length,
+    kib: Math.round(bytes / 102.4) / 10,
     workflowTasks: n('WORKFLOW_TASK_COMPLETED'),
     activities: n('ACTIVITY_TASK_SCHEDULED'),
     childrenStarted: n('START_CHILD_WORKFLOW_EXECUTION_INITIATED'),
@@ -178,6 +182,7 @@ export async function sampleHistories(client: Client, parents: string[]): Promis
       updates: r(parent.updates + childrenPerParent * child.updates),
       signals: r(parent.signalsReceived + childrenPerParent * child.signalsReceived),
       events: r(parent.events + childrenPerParent * child.events),
+      kib: r(parent.kib + childrenPerParent * child.kib),
     },
     timings: {
       workflowTaskQueue: summarize(timings.workflowTaskQueue),

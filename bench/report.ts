@@ -34,16 +34,18 @@ export interface BenchResults {
   ours: { main: LoadResult; sweep: LoadResult[] };
   ceiling: CeilingResult;
   ratio: number;
+  /** Ceiling CPU per unit ÷ ours (all measured processes): the same comparison, insensitive to other load on the machine. */
+  ratioCpu: number;
   histories: { ours: HistorySample; bare: HistorySample };
   usage: PhaseUsage[];
   variants: { tuning: WorkerTuning; result: LoadResult; usage: PhaseUsage }[];
   open?: OpenResult & { workerRssMiB: number; serverRssMiB: number; usage: PhaseUsage; sqliteMiB: number };
 }
 
-/** Writes latest.{json,md,svg} (quick runs: quick.*) and returns the paths. */
-export function writeResults(results: BenchResults, dir: string): string[] {
+/** Writes latest.{json,md,svg} (quick runs: quick.*; or `name`.*) and returns the paths. */
+export function writeResults(results: BenchResults, dir: string, name?: string): string[] {
   mkdirSync(dir, { recursive: true });
-  const base = path.join(dir, results.kind === 'quick' ? 'quick' : 'latest');
+  const base = path.join(dir, name ?? (results.kind === 'quick' ? 'quick' : 'latest'));
   const files = [`${base}.json`, `${base}.md`, `${base}.svg`];
   // The ids are useful while running, not in the record.
   const strip = (r: { ids: string[] }) => ({ ...r, ids: undefined });
@@ -70,6 +72,7 @@ export function headline(r: BenchResults): string {
   const main = r.usage.find((u) => u.name === `ours c=${r.options.concurrency}`);
   const rows: [string, string][] = [
     ['**ratio ours / ceiling** (goal ≥ 0.8)', `**${r.ratio}**`],
+    ['CPU-normalised ratio (ceiling CPU per unit ÷ ours)', `${r.ratioCpu}`],
     [`ours: completed bundles/s (n=${o.n}, concurrency ${o.concurrency})`, `${o.rate}`],
     ['ceiling: bare units/s (same shape, same server)', `${r.ceiling.rate}`],
     ['submit → receipt p50 / p95 / p99', pct(o.submit)],
@@ -79,6 +82,11 @@ export function headline(r: BenchResults): string {
     ['history events per parent / per item workflow', `${r.histories.ours.parent.events} / ${r.histories.ours.child.events}`],
     ['peak RSS: worker process / API + drivers process / dev server', main ? `${main.peakRssMiB.worker} / ${main.peakRssMiB.main} / ${main.peakRssMiB.server} MiB` : '-'],
   ];
+  const ceilingUsage = r.usage.find((u) => u.name === `ceiling c=${r.options.concurrency}`);
+  if (main && ceilingUsage) {
+    rows.push(['CPU ms per unit, ours / ceiling (dev server + worker + API + PostgreSQL)', `${totalCpu(main)} / ${totalCpu(ceilingUsage)}`]);
+    rows.push(['other processes on the machine during ours / ceiling (CPU s per wall s)', `${r1(main.otherCpuSeconds / main.wallSeconds)} / ${r1(ceilingUsage.otherCpuSeconds / ceilingUsage.wallSeconds)}`]);
+  }
   if (r.open) {
     const q = (name: string) => r.open!.queries.find((x) => x.name.startsWith(name))?.latency.p50 ?? 0;
     rows.push(
@@ -90,13 +98,15 @@ export function headline(r: BenchResults): string {
   return table(['figure', 'value'], rows);
 }
 
+export const totalCpu = (u: PhaseUsage) => u.cpuMsPerUnit.server + u.cpuMsPerUnit.worker + u.cpuMsPerUnit.main + u.cpuMsPerUnit.postgres;
+
 function table(head: string[], rows: (string | number)[][]): string {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n') + '\n';
 }
 
 function markdown(r: BenchResults, svgName: string): string {
   const loads = [...r.ours.sweep, r.ours.main];
-  const counts = (label: string, c: WorkflowCounts) => [label, c.events, c.workflowTasks, c.activities, c.childrenStarted, c.updates, c.signalsSent, c.signalsReceived, c.timers, c.searchAttributeUpserts];
+  const counts = (label: string, c: WorkflowCounts) => [label, c.events, c.kib, c.workflowTasks, c.activities, c.childrenStarted, c.updates, c.signalsSent, c.signalsReceived, c.timers, c.searchAttributeUpserts];
   const parts = [
     `# Benchmark results (${r.kind})\n`,
     `${r.startedAt}, ${r.durationSeconds} s. Commit \`${r.commit.sha.slice(0, 12)}\`${r.commit.dirty ? ' (with uncommitted changes)' : ''}.`,
@@ -131,7 +141,7 @@ function markdown(r: BenchResults, svgName: string): string {
     `Spec (from our histories): ${JSON.stringify({ parentActivities: r.ceiling.spec.parentActivities, child: r.ceiling.spec.child })}.\n`,
     '### History per workflow (mean over the sample)\n',
     table(
-      ['workflow', 'events', 'workflow tasks', 'activities', 'children', 'updates', 'signals sent', 'signals received', 'timers', 'search-attribute upserts'],
+      ['workflow', 'events', 'history KiB', 'workflow tasks', 'activities', 'children', 'updates', 'signals sent', 'signals received', 'timers', 'search-attribute upserts'],
       [
         counts('ours: application (parent)', r.histories.ours.parent),
         counts('ours: item (child)', r.histories.ours.child),
@@ -140,10 +150,10 @@ function markdown(r: BenchResults, svgName: string): string {
       ],
     ),
     table(
-      ['per unit', 'workflows', 'workflow tasks', 'activities', 'updates', 'signals', 'events'],
+      ['per unit', 'workflows', 'workflow tasks', 'activities', 'updates', 'signals', 'events', 'history KiB'],
       (['ours', 'bare'] as const).map((k) => {
         const u = r.histories[k].perUnit;
-        return [k, u.workflows, u.workflowTasks, u.activities, u.updates, u.signals, u.events];
+        return [k, u.workflows, u.workflowTasks, u.activities, u.updates, u.signals, u.events, u.kib];
       }),
     ),
     '### Where a unit\'s time goes, from the event times of the sampled histories\n',

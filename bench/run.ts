@@ -6,6 +6,7 @@
 //   npm run bench -- --big                 100,000 open applications
 //   npm run bench -- --skip-open           phases 1 and 2 only
 //   npm run bench -- --variant '{"maxCachedWorkflows":500}'   also run ours with these worker options
+//   npm run bench -- --name variants       write variants.{json,md,svg} instead of latest.*
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
@@ -18,7 +19,7 @@ import { runCeiling, type CeilingResult } from './ceiling.js';
 import { bareSpecFrom, sampleHistories, type HistorySample } from './histories.js';
 import { runOpen, type OpenResult } from './open.js';
 import { NEWBORN_ITEMS, http, runOurs, type LoadResult } from './ours.js';
-import { writeResults, type BenchResults, type PhaseUsage } from './report.js';
+import { totalCpu, writeResults, type BenchResults, type PhaseUsage } from './report.js';
 import { cpuOf, machineCpu, mb, rssOf, selfCpu, sleep } from './stats.js';
 import { startBenchSystem, type WorkerProcess } from './system.js';
 import type { WorkerTuning } from './worker-process.js';
@@ -40,6 +41,7 @@ const { values: args } = parseArgs({
     variant: { type: 'string', multiple: true },
     'fast-sqlite': { type: 'boolean', default: false },
     out: { type: 'string' },
+    name: { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -57,10 +59,10 @@ const sweep =
     : args.sweep
       ? args.sweep.split(',').map(Number)
       : [...new Set([1, Math.round(concurrency / 4), Math.round(concurrency / 2)])].filter((c) => c >= 1 && c < concurrency);
-const sweepN = (c: number) => Math.max(quick ? 5 : 10, Math.min(n, c * 6));
+const sweepN = (c: number) => Math.max(quick ? 5 : 10, Math.min(n, c * 3));
 const variants: WorkerTuning[] = (args.variant ?? []).map((v) => JSON.parse(v) as WorkerTuning);
 const outDir = path.resolve(args.out ?? path.join(here, 'results'));
-const historySample = quick ? 3 : 10;
+const historySample = quick ? 3 : 20;
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const log = (line: string) => console.log(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${line}`);
@@ -190,7 +192,10 @@ try {
   }
   bareHistory = await sampleHistories(sys.bareClient, ceiling.ids.slice(0, historySample));
   log(`bare per unit: ${JSON.stringify(bareHistory.perUnit)}`);
-  log(`ratio ours/ceiling = ${(ours.rate / ceiling.rate).toFixed(2)}`);
+  const oursUsage = usages.find((u) => u.name === `ours c=${concurrency}`)!;
+  const ceilingUsage = usages.find((u) => u.name === `ceiling c=${concurrency}`)!;
+  const ratioCpu = Math.round((totalCpu(ceilingUsage) / totalCpu(oursUsage)) * 100) / 100;
+  log(`ratio ours/ceiling = ${(ours.rate / ceiling.rate).toFixed(2)}; CPU-normalised ${ratioCpu}`);
   await worker.stop();
 
   // --- worker option variants (bench only) ---------------------------------------------------
@@ -227,17 +232,19 @@ try {
       'The API, the HTTP load drivers (applicants, departments, the listing observer) share one process ("api+driver"); each worker runs in its own forked process; the dev server is the temporal CLI (SQLite, WAL).',
       'RSS is sampled every 100 ms; CPU seconds come from /proc (dev server, worker, PostgreSQL backends of the bench database) and process.cpuUsage().',
       `Departments poll their inboxes every ${pollMs} ms; the handoff latency includes that polling interval (about half of it on average).`,
+      'This machine may be shared: "other processes CPU s" is what everything else used during each phase. When it differs between ours and the ceiling, the CPU-normalised ratio is the fairer comparison.',
       'The ceiling uses no payload codec, no API, no database; its per-unit counts of workflows, children, activities, updates and signals are taken from our own histories in the same run.',
     ],
     ours: { main: ours, sweep: sweepResults },
     ceiling,
     ratio: Math.round((ours.rate / ceiling.rate) * 100) / 100,
+    ratioCpu,
     histories: { ours: oursHistory, bare: bareHistory },
     usage: usages,
     variants: variantResults,
     open,
   };
-  const written = writeResults(results, outDir);
+  const written = writeResults(results, outDir, args.name);
   log(`wrote ${written.join(', ')}`);
 } finally {
   clearInterval(sampler);
