@@ -137,6 +137,48 @@ describe('applicationWorkflow', () => {
     expect(vaccination.status.name).toBe('CANCELLED');
   });
 
+  it('finishes a decision taken as the application cancels the item, and takes none after', async () => {
+    // The race the fault suite found: 户口 terminates the bundle while 出生医学证明 is being approved.
+    // Here archiving is held open so that the cancellation surely lands after the decision.
+    const input = newbornInput(id());
+    const taskQueue = `wf-${randomBytes(4).toString('hex')}`;
+    const real = createActivities({ db: db.db });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let archiving!: () => void;
+    const archiveCalled = new Promise<void>((r) => (archiving = r));
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: { ...real, archiveResult: async (a: Parameters<typeof real.archiveResult>[0]) => (archiving(), await gate, real.archiveResult(a)) },
+    });
+    await worker.runUntil(async () => {
+      const app = await env.client.workflow.start('applicationWorkflow', { workflowId: applicationWorkflowId(input.id), taskQueue, args: [input] });
+      const birth = env.client.workflow.getHandle(itemWorkflowId(input.id, 'birth-cert'));
+      const vaccination = env.client.workflow.getHandle(itemWorkflowId(input.id, 'vaccination'));
+      for (let i = 0; (await app.query(applicationState)).items.find((x) => x.code === 'vaccination')?.status !== 'in_review'; i++) {
+        if (i > 200) throw new Error('vaccination never reached in_review');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await birth.executeUpdate(decideItem, { args: [{ decision: 'approve', result: { certNo: 'O1' }, actor: officer('wsjk') }] });
+      await archiveCalled;
+      await birth.cancel();
+      await vaccination.cancel();
+      release();
+
+      expect((await birth.result()).status).toBe('approved');
+      expect((await birth.describe()).status.name).toBe('COMPLETED');
+      expect((await db.db.select().from(results).where(eq(results.applicationId, input.id))).map((r) => r.itemCode)).toEqual(['birth-cert']);
+      await expect(vaccination.result()).rejects.toThrow();
+      expect((await vaccination.describe()).status.name).toBe('CANCELLED');
+      await expect(
+        vaccination.executeUpdate(decideItem, { args: [{ decision: 'approve', actor: officer('jkzx') }] }),
+      ).rejects.toThrow();
+      await app.terminate('test over');
+    });
+  });
+
   it('refuses a decision the state does not allow, leaving no trace in the item history', async () => {
     const input = newbornInput(id(), { answers: {} });
     await run(input, async (decide) => {

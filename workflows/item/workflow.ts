@@ -2,7 +2,9 @@
 // against a working-day clock that stops while the applicant is awaited (R-6).
 import {
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
+  isCancellation,
   condition,
   getExternalWorkflowHandle,
   proxyActivities,
@@ -34,15 +36,18 @@ const { archiveResult, sendNotices } = proxyActivities<ReturnType<typeof createA
 export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
   const item = new ItemRecord(input, now());
   let reported = -1;
-  /** Sends queued notices and keeps the application's view current (before an update returns). */
-  const publish = async () => {
+  /**
+   * Sends queued notices and keeps the application's view current (before an update returns).
+   * Not cancellable: a cancelled application stops the wait for a decision, never the report of one.
+   */
+  const publish = () => CancellationScope.nonCancellable(async () => {
     const notices = item.outbox.splice(0);
     if (notices.length) await sendNotices({ applicationId: input.applicationId, notices });
     if (reported === item.revision) return;
     reported = item.revision;
     const parent = workflowInfo().parent;
     if (parent) await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(itemChanged, JSON.parse(JSON.stringify(item.state)));
-  };
+  });
 
   setHandler(itemState, () => item.state);
   setHandler(
@@ -52,7 +57,7 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
       await publish();
       return item.state;
     },
-    { validator: (decision) => refuse(() => item.check(decision)) },
+    { validator: (decision) => refuse(() => (refuseWhenCancelled(item), item.check(decision))) },
   );
   setHandler(
     takeItem,
@@ -61,45 +66,63 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
       await publish();
       return item.state;
     },
-    { validator: ({ actor }) => refuse(() => item.checkTake(actor)) },
+    { validator: ({ actor }) => refuse(() => (refuseWhenCancelled(item), item.checkTake(actor))) },
   );
   setHandler(materialsSupplied, ({ codes }) => item.supply(codes, now()));
   setHandler(jointCompleted, ({ code }) => item.jointCompleted(code));
   setHandler(calendarPublished, ({ calendar }) => item.setCalendar(calendar, now()));
 
   if (input.pledged) item.grantOnPledge(now());
-  while (!item.closed()) {
-    // Any change after this point wakes the loop, including one made while publishing.
-    const seen = item.revision;
-    await publish();
-    const changed = () => item.revision !== seen;
-    const timer = item.nextTimer();
-    const woke = timer ? await condition(changed, Math.max(1, Date.parse(timer.at) - Date.now())) : (await condition(changed), true);
-    if (!woke && timer) item.fire(timer, now());
+  try {
+    await awaitDecision();
+  } catch (err) {
+    // The application was terminated or withdrawn. A decision taken in the same moment stands and
+    // is finished below (archived, reported); otherwise the item ends cancelled.
+    if (!(isCancellation(err) && item.closed())) throw err;
+  }
+  await CancellationScope.nonCancellable(finish);
+  return item.state as ItemOutcome;
+
+  async function awaitDecision() {
+    while (!item.closed()) {
+      // Any change after this point wakes the loop, including one made while publishing.
+      const seen = item.revision;
+      await publish();
+      const changed = () => item.revision !== seen;
+      const timer = item.nextTimer();
+      const woke = timer ? await condition(changed, Math.max(1, Date.parse(timer.at) - Date.now())) : (await condition(changed), true);
+      if (!woke && timer) item.fire(timer, now());
+    }
   }
 
-  if (item.state.status === 'approved') {
-    // 归集入库 (R-5.5): the result is archived before the application hands it forward.
-    await archiveResult({
-      applicationId: input.applicationId,
-      itemCode: input.item.code,
-      resultType: input.item.result.type,
-      resultName: input.item.result.name,
-      data: item.state.result ?? {},
-      issuedAt: now(),
-    });
+  async function finish() {
+    if (item.state.status === 'approved') {
+      // 归集入库 (R-5.5): the result is archived before the application hands it forward.
+      await archiveResult({
+        applicationId: input.applicationId,
+        itemCode: input.item.code,
+        resultType: input.item.result.type,
+        resultName: input.item.result.name,
+        data: item.state.result ?? {},
+        issuedAt: now(),
+      });
+    }
+    if (input.pledged && input.item.commitment) {
+      // The post-check outlives this item and the application: a revocation may come after delivery.
+      await startChild(postCheckWorkflow, {
+        workflowId: postCheckWorkflowId(input.applicationId, input.item.code),
+        parentClosePolicy: 'ABANDON',
+        args: [{ applicationId: input.applicationId, itemCode: input.item.code, itemName: input.item.name, department: input.item.department, postCheckDays: input.item.commitment.postCheckDays, calendar: input.calendar }],
+      });
+    }
+    await publish();
+    await condition(allHandlersFinished);
   }
-  if (input.pledged && input.item.commitment) {
-    // The post-check outlives this item and the application: a revocation may come after delivery.
-    await startChild(postCheckWorkflow, {
-      workflowId: postCheckWorkflowId(input.applicationId, input.item.code),
-      parentClosePolicy: 'ABANDON',
-      args: [{ applicationId: input.applicationId, itemCode: input.item.code, itemName: input.item.name, department: input.item.department, postCheckDays: input.item.commitment.postCheckDays, calendar: input.calendar }],
-    });
-  }
-  await publish();
-  await condition(allHandlersFinished);
-  return item.state as ItemOutcome;
+}
+
+/** Once the application has cancelled this item, no department may take or decide it. */
+function refuseWhenCancelled(item: ItemRecord): void {
+  if (CancellationScope.current().consideredCancelled) throw new Refusal('StateConflict', `事项「${item.state.name}」所属的申请已终止或撤回，不再办理`);
 }
 
 /** Turns a state refusal into the typed failure the API maps to 409 or 400. */
