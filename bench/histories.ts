@@ -50,6 +50,8 @@ export interface HistorySample {
     /** Workflow started → closed, parents. */
     parentLifetime: Summary;
   };
+  /** Mean KiB per parent history by event kind, largest first (where the bytes are). */
+  parentKibByKind: Record<string, number>;
   /** Event kinds of one parent and one child of the sample, in order (for the report's appendix). */
   example: { parent: string[]; child: string[] };
 }
@@ -151,10 +153,12 @@ export async function sampleHistories(client: Client, parents: string[]): Promis
   let example = { parent: [] as string[], child: [] as string[] };
   const timings: Timings = { workflowTaskQueue: [], workflowTaskRun: [], activityQueue: [], activityRun: [], update: [], parentLifetime: [] };
   if (parents.length === 0) throw new Error('no histories to sample');
+  const byKind = new Map<string, number>();
   for (const parentId of parents) {
     const parentEvents = await events(client, parentId);
     parentCounts.push(count(parentEvents));
     collectTimings(parentEvents, timings, true);
+    for (const e of parentEvents) byKind.set(name(e), (byKind.get(name(e)) ?? 0) + proto.temporal.api.history.v1.HistoryEvent.encode(e).finish().length);
     const childIds = parentEvents
       .filter((e) => name(e) === 'START_CHILD_WORKFLOW_EXECUTION_INITIATED')
       .map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes!.workflowId!);
@@ -192,6 +196,12 @@ export async function sampleHistories(client: Client, parents: string[]): Promis
       update: summarize(timings.update),
       parentLifetime: summarize(timings.parentLifetime),
     },
+    parentKibByKind: Object.fromEntries(
+      [...byKind.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([kind, bytes]) => [kind, Math.round(bytes / parents.length / 102.4) / 10]),
+    ),
     example,
   };
 }

@@ -88,6 +88,8 @@ export interface LoadResult {
   submit: Summary;
   /** POST …/decisions → 200 (its body is the state after the decision: approved in it, or polled until visible). */
   decision: Summary;
+  /** The decision POST by item (which decisions are slow). */
+  decisionByItem: Record<string, Summary>;
   /** Decision sent → the item shows as decided in GET /v1/applications/:id (usually the decision response itself). */
   visible: Summary;
   /** How many decision responses already showed the decided item. */
@@ -113,6 +115,7 @@ export async function runOurs(
   const deptToken = (d: string) => h.token({ sub: `bench-officer-${d}-A`, role: 'department', dept: d, post: 'A' });
   const submit: number[] = [];
   const decision: number[] = [];
+  const decisionByItem = new Map<string, number[]>();
   const visible: number[] = [];
   const handoff: number[] = [];
   const dispatch: number[] = [];
@@ -179,6 +182,7 @@ export async function runOurs(
     const res = await call('POST', `/v1/applications/${id}/items/${item}/decisions`, token, { decision: 'approve', result: { no: `${item}-${id}` } });
     if (res.status !== 200) return error(`decision ${res.status} ${res.body?.code ?? ''}`.trim());
     decision.push(res.ms);
+    decisionByItem.set(item, [...(decisionByItem.get(item) ?? []), res.ms]);
     const shows = (state: any) => state?.items?.find((i: { code: string }) => i.code === item)?.status === 'approved';
     if (shows(res.body)) {
       visibleInResponse++;
@@ -254,6 +258,7 @@ export async function runOurs(
     rate: Math.round((completed / wallSeconds) * 100) / 100,
     submit: summarize(submit),
     decision: summarize(decision),
+    decisionByItem: Object.fromEntries([...decisionByItem.entries()].map(([item, values]) => [item, summarize(values)])),
     visible: summarize(visible),
     visibleInResponse,
     handoff: summarize(handoff),

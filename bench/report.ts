@@ -21,6 +21,8 @@ export interface PhaseUsage {
   iowaitSeconds: number;
   peakRssMiB: { main: number; worker: number; server: number };
   sqliteGrowthMiB: number;
+  /** Calls the API made to Temporal per unit (ours only). */
+  apiCallsPerUnit: { start: number; query: number; update: number; signal: number };
 }
 
 export interface BenchResults {
@@ -132,7 +134,8 @@ function markdown(r: BenchResults, svgName: string): string {
         Object.keys(l.errors).length ? JSON.stringify(l.errors) : '0',
       ]),
     ),
-    `Decision responses that already showed the decided item: ${r.ours.main.visibleInResponse} of ${r.ours.main.decision.count}. HTTP requests in the main run: ${r.ours.main.requests}.\n`,
+    `Decision POST by item (main run), p50/p95/p99: ${Object.entries(r.ours.main.decisionByItem).map(([item, l]) => `${item} ${pct(l)}`).join('; ')}.\n`,
+    `Calls the API made to Temporal per application (main run): ${JSON.stringify(r.usage.find((u) => u.name === `ours c=${r.options.concurrency}`)?.apiCallsPerUnit ?? {})}. Decision responses that already showed the decided item: ${r.ours.main.visibleInResponse} of ${r.ours.main.decision.count}. HTTP requests in the main run: ${r.ours.main.requests}.\n`,
     '## 2. The ceiling (bare Temporal, same shape)\n',
     table(
       ['concurrency', 'n', 'units/s', 'start p50/p95/p99', 'update p50/p95/p99', 'end-to-end p50/p95/p99', 'not-found retries'],
@@ -156,6 +159,7 @@ function markdown(r: BenchResults, svgName: string): string {
         return [k, u.workflows, u.workflowTasks, u.activities, u.updates, u.signals, u.events, u.kib];
       }),
     ),
+    `Where a parent history's bytes are (KiB by event kind), ours: ${Object.entries(r.histories.ours.parentKibByKind).map(([k, v]) => `${k} ${v}`).join(', ')}; bare: ${Object.entries(r.histories.bare.parentKibByKind).slice(0, 4).map(([k, v]) => `${k} ${v}`).join(', ')}.\n`,
     '### Where a unit\'s time goes, from the event times of the sampled histories\n',
     table(
       ['step (ms)', 'ours p50', 'ours p95', 'ours mean', 'bare p50', 'bare p95', 'bare mean'],
@@ -196,10 +200,11 @@ function markdown(r: BenchResults, svgName: string): string {
     ),
   ];
   if (r.variants.length) {
+    const base = r.usage.find((u) => u.name === `ours c=${r.options.concurrency}`);
     parts.push(
       '## Worker option variants (bench only, same run)\n',
       table(
-        ['worker options', 'bundles/s', 'vs default', 'submit p50/p95', 'decision p50/p95', 'end-to-end p50/p95', 'CPU ms/unit worker', 'peak worker RSS MiB'],
+        ['worker options', 'bundles/s', 'vs default', 'submit p50/p95', 'decision p50/p95', 'end-to-end p50/p95', 'CPU ms/unit worker', 'CPU ms/unit all', 'peak worker RSS MiB', 'other processes CPU s/s'],
         [
           [
             'default (worker/create.ts)',
@@ -208,8 +213,10 @@ function markdown(r: BenchResults, svgName: string): string {
             `${r.ours.main.submit.p50} / ${r.ours.main.submit.p95}`,
             `${r.ours.main.decision.p50} / ${r.ours.main.decision.p95}`,
             `${secs(r.ours.main.endToEnd).p50} / ${secs(r.ours.main.endToEnd).p95} s`,
-            r.usage.find((u) => u.name === `ours c=${r.options.concurrency}`)?.cpuMsPerUnit.worker ?? '-',
-            r.usage.find((u) => u.name === `ours c=${r.options.concurrency}`)?.peakRssMiB.worker ?? '-',
+            base?.cpuMsPerUnit.worker ?? '-',
+            base ? totalCpu(base) : '-',
+            base?.peakRssMiB.worker ?? '-',
+            base ? r1(base.otherCpuSeconds / base.wallSeconds) : '-',
           ],
           ...r.variants.map((v) => [
             `\`${JSON.stringify(v.tuning)}\``,
@@ -219,7 +226,9 @@ function markdown(r: BenchResults, svgName: string): string {
             `${v.result.decision.p50} / ${v.result.decision.p95}`,
             `${secs(v.result.endToEnd).p50} / ${secs(v.result.endToEnd).p95} s`,
             v.usage.cpuMsPerUnit.worker,
+            totalCpu(v.usage),
             v.usage.peakRssMiB.worker,
+            r1(v.usage.otherCpuSeconds / v.usage.wallSeconds),
           ]),
         ],
       ),

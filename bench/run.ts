@@ -113,6 +113,7 @@ async function cpuSnapshot() {
 /** Runs one phase and records its wall time, CPU seconds per process and peak RSS. */
 async function phase<T>(name: string, units: number, fn: () => Promise<T>): Promise<{ result: T; usage: PhaseUsage }> {
   const before = await cpuSnapshot();
+  const callsBefore = { ...sys.calls };
   const t0 = Date.now();
   const result = await fn();
   const t1 = Date.now();
@@ -135,6 +136,12 @@ async function phase<T>(name: string, units: number, fn: () => Promise<T>): Prom
     iowaitSeconds: round(after.machine.iowait - before.machine.iowait),
     peakRssMiB: { main: peak('main'), worker: peak('worker'), server: peak('server') },
     sqliteGrowthMiB: round((after.sqlite - before.sqlite) / 1024 / 1024),
+    apiCallsPerUnit: {
+      start: round((sys.calls.start - callsBefore.start) / Math.max(1, units)),
+      query: round((sys.calls.query - callsBefore.query) / Math.max(1, units)),
+      update: round((sys.calls.update - callsBefore.update) / Math.max(1, units)),
+      signal: round((sys.calls.signal - callsBefore.signal) / Math.max(1, units)),
+    },
   };
   log(
     `${name}: ${usage.wallSeconds}s; CPU s server ${cpu.server}, worker ${cpu.worker}, api+driver ${cpu.main}, postgres ${cpu.postgres}; ` +

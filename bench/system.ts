@@ -68,7 +68,22 @@ export async function startBenchSystem(options: { fastSqlite?: boolean; log?: (l
   const payloadKeys = `bench-1:${randomBytes(32).toString('base64')}`;
   const dataConverter = encryptingConverter(payloadKeys);
   const connection = await Connection.connect({ address: devServer.address });
-  const temporal = new Client({ connection, dataConverter });
+  /** What the API asks of Temporal (counted by a client interceptor). */
+  const calls = { start: 0, query: 0, update: 0, signal: 0 };
+  const temporal = new Client({
+    connection,
+    dataConverter,
+    interceptors: {
+      workflow: [
+        {
+          start: (input, next) => (calls.start++, next(input)),
+          query: (input, next) => (calls.query++, next(input)),
+          startUpdate: (input, next) => (calls.update++, next(input)),
+          signal: (input, next) => (calls.signal++, next(input)),
+        },
+      ],
+    },
+  });
   /** The ceiling's client: no codec, as the bare workload has no business data to protect. */
   const bareClient = new Client({ connection });
 
@@ -129,6 +144,7 @@ export async function startBenchSystem(options: { fastSqlite?: boolean; log?: (l
     app,
     api: `http://127.0.0.1:${apiPort}`,
     jwtSecret: config.jwtSecret,
+    calls,
     startWorker,
     sqliteBytes: () => ['', '-wal'].reduce((sum, suffix) => sum + (safeSize(dbFile + suffix) ?? 0), 0),
     /** PIDs of the PostgreSQL backends serving the bench database (for their CPU time). */

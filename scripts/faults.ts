@@ -1,5 +1,5 @@
 // The fault suite: `npm run faults` (about 4-5 min; stops PostgreSQL too), `npm run faults -- --short`
-// (about 1.5 min, as CI runs it; PostgreSQL only with --pg, since it is shared with other processes).
+// (about 2.5 min, as CI runs it; PostgreSQL only with --pg, since it is shared with other processes).
 //
 // Submits newborn applications continuously over HTTP (Idempotency-Key, retried on 503 and network
 // errors) while simulated departments decide, and meanwhile SIGKILLs the worker process, stops the
@@ -467,7 +467,7 @@ fault suite ${violations.length === 0 ? 'passed' : 'FAILED'} in ${elapsed().trim
   completed         ${summary.endedCount} ended: ${Object.entries(summary.byStatus).map(([s, n]) => `${s} ${n}`).join(', ')}
   decisions         ${decisions} (${staleTasks} stale inbox entries refused with 409)
   answers           ${[...statusCounts].sort(([a], [b]) => a - b).map(([s, n]) => `${s || 'no answer'}: ${n}`).join(', ')}
-  worker            ${worker.restarts} restarts after SIGKILL, ${worker.crashes} deaths on its own; ${summary.resent} notices re-sent after a crash (at-least-once)
+  worker            ${worker.restarts} restarts after SIGKILL, ${worker.crashes} unplanned exits (restarted as a supervisor would); ${summary.resent} notices re-sent after a crash (at-least-once)
   lost ${summary.lost}, duplicated ${summary.duplicated}${violations.length ? `\n  violations        ${violations.length}:\n    ${violations.join('\n    ')}` : ''}`);
   clean = violations.length === 0;
 } finally {
