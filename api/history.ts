@@ -11,6 +11,7 @@ import type {
   ApplicationStatus,
   DeliveryEventInput,
   SignOffInput,
+  ReviewIntakeInput,
   SupplementInput,
   WithdrawInput,
 } from '../workflows/application/messages.js';
@@ -30,6 +31,7 @@ export type TimelineKind =
   | 'submitted'
   | 'accepted'
   | 'incomplete'
+  | 'intake-review'
   | 'supplement'
   | 'dispatched'
   | 'dispatch-failed'
@@ -109,6 +111,7 @@ export const END_LABELS: Record<ApplicationStatus, string> = {
   withdrawn: '办理结束（已撤回）',
   expired: '申请失效',
   incomplete: '流程结束',
+  received: '流程结束',
   accepted: '流程结束',
   in_review: '流程结束',
 };
@@ -130,7 +133,7 @@ export function decisionLabel(d: Pick<DecideItemInput, 'decision' | 'suspension'
 export function noticeLabel(n: Pick<Notice, 'kind' | 'to' | 'body'>): string {
   switch (n.kind) {
     case 'incomplete':
-      return '一次性告知（材料不全）';
+      return (n.body?.missing as { reason?: string }[] | undefined)?.some((m) => m.reason) ? '一次性告知（材料不符合法定形式）' : '一次性告知（材料不全）';
     case 'warning':
       return n.body?.post === 'B' ? '预警（A岗超时，转B岗办理）' : '预警';
     case 'overdue':
@@ -433,6 +436,11 @@ class TimelineBuilder {
         const s = input as unknown as SupplementInput;
         return this.push({ ms, kind: 'supplement', actor, label: '补充材料', detail: { materials: (s.materials ?? []).map((m) => m.code) } });
       }
+      case 'reviewIntake': {
+        const r = input as unknown as ReviewIntakeInput;
+        const accept = r.decision === 'accept';
+        return this.push({ ms, kind: 'intake-review', actor, label: accept ? '受理审查：予以受理' : '受理审查：材料不符合法定形式，一次告知补正', detail: { decision: r.decision, missing: r.missing } });
+      }
       case 'withdraw': {
         const w = input as unknown as WithdrawInput;
         return this.push({ ms, kind: 'withdrawn', actor, label: '撤回', detail: { reason: w.reason } });
@@ -459,7 +467,12 @@ class TimelineBuilder {
         // Accepted inside the task that took the last action; never shown before that action.
         ms: Math.max(Date.parse(state.acceptedAt), lastAction),
         kind: 'accepted',
-        label: state.receipt?.promised?.length ? '受理（容缺）' : '受理',
+        label:
+          state.intakeReview?.outcome === 'deemed_accepted'
+            ? '受理（受理审查逾期未告知，自收件之日起视为受理）'
+            : state.receipt?.promised?.length
+              ? '受理（容缺）'
+              : '受理',
         detail: {
           items: state.receipt?.items?.map((i) => i.code),
           promised: state.receipt?.promised?.map((p) => ({ material: p.material, due: p.due })),

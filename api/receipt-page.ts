@@ -12,8 +12,8 @@ export function renderReceiptPage(state: ApplicationState): string {
   const rows = (cells: string[][]) => cells.map((c) => `<tr>${c.map((x) => `<td>${x}</td>`).join('')}</tr>`).join('');
   const body = incomplete
     ? `<h2>请一次性补齐以下材料</h2>
-<table><tr><th>材料</th><th>所涉事项</th><th>可否容缺</th></tr>${rows(
-        (state.missing ?? []).map((m) => [e(m.name), e(m.items.join('、')), m.deferrable ? '可容缺（须书面承诺）' : '否']),
+<table><tr><th>材料</th><th>所涉事项</th><th>可否容缺</th><th>补正理由</th></tr>${rows(
+        (state.missing ?? []).map((m) => [e(m.name), e(m.items.join('、')), m.deferrable ? '可容缺（须书面承诺）' : '否', e(m.reason ?? '未提交')]),
       )}</table>
 <p>请于 ${state.supplementDue ? e(shanghai(state.supplementDue)) : '规定期限'} 前补齐；逾期未补齐的，申请失效。</p>`
     : `<h2>受理事项</h2>
@@ -26,7 +26,11 @@ ${
       )}</table>`
     : ''
 }
-<p>承诺办结时限：${state.deadline ? e(shanghai(state.deadline)) : '—'} 前（工作日计算，补正等待期间不计入）。</p>`;
+${
+  state.status === 'received' && state.intakeReview
+    ? `<p>材料已收取，正在进行受理审查：将于 ${e(shanghai(state.intakeReview.due))} 前告知是否受理；逾期未告知的，自收件之日起即为受理（《行政许可法》第三十二条）。</p>`
+    : `<p>承诺办结时限：${state.deadline ? e(shanghai(state.deadline)) : '—'} 前（工作日计算，补正等待期间不计入）。</p>`
+}`;
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>${e(state.bundle.name)} ${title}</title>
 <style>body{font-family:"SimSun","Noto Serif CJK SC",serif;max-width:210mm;margin:0 auto;padding:14mm;font-size:11pt}

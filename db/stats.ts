@@ -22,6 +22,7 @@ export interface StatsFilters {
 
 export const APPLICATION_STATUSES = [
   'incomplete',
+  'received',
   'accepted',
   'in_review',
   'completed',

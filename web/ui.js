@@ -60,6 +60,7 @@ export const ITEM_STATUS = {
 
 export const APP_STATUS = {
   incomplete: '待补齐材料',
+  received: '已收件，待受理审查',
   accepted: '已受理',
   in_review: '办理中',
   completed: '已办结',
@@ -135,7 +136,7 @@ export function todayBj() {
 // --- badges -------------------------------------------------------------------------------------
 
 const ITEM_TONE = { approved: 'ok', rejected: 'bad', cancelled: '', waiting: '', in_review: 'run', correction_requested: 'warn', awaiting_material: 'warn' };
-const APP_TONE = { completed: 'ok', partially_completed: 'warn', terminated: 'bad', withdrawn: '', expired: 'bad', incomplete: 'warn', accepted: 'run', in_review: 'run' };
+const APP_TONE = { completed: 'ok', partially_completed: 'warn', terminated: 'bad', withdrawn: '', expired: 'bad', incomplete: 'warn', received: 'warn', accepted: 'run', in_review: 'run' };
 
 export const itemBadge = (status) => h('span', { class: `badge ${ITEM_TONE[status] ?? ''}`, 'data-status': status }, ITEM_STATUS[status] ?? status);
 export const appBadge = (status, big = false) =>

@@ -1,8 +1,8 @@
-// Acting on an application: supplements, withdrawal, department decisions, AB岗 takes, joint
+// Acting on an application: the intake review, supplements, withdrawal, department decisions, AB岗 takes, joint
 // sign-offs and delivery events. Each answers with the application as GET shows it afterwards.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { recordDelivery, signOffJoint, supplement, withdraw } from '../../workflows/application/messages.js';
+import { recordDelivery, reviewIntake, signOffJoint, supplement, withdraw } from '../../workflows/application/messages.js';
 import { decideItem, takeItem, type DecideItemInput } from '../../workflows/item/messages.js';
 import { verifyCommitment } from '../../workflows/post-check/messages.js';
 import { itemWorkflowId, postCheckWorkflowId } from '../../workflows/shared/ids.js';
@@ -15,6 +15,7 @@ import {
   ApplicationView,
   DecisionBody,
   DeliveryBody,
+  IntakeReviewBody,
   ItemParams,
   JointParams,
   PostCheckBody,
@@ -48,6 +49,20 @@ export const applicationActionRoutes =
         await loadVisible(temporal, request, id);
         await runUpdate('申请', () =>
           applicationHandle(temporal, id).executeUpdate(supplement, { args: [{ materials: request.body.materials, actor: actorOf(request) }], updateId: updateId(request) }),
+        );
+        return respond(request, id);
+      },
+    );
+
+    // 受理审查 (行政许可法 §32): window staff judge the legal form of materials received online.
+    app.post(
+      '/applications/:id/intake-review',
+      { preHandler: requireRole('window'), schema: { ...schema(ApplicationParams), body: IntakeReviewBody } },
+      async (request) => {
+        const { id } = request.params;
+        await loadVisible(temporal, request, id);
+        await runUpdate('受理审查', () =>
+          applicationHandle(temporal, id).executeUpdate(reviewIntake, { args: [{ ...request.body, actor: actorOf(request) }], updateId: updateId(request) }),
         );
         return respond(request, id);
       },

@@ -135,6 +135,7 @@ export const applicationRoutes =
           receipt: state.status === 'incomplete' ? undefined : state.receipt,
           missing: state.missing,
           supplementDue: state.supplementDue,
+          intakeReview: state.intakeReview,
         };
         return reply.code(repeated ? 200 : 201).send(answer);
       },

@@ -66,6 +66,16 @@ export const DecisionBody = Type.Object(
 );
 
 export const SupplementBody = Type.Object({ materials: Type.Array(MaterialRef, { minItems: 1, maxItems: 200 }) }, { additionalProperties: false });
+/** 受理审查 (§32): accept, or name every material not in legal form with the reason, at once. */
+export const IntakeReviewBody = Type.Object(
+  {
+    decision: Type.Union([Type.Literal('accept'), Type.Literal('correction')]),
+    missing: Type.Optional(
+      Type.Array(Type.Object({ material: Code, reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 100 }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export const WithdrawBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
 export const SignOffBody = Type.Object({ opinion: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
 export const JointParams = Type.Object({ id: AppId, code: Code });
@@ -131,6 +141,12 @@ export const SubmitResponse = Type.Object({
     Type.Array(Type.Object({ material: Type.String(), name: Type.String(), items: Type.Array(Type.String()), deferrable: Type.Boolean() })),
   ),
   supplementDue: Type.Optional(Type.String()),
+  intakeReview: Type.Optional(
+    Type.Object(
+      { receivedAt: Type.String(), due: Type.String({ description: '受理审查 (§32): unanswered by then, accepted from receipt' }) },
+      { additionalProperties: true },
+    ),
+  ),
 });
 
 export const PostCheckBody = Type.Object(

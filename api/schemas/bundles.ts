@@ -72,6 +72,9 @@ export const BundleDefinitionBody = Type.Object(
     leadDepartment: Type.Optional(DeptCode),
     leadPrinciple: Type.Optional(Type.Enum(['first-item', 'key-item', 'designated'])),
     committedDays: Days,
+    intakeReview: Type.Optional(
+      Type.Boolean({ description: '受理审查 (行政许可法 §32): online submissions wait for window staff, at most 5 working days' }),
+    ),
     departments: Type.Array(Department, { maxItems: 50 }),
     questions: Type.Array(Question, { maxItems: 50 }),
     materials: Type.Array(Material, { maxItems: 200 }),

@@ -12,6 +12,8 @@ export const enterpriseChange: BundleDefinition = {
   leadDepartment: 'scjg',
   leadPrinciple: 'key-item',
   committedDays: 2,
+  // 登记材料是否符合法定形式由窗口审查：网上、掌上提交的先收件，五个工作日内告知或受理 (§32).
+  intakeReview: true,
   departments: [
     { code: 'scjg', name: '市场监督管理局' },
     { code: 'sw', name: '税务局' },

@@ -197,6 +197,8 @@ const TABLE: [string, Row][] = [
     { url: (ids) => `/v1/tickets/${ids.ticket}/close`, body: { satisfied: true, note: '回访' }, expect: only({ coordProvince: 200, coordCity: 403, hotline: 409 }) },
   ],
 
+  // 受理审查 is the window's alone; this application was accepted at once, so the review finds nothing to review.
+  ['POST /v1/applications/:id/intake-review', { url: (ids) => `/v1/applications/${ids.app}/intake-review`, body: { decision: 'accept' }, expect: only({ window: 409 }) }],
   // Last: the owner withdraws (the agent's and the window's repeats find it withdrawn already).
   ['POST /v1/applications/:id/withdraw', { url: (ids) => `/v1/applications/${ids.app}/withdraw`, body: { reason: '不再需要' }, expect: { ...APPLICANT_SIDE, owner: 200 } }],
   [

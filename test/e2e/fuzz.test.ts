@@ -106,6 +106,11 @@ const PROFILES: Record<string, Profile> = {
   'POST /v1/tickets': { body: (ids) => ({ type: 'complaint', subject: '投诉', applicationNumber: ids.app, item: 'birth-cert', department: 'wsjk' }), who: ['hotline'] },
   'POST /v1/tickets/:id/reply': { body: () => ({ text: '已处理' }), who: ['wsjk', 'gaj'], params: ticketParams },
   'POST /v1/tickets/:id/close': { body: () => ({ satisfied: true, note: '满意' }), who: ['hotline', 'province'], params: ticketParams },
+  'POST /v1/applications/:id/intake-review': {
+    body: () => ({ decision: 'correction', missing: [{ material: 'parent-id', reason: '复印件不清晰' }] }),
+    who: ['window', 'owner'],
+    params: appParams,
+  },
   // Last, so that the application is still running for the routes above.
   'POST /v1/applications/:id/withdraw': { body: () => ({ reason: '不再需要' }), who: ['owner', 'agent', 'window'], params: appParams },
 };

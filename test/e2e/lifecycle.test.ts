@@ -2,7 +2,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notices } from '../../db/schema.js';
-import { newbornBody } from '../fixtures/applications.js';
+import { enterpriseChange } from '../../db/catalogue/enterprise-change.js';
+import { completeInput, newbornBody } from '../fixtures/applications.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer, dept } from '../helpers/tokens.js';
 
@@ -121,6 +122,63 @@ describe('lifecycle over HTTP', () => {
     expect(await waitFor(() => outbox(id, 'correction'), (rows) => rows.length === 1)).toHaveLength(1);
     await call('POST', `/v1/applications/${id}/withdraw`, applicant, { reason: '测试结束' });
     expect((await waitFor(() => get(id), (a) => a.status === 'withdrawn')).items.every((i: { status: string }) => i.status === 'cancelled')).toBe(true);
+  });
+});
+
+describe('受理审查 (行政许可法 §32)', () => {
+  /** 企业信息变更: its registration materials are reviewed for legal form before acceptance. */
+  const enterpriseBody = (channel: string) => {
+    const input = completeInput('x', enterpriseChange, { insuredEmployees: true, housingFund: true });
+    const applicant = { kind: 'organisation', idNumber: '91320100MA1W2X3Y4Z', name: '南京示例科技有限公司' };
+    return { bundleCode: 'enterprise-change', channel, applicant, applicantAccount: 'wangwu', answers: input.answers, form: input.form, materials: input.materials };
+  };
+  const review = (id: string, who: Record<string, string>, payload: object) => call('POST', `/v1/applications/${id}/intake-review`, who, payload);
+
+  it('holds an online submission for the window, which names every material not in legal form at once; the supplement is reviewed again', async () => {
+    const created = await call('POST', '/v1/applications', applicant, enterpriseBody('web'));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ status: 'received', receipt: { materials: expect.arrayContaining(['biz-license']) }, intakeReview: { due: expect.any(String) } });
+    const id = created.body.id;
+    expect((await get(id)).items.every((i: { status: string }) => i.status === 'waiting')).toBe(true);
+    expect((await call('GET', `/v1/applications/${id}/receipt`, { ...applicant, accept: 'text/html' })).body).toContain('第三十二条');
+
+    expect((await review(id, applicant, { decision: 'accept' })).status).toBe(403);
+    expect((await review(id, window, { decision: 'correction' })).status).toBe(400);
+    expect((await review(id, window, { decision: 'correction', missing: [{ material: 'premises-proof', reason: '未提交' }] })).status).toBe(400);
+    const corrected = await review(id, window, { decision: 'correction', missing: [{ material: 'change-resolution', reason: '决议未经全体股东签字' }] });
+    expect(corrected.status, JSON.stringify(corrected.body)).toBe(200);
+    expect(corrected.body).toMatchObject({
+      status: 'incomplete',
+      missing: [{ material: 'change-resolution', name: '变更决议或决定', reason: '决议未经全体股东签字' }],
+      intakeReview: { outcome: 'correction', by: { sub: 'window-1', role: 'window' } },
+    });
+    const [notice] = await waitFor(() => outbox(id, 'incomplete'), (rows) => rows.length > 0);
+    expect(notice!.title).toContain('不符合法定形式');
+
+    const again = await call('POST', `/v1/applications/${id}/supplements`, applicant, { materials: [{ code: 'change-resolution' }] });
+    expect(again.body).toMatchObject({ status: 'received', intakeReview: { due: expect.any(String) } });
+    expect(again.body.intakeReview.outcome).toBeUndefined();
+    const accepted = await review(id, window, { decision: 'accept' });
+    expect(accepted.status).toBe(200);
+    expect(['accepted', 'in_review']).toContain(accepted.body.status);
+    expect(accepted.body.intakeReview).toMatchObject({ outcome: 'accepted' });
+    expect((await review(id, window, { decision: 'accept' })).status).toBe(409);
+    await waitFor(() => get(id), (a) => statusOf(a, 'registration-change') === 'in_review');
+    const [acceptance] = await waitFor(() => outbox(id, 'accepted'), (rows) => rows.length > 0);
+    expect(acceptance!.title).toBe('受理通知书');
+
+    const history = (await call('GET', `/v1/applications/${id}/history`, window)).body;
+    const labels = history.timeline.map((e: { label: string }) => e.label);
+    expect(labels).toEqual(expect.arrayContaining(['受理审查：材料不符合法定形式，一次告知补正', '受理审查：予以受理', '一次性告知（材料不符合法定形式）']));
+    await call('POST', `/v1/applications/${id}/withdraw`, applicant, { reason: '测试结束' });
+  });
+
+  it('accepts at once what a window takes in, its staff having judged the materials there', async () => {
+    const created = await call('POST', '/v1/applications', window, enterpriseBody('window'));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.status).toBe('accepted');
+    expect(created.body.intakeReview).toBeUndefined();
+    await call('POST', `/v1/applications/${created.body.id}/withdraw`, window, { reason: '测试结束' });
   });
 });
 

@@ -6,11 +6,13 @@ import { and, eq } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
+import { enterpriseChange } from '../../db/catalogue/enterprise-change.js';
 import { utilities } from '../../db/catalogue/utilities.js';
 import { notices } from '../../db/schema.js';
 import {
   applicationState,
   recordDelivery,
+  reviewIntake,
   signOffJoint,
   supplement,
   withdraw,
@@ -22,7 +24,7 @@ import { decideItem, type DecideItemInput } from '../../workflows/item/messages.
 import type { Actor } from '../../workflows/shared/actor.js';
 import { applicationWorkflowId, itemWorkflowId } from '../../workflows/shared/ids.js';
 import { addWorkingDays, shanghaiDate, workingDaysBetween } from '../../workflows/shared/working-days.js';
-import { newbornInput } from '../fixtures/applications.js';
+import { completeInput, newbornInput } from '../fixtures/applications.js';
 import { createTestDb } from '../helpers/db.js';
 import { workflowBundle } from '../helpers/system.js';
 import { createTimeSkippingEnv } from '../helpers/workflow-env.js';
@@ -100,6 +102,50 @@ describe('intake (8.1)', () => {
     expect(final.status).toBe('expired');
     expect(Date.parse(final.endedAt!)).toBeGreaterThanOrEqual(Date.parse(final.supplementDue ?? final.createdAt));
     expect((await noticeKinds(input.id)).map((n) => n.kind)).toEqual(['incomplete', 'expired']);
+  });
+});
+
+describe('受理审查 (行政许可法 §32)', () => {
+  const online = () => completeInput(newId(), enterpriseChange, { insuredEmployees: true, housingFund: true });
+
+  it('counts an online submission nobody reviewed within five working days as accepted from receipt', async () => {
+    const input = online();
+    const app = await start(input);
+    const received = await app.until((s) => s.status === 'received', 'received');
+    const { receivedAt, due } = received.intakeReview!;
+    expect(workingDaysBetween(shanghaiDate(receivedAt), shanghaiDate(due), input.calendar)).toBe(5);
+    expect(received.items.every((i) => i.status === 'waiting')).toBe(true);
+
+    await env.sleep('10 days'); // time skips past the five working days
+    const accepted = await app.inReview('registration-change');
+    expect(accepted.intakeReview!.outcome).toBe('deemed_accepted');
+    expect(accepted.acceptedAt).toBe(receivedAt);
+    expect(accepted.deadline).toBe(addWorkingDays(receivedAt, enterpriseChange.committedDays, input.calendar).deadline);
+    // The item's clock counts from receipt too, not from the day the review lapsed.
+    const item = accepted.items.find((i) => i.code === 'registration-change')!;
+    expect(item.startedAt).toBe(receivedAt);
+    const legalDays = enterpriseChange.items.find((i) => i.code === 'registration-change')!.legalDays;
+    expect(item.deadline).toBe(addWorkingDays(receivedAt, legalDays, input.calendar).deadline);
+    // One acceptance notice (受理通知书); the lapsed days count against the items, so warnings may follow.
+    expect((await noticeKinds(input.id)).filter((n) => n.kind === 'accepted')).toHaveLength(1);
+    await expect(app.handle.executeUpdate(reviewIntake, { args: [{ decision: 'accept', actor: window }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await app.handle.executeUpdate(withdraw, { args: [{ reason: '测试结束', actor: applicant }] });
+  });
+
+  it('accepts on the review from the day of the review; a window submission needs none', async () => {
+    const input = online();
+    const app = await start(input);
+    await app.until((s) => s.status === 'received', 'received');
+    const after = await app.handle.executeUpdate(reviewIntake, { args: [{ decision: 'accept', actor: window }] });
+    expect(after.status).toBe('accepted');
+    expect(after.intakeReview).toMatchObject({ outcome: 'accepted', by: window });
+    expect(after.acceptedAt).toBe(after.intakeReview!.reviewedAt);
+    await app.inReview('registration-change');
+    await app.handle.executeUpdate(withdraw, { args: [{ reason: '测试结束', actor: applicant }] });
+
+    const atWindow = await start(completeInput(newId(), enterpriseChange, { insuredEmployees: true, housingFund: true }, { channel: 'window' }));
+    expect((await atWindow.until((s) => s.status !== 'incomplete', 'accepted')).status).not.toBe('received');
+    await atWindow.handle.executeUpdate(withdraw, { args: [{ reason: '测试结束', actor: window }] });
   });
 });
 

@@ -557,6 +557,40 @@ async function renderCases(container) {
   await load();
 }
 
+/** Accept, or tell every material not in legal form at once, each with its reason. */
+function intakeReviewCard(app, def, reload) {
+  const rows = app.received.map((code) => ({
+    code,
+    box: h('input', { type: 'checkbox', name: `not-legal-${code}`, value: code }),
+    reason: h('input', { name: `reason-${code}`, placeholder: '不符合法定形式的理由', size: 30 }),
+  }));
+  const send = (decision) =>
+    attempt(async () => {
+      const missing = rows.filter((r) => r.box.checked).map((r) => ({ material: r.code, reason: r.reason.value.trim() }));
+      if (decision === 'correction' && !missing.length) throw invalid('请勾选不符合法定形式的材料');
+      if (missing.some((m) => !m.reason)) throw invalid('请为每份勾选的材料填写理由');
+      await api.post(`/v1/applications/${app.id}/intake-review`, decision === 'accept' ? { decision } : { decision, missing });
+      flash(decision === 'accept' ? '已受理' : '已一次性告知补正');
+      await reload();
+    });
+  return h(
+    'div',
+    { class: 'card todo' },
+    h('h2', {}, '受理审查'),
+    h('p', { class: 'muted' }, `网上提交的材料须审查是否符合法定形式；请于 ${bj(app.intakeReview.due)} 前告知，逾期未告知的自收件之日起即为受理（行政许可法第三十二条）。`),
+    table(
+      ['不符合法定形式', '材料', '理由'],
+      rows.map((r) => h('tr', {}, h('td', {}, r.box), h('td', {}, materialName(def, r.code)), h('td', {}, r.reason))),
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', onclick: () => send('accept') }, '予以受理'),
+      h('button', { type: 'button', onclick: () => send('correction') }, '一次告知补正'),
+    ),
+  );
+}
+
 async function renderCase(container, id) {
   const app = await api.get(`/v1/applications/${encodeURIComponent(id)}`);
   const def = await bundleDef(app.bundle.code, app.bundle.version);
@@ -565,6 +599,8 @@ async function renderCase(container, id) {
   const receiptBox = h('div', {});
 
   const sections = [];
+  // 受理审查 (行政许可法 §32): materials received online, judged here for legal form.
+  if (app.status === 'received' && app.intakeReview) sections.push(intakeReviewCard(app, def, reload));
   // 补交材料
   const requested = requestedMaterials(app, def);
   if (requested.length && !final) {

@@ -8,6 +8,8 @@ import type { ItemState, PromisedMaterial } from '../item/messages.js';
 
 export type ApplicationStatus =
   | 'incomplete'
+  /** 已收件，待受理审查: complete, but window staff have yet to judge the materials' legal form (§32). */
+  | 'received'
   | 'accepted'
   | 'in_review'
   | 'completed'
@@ -78,6 +80,18 @@ export interface MissingMaterial {
   name: string;
   items: string[];
   deferrable: boolean;
+  /** Why window staff judged a submitted material not in legal form (受理审查). */
+  reason?: string;
+}
+
+/** 受理审查 (行政许可法 §32): window staff judge the legal form of materials received online. */
+export interface IntakeReview {
+  receivedAt: string;
+  /** Five working days from receipt: unanswered by then, the application counts as accepted from receipt. */
+  due: string;
+  outcome?: 'accepted' | 'correction' | 'deemed_accepted';
+  reviewedAt?: string;
+  by?: Actor;
 }
 
 export interface JointState {
@@ -111,6 +125,8 @@ export interface ApplicationState {
   missing?: MissingMaterial[];
   /** The supplement deadline of an incomplete application. */
   supplementDue?: string;
+  /** The latest intake review, for bundles whose online submissions window staff review (§32). */
+  intakeReview?: IntakeReview;
   received: string[];
   joint: JointState[];
   delivery: DeliveryState;
@@ -126,6 +142,12 @@ export interface ApplicationState {
 
 export interface SupplementInput {
   materials: SubmittedMaterial[];
+  actor: Actor;
+}
+export interface ReviewIntakeInput {
+  decision: 'accept' | 'correction';
+  /** With 'correction': every material not in legal form, each with the reason (一次告知). */
+  missing?: { material: string; reason: string }[];
   actor: Actor;
 }
 export interface WithdrawInput {
@@ -147,6 +169,7 @@ export const applicationState = defineQuery<ApplicationState>('applicationState'
 /** Sent by an item workflow whenever its status changes, so the application shows it at once (R-4.2). */
 export const itemChanged = defineSignal<[ItemState]>('itemChanged');
 export const supplement = defineUpdate<ApplicationState, [SupplementInput]>('supplement');
+export const reviewIntake = defineUpdate<ApplicationState, [ReviewIntakeInput]>('reviewIntake');
 export const withdraw = defineUpdate<ApplicationState, [WithdrawInput]>('withdraw');
 export const signOffJoint = defineUpdate<ApplicationState, [SignOffInput]>('signOffJoint');
 export const recordDelivery = defineUpdate<ApplicationState, [DeliveryEventInput]>('recordDelivery');

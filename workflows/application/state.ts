@@ -14,6 +14,7 @@ import type {
   DeliveryEventInput,
   ItemView,
   JointState,
+  ReviewIntakeInput,
   SignOffInput,
   SupplementInput,
 } from './messages.js';
@@ -80,8 +81,9 @@ export class ApplicationRecord {
       createdAt: input.submittedAt,
       revision: 0,
     };
-    if (check.missing.length === 0) this.accept(now, check.promised);
-    else this.holdIncomplete(check.missing, now);
+    if (check.missing.length > 0) this.holdIncomplete(check.missing, now);
+    else if (this.needsReview()) this.receive(now, check.promised);
+    else this.accept(now, check.promised);
   }
 
   // --- intake (8.1) ------------------------------------------------------------------------
@@ -91,27 +93,49 @@ export class ApplicationRecord {
     return checkSubmission(bundle, { answers, form, materials: received, commitments });
   }
 
-  private holdIncomplete(missing: ApplicationState['missing'], now: string): void {
+  private holdIncomplete(missing: ApplicationState['missing'], now: string, title = '一次性告知：请补齐以下材料'): void {
     this.state.missing = missing;
     this.state.supplementDue = addWorkingDays(now, this.input.policy.intakeDays, this.calendar).deadline;
-    this.notify('incomplete', '一次性告知：请补齐以下材料', { missing, dueAt: this.state.supplementDue });
+    this.notify('incomplete', title, { missing, dueAt: this.state.supplementDue });
   }
 
-  /** 受理: accepted with a receipt listing each promised material, its deadline and the consequence. */
-  private accept(now: string, promisedCodes: string[]): void {
-    const promised: PromisedMaterial[] = promisedCodes.map((code) => {
+  /** 容缺: each promised material with its deadline from `from`. */
+  private promisedFrom(from: string, promisedCodes: string[]): PromisedMaterial[] {
+    return promisedCodes.map((code) => {
       const material = this.input.bundle.materials.find((m) => m.code === code)!;
       // The deadline is the material's deferDays, never beyond the committed limit of any item needing it.
       const cap = Math.min(...[...this.defs.values()].filter((d) => d.materials.some((m) => m.code === code)).map((d) => d.committedDays));
       const days = Math.min(material.deferDays ?? cap, cap);
-      return { material: code, name: material.name, due: addWorkingDays(now, days, this.calendar).deadline };
+      return { material: code, name: material.name, due: addWorkingDays(from, days, this.calendar).deadline };
     });
+  }
+
+  /** Online submissions to a bundle under 受理审查 wait for window staff; at a window they have judged already. */
+  private needsReview(): boolean {
+    return !!this.input.bundle.intakeReview && this.input.channel !== 'window';
+  }
+
+  /** 收件: complete, awaiting the review of legal form, which must come within five working days (§32). */
+  private receive(now: string, promisedCodes: string[]): void {
+    const days = this.input.policy.intakeReviewDays ?? 5;
+    Object.assign(this.state, { status: 'received', missing: undefined, supplementDue: undefined });
+    this.state.intakeReview = { receivedAt: now, due: addWorkingDays(now, days, this.calendar).deadline };
+    this.state.receipt.materials = [...this.state.received];
+    this.state.receipt.promised = this.promisedFrom(now, promisedCodes);
+    this.touch();
+  }
+
+  /** 受理: accepted with a receipt listing each promised material, its deadline and the consequence. */
+  /** `title`: the 受理通知书 owed after a review (at submission the receipt itself says it). */
+  private accept(now: string, promisedCodes: string[], title?: string): void {
+    const promised = this.promisedFrom(now, promisedCodes);
     Object.assign(this.state, { status: 'accepted', acceptedAt: now, missing: undefined, supplementDue: undefined });
     this.state.receipt.promised = promised;
     this.state.receipt.materials = [...this.state.received];
     this.state.deadline = addWorkingDays(now, this.input.bundle.committedDays, this.calendar).deadline;
-    if (promised.length) {
-      this.notify('accepted', '容缺受理通知书', {
+    if (promised.length || title) {
+      this.notify('accepted', title ?? '容缺受理通知书', {
+        ...(title ? { acceptedAt: now, deadline: this.state.deadline } : {}),
         promised: promised.map((p) => ({ ...p, consequence: '逾期未补齐的，相关事项暂停办理；宽限期满仍未补齐的，予以退件' })),
       });
     }
@@ -125,8 +149,43 @@ export class ApplicationRecord {
     this.touch();
   }
 
+  checkReview(input: ReviewIntakeInput): void {
+    if (this.state.status !== 'received') throw new Refusal('StateConflict', `申请当前状态为 ${this.state.status}，不在受理审查中`);
+    const missing = input.missing ?? [];
+    if (input.decision === 'accept' && missing.length) throw new Refusal('InvalidDecision', '予以受理时不应列出需补正的材料');
+    if (input.decision === 'correction' && missing.length === 0) throw new Refusal('InvalidDecision', '需补正时须一次列明全部不符合法定形式的材料及理由');
+    const unknown = missing.map((m) => m.material).filter((c) => !this.state.received.includes(c));
+    if (unknown.length) throw new Refusal('InvalidDecision', `不是本申请已收取的材料：${unknown.join(', ')}`);
+  }
+
+  /** 受理审查: accept, or tell every material not in legal form at once and wait for the supplement. */
+  review(input: ReviewIntakeInput, now: string): void {
+    const review = this.state.intakeReview!;
+    Object.assign(review, { outcome: input.decision === 'accept' ? 'accepted' : 'correction', reviewedAt: now, by: input.actor });
+    if (input.decision === 'accept') return this.accept(now, this.intake(this.state.received).promised, '受理通知书');
+    const rejected = new Set(input.missing!.map((m) => m.material));
+    this.state.received = this.state.received.filter((c) => !rejected.has(c));
+    const missing = input.missing!.map(({ material, reason }) => ({
+      material,
+      name: this.input.bundle.materials.find((m) => m.code === material)?.name ?? material,
+      items: [...this.defs.values()].filter((d) => d.materials.some((m) => m.code === material)).map((d) => d.code),
+      deferrable: false,
+      reason,
+    }));
+    Object.assign(this.state, { status: 'incomplete' });
+    this.holdIncomplete(missing, now, '一次性告知：以下材料不符合法定形式，请一次补正');
+    this.touch();
+  }
+
+  /** §32: no answer within five working days — accepted as from the day the materials were received. */
+  deemAccepted(now: string): void {
+    const review = this.state.intakeReview!;
+    Object.assign(review, { outcome: 'deemed_accepted', reviewedAt: now });
+    this.accept(review.receivedAt, this.intake(this.state.received).promised, '受理通知书：受理审查逾期未告知，自收到申请材料之日起即为受理（行政许可法第三十二条）');
+  }
+
   checkSupplement(input: SupplementInput): void {
-    if (!['incomplete', 'accepted', 'in_review'].includes(this.state.status)) {
+    if (!['incomplete', 'received', 'accepted', 'in_review'].includes(this.state.status)) {
       throw new Refusal('StateConflict', `申请当前状态为 ${this.state.status}，不接受补充材料`);
     }
     const unknown = input.materials.map((m) => m.code).filter((c) => !this.input.bundle.materials.some((m) => m.code === c));
@@ -139,15 +198,19 @@ export class ApplicationRecord {
     for (const m of input.materials) if (!this.state.received.includes(m.code)) this.state.received.push(m.code);
     if (this.state.status === 'incomplete') {
       const check = this.intake(this.state.received);
-      if (check.missing.length === 0) this.accept(now, check.promised);
-      else this.state.missing = check.missing;
+      // Materials staff judged not in legal form stay missing until supplied again.
+      const judged = (this.state.missing ?? []).filter((m) => m.reason && !this.state.received.includes(m.material));
+      const stillMissing = [...judged, ...check.missing.filter((m) => !judged.some((j) => j.material === m.material))];
+      if (stillMissing.length > 0) this.state.missing = stillMissing;
+      else if (this.needsReview()) this.receive(now, check.promised);
+      else this.accept(now, check.promised);
     }
     this.touch();
     return input.materials.map((m) => m.code);
   }
 
   isAccepted(): boolean {
-    return this.state.status !== 'incomplete' && this.state.status !== 'expired';
+    return !['incomplete', 'received', 'expired'].includes(this.state.status);
   }
 
   // --- dispatch (8.2) ----------------------------------------------------------------------
@@ -189,6 +252,8 @@ export class ApplicationRecord {
       promised: this.state.receipt.promised.filter((p) => def.materials.some((m) => m.code === p.material) && !this.state.received.includes(p.material)),
       blockedBy: this.state.joint.filter((j) => !j.completedAt && j.items.includes(code)).map((j) => j.code),
       pledged: !!def.commitment && (this.input.pledges ?? []).includes(code),
+      // Deemed accepted from receipt (§32): the items that start at acceptance count from then too.
+      ...(this.state.intakeReview?.outcome === 'deemed_accepted' && def.after.length === 0 ? { clockFrom: this.state.acceptedAt } : {}),
     };
   }
 
@@ -275,7 +340,7 @@ export class ApplicationRecord {
   // --- withdrawal --------------------------------------------------------------------------
 
   checkWithdraw(): void {
-    if (!['incomplete', 'accepted', 'in_review'].includes(this.state.status)) {
+    if (!['incomplete', 'received', 'accepted', 'in_review'].includes(this.state.status)) {
       throw new Refusal('StateConflict', `申请当前状态为 ${this.state.status}，不能撤回`);
     }
   }

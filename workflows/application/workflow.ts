@@ -27,6 +27,7 @@ import {
   recordDelivery,
   signOffJoint,
   supplement,
+  reviewIntake,
   withdraw,
   type ApplicationInput,
   type ApplicationState,
@@ -55,6 +56,14 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       return app.state;
     },
     { validator: (s) => refuse(() => app.checkSupplement(s)) },
+  );
+  setHandler(
+    reviewIntake,
+    (r) => {
+      app.review(r, now());
+      return app.state;
+    },
+    { validator: (r) => refuse(() => app.checkReview(r)) },
   );
   setHandler(
     withdraw,
@@ -129,9 +138,14 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     return condition(changed, Math.max(1, Date.parse(timeoutAt) - Date.now()));
   };
 
-  // 8.1 — wait, bounded, for the supplement of an incomplete application.
-  while (app.state.status === 'incomplete') {
-    if (!(await publishAndWait(app.state.supplementDue)) && app.state.status === 'incomplete') app.expire(now());
+  // 8.1 — wait, bounded, for the supplement of an incomplete application, and (§32) for window
+  // staff to review materials received online: five working days unanswered count as accepted.
+  while (app.state.status === 'incomplete' || app.state.status === 'received') {
+    if (app.state.status === 'incomplete') {
+      if (!(await publishAndWait(app.state.supplementDue)) && app.state.status === 'incomplete') app.expire(now());
+    } else if (!(await publishAndWait(app.state.intakeReview!.due)) && app.state.status === 'received') {
+      app.deemAccepted(now());
+    }
   }
 
   // 8.2 / 8.3 — dispatch every ready item at once; dependents as their prerequisites are approved.

@@ -115,6 +115,8 @@ export interface ItemInput {
   blockedBy: string[];
   /** 告知承诺: the applicant's written commitment; granted at once, checked afterwards. */
   pledged?: boolean;
+  /** When the clock started before dispatch: an application deemed accepted from receipt (§32). */
+  clockFrom?: string;
 }
 
 export type ItemOutcome = ItemState & { status: 'approved' | 'rejected' };

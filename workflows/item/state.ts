@@ -50,7 +50,7 @@ export class ItemRecord {
       name: item.name,
       department: item.department,
       status: 'in_review',
-      startedAt: now,
+      startedAt: input.clockFrom ?? now,
       clock: 'running',
       suspensions: [],
       extensionDays: 0,

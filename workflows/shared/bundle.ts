@@ -74,6 +74,11 @@ export interface BundleDefinition {
   leadDepartment?: string;
   leadPrinciple?: 'first-item' | 'key-item' | 'designated';
   committedDays: number;
+  /**
+   * 受理审查 (§32): materials that do not arrive at a window (web, app, agents) are judged for legal
+   * form by window staff before acceptance; at a window the staff member submitting has judged them.
+   */
+  intakeReview?: boolean;
   departments: Department[];
   questions: Question[];
   materials: Material[];

@@ -12,6 +12,8 @@ export interface Policy {
   materialGraceDays: number;
   /** Working days an incomplete application waits for the supplement before it expires. */
   intakeDays: number;
+  /** §32: working days window staff have to review materials received online; then deemed accepted (the law says 5). */
+  intakeReviewDays?: number;
   /** §42: at most this many working days of extension per item, with an approver. */
   maxExtensionDays: number;
   /** Working days cooperating departments have to sign off a joint procedure (国发〔1999〕9号 practice). */
@@ -26,6 +28,7 @@ export const DEFAULT_POLICY: Policy = {
   correctionDays: 10,
   materialGraceDays: 15,
   intakeDays: 10,
+  intakeReviewDays: 5,
   maxExtensionDays: 10,
   jointDays: 7,
   deliveryDays: 30,
