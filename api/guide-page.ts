@@ -1,5 +1,5 @@
 // The printable guide (办事指南, 一次告知, SPEC R-2.1): one self-contained Chinese HTML page, A4,
-// inline CSS, and a QR code (inline SVG) that opens the electronic guide. No external resources.
+// inline CSS, and a QR code (an inline PNG data URL) that opens the electronic guide. No external resources.
 import QRCode from 'qrcode';
 import type { Guide, GuideItem } from '../workflows/shared/guide.js';
 
@@ -32,7 +32,7 @@ h2{font-family:"SimHei","Heiti SC","Noto Sans CJK SC","Source Han Sans SC",sans-
 .meta{margin:0;font-size:9.5pt;color:#333}
 .meta span{margin-right:4mm;white-space:nowrap}
 .qr{margin:0;text-align:center;flex:none;width:36mm}
-.qr svg{display:block;width:32mm;height:32mm;margin:0 auto}
+.qr img{display:block;width:32mm;height:32mm;margin:0 auto;image-rendering:pixelated}
 .qr figcaption{font-size:8.5pt}
 .url{font-size:7pt;color:#555;word-break:break-all}
 table{width:100%;border-collapse:collapse;font-size:9pt;margin:1mm 0 2mm}
@@ -79,7 +79,7 @@ export async function renderGuidePage(guide: Guide): Promise<string> {
   const { bundle, figures } = guide;
   const names = new Map(guide.items.map((item) => [item.code, item.name]));
   const title = `${bundle.name} 办事指南（一次告知）`;
-  const qr = await QRCode.toString(guide.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  const qr = await QRCode.toDataURL(guide.url, { type: 'image/png', errorCorrectionLevel: 'M', margin: 2, scale: 4 });
   const prefilled = guide.form.fields.filter((f) => f.prefilled).length;
 
   const meta = [
@@ -181,7 +181,7 @@ ${figureBox('办理时限', `法定 ${escapeHtml(figures.legalDays)} 个工作�
 <p class="meta">${meta}</p>
 </div>
 <figure class="qr">
-${qr}
+<img alt="本指南二维码" src="${escapeHtml(qr)}">
 <figcaption>扫码查看电子版办事指南</figcaption>
 <div class="url">${escapeHtml(guide.url)}</div>
 </figure>

@@ -7,6 +7,7 @@ import { applications } from '../../db/schema.js';
 import type { BundleDefinition, ItemDefinition } from '../../workflows/shared/bundle.js';
 import { shanghaiDate } from '../../workflows/shared/working-days.js';
 import { newbornBody } from '../fixtures/applications.js';
+import { decodePageQr } from '../helpers/qr.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer, dept } from '../helpers/tokens.js';
 
@@ -272,14 +273,23 @@ describe('the guide (一次告知), public', () => {
     expect((await call('GET', '/v1/bundles/test-versions/guide')).body.bundle.version).toBe(2);
   });
 
-  it('prints a page with the title and an inline QR code for browsers', async () => {
+  it('prints a page with the title and an inline QR code of the guide’s url for browsers', async () => {
     const res = await guide('?sellsTobacco=true', { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' });
     expect(res.status).toBe(200);
     expect(res.res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.body).toContain('<title>开办餐饮店一件事 办事指南（一次告知）</title>');
-    expect(res.body).toMatch(/<figure class="qr">\s*<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(res.body).toMatch(/<figure class="qr">\s*<img alt="本指南二维码" src="data:image\/png;base64,/);
     expect(res.body).toContain('烟草专卖零售许可');
     expect(res.body).not.toContain('户外招牌设置</td>');
+    // The QR code opens the same guide: the `url` of the JSON answer to the same request.
+    const json = await guide('?sellsTobacco=true');
+    expect(json.body.url).toBe('http://localhost:80/v1/bundles/restaurant/guide?sellsTobacco=true');
+    expect(decodePageQr(res.body)).toBe(json.body.url);
+    // Answers in any order give the canonical address, in the page's QR code as in the JSON.
+    const query = '?sellsTobacco=true&outdoorSign=false';
+    const page = await guide(query, { accept: 'text/html' });
+    expect(decodePageQr(page.body)).toBe((await guide(query)).body.url);
+    expect(decodePageQr(page.body)).toBe('http://localhost:80/v1/bundles/restaurant/guide?outdoorSign=false&sellsTobacco=true');
   });
 
   it('pre-fills the applicant’s name from an applicant token, and from nothing else', async () => {

@@ -3,6 +3,7 @@ import { escapeHtml, renderGuidePage } from '../../api/guide-page.js';
 import { newborn } from '../../db/catalogue/newborn.js';
 import type { BundleVersion } from '../../workflows/shared/bundle.js';
 import { buildGuide } from '../../workflows/shared/guide.js';
+import { decodePageQr } from '../helpers/qr.js';
 
 const bundle: BundleVersion = { ...newborn, version: 1 };
 const url = 'https://zwfw.example.gov.cn/v1/bundles/newborn/guide?localHukou=true&insured=true&socialCard=true';
@@ -168,7 +169,7 @@ describe('renderGuidePage', () => {
     for (const section of ['适用事项', '一套材料', '一张表单', '办理时限']) expect(html).toContain(`<h2>${section}</h2>`);
     for (const item of guide.items) expect(html).toContain(item.name);
     expect(html).not.toContain('<td>生育医疗费用报销'); // the unselected item (its question is still shown)
-    expect(html).toContain('<svg');
+    expect(html).toMatch(/<figure class="qr">\s*<img alt="本指南二维码" src="data:image\/png;base64,[A-Za-z0-9+/=]+">/);
     expect(html).toContain('扫码查看电子版办事指南');
     expect(html).toContain('可容缺');
     expect(html).toContain('已预填');
@@ -189,9 +190,20 @@ describe('renderGuidePage', () => {
     };
     const html = await renderGuidePage(buildGuide(evil, {}, { url: 'https://x.example/"><script>' }));
     expect(html).not.toContain('<script');
-    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<img src=');
+    expect(html.match(/<img /g)).toHaveLength(1); // only the QR code
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; 办事指南（一次告知）');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('carries a QR code that decodes to the guide’s url', async () => {
+    const guide = buildGuide(bundle, full, { url });
+    expect(decodePageQr(await renderGuidePage(guide))).toBe(guide.url);
+    // Another situation, another address; and an address with characters the page escapes.
+    const none = buildGuide(bundle, {}, { url: 'http://localhost:80/v1/bundles/newborn/guide' });
+    expect(decodePageQr(await renderGuidePage(none))).toBe('http://localhost:80/v1/bundles/newborn/guide');
+    const odd = 'https://x.example/v1/bundles/newborn/guide?a=1&b="<x>\'';
+    expect(decodePageQr(await renderGuidePage(buildGuide(bundle, {}, { url: odd })))).toBe(odd);
   });
 
   it('escapeHtml covers the five characters', () => {
