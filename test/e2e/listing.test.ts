@@ -279,6 +279,7 @@ describe('GET /v1/stats', () => {
     expect(s.volume).toBe(5);
     expect(s.outcomes).toEqual({
       incomplete: 0,
+      received: 0,
       accepted: 0,
       in_review: 2,
       completed: 1,
