@@ -13,9 +13,15 @@ export interface ApiConfig {
   temporalUiUrl?: string;
   /** Requests a user (JWT sub, else the client address) may make per minute before 429; /healthz is exempt. */
   rateLimitPerMinute: number;
+  /**
+   * The deadline of each call the API makes to Temporal, its connection's retries included: past it
+   * the request answers 503 (api/temporal-connection.ts), rather than after the SDK's ~20 s of retries.
+   */
+  temporalCallTimeoutMs: number;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+export const DEFAULT_TEMPORAL_CALL_TIMEOUT_MS = 5000;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const problems: string[] = [];
@@ -25,6 +31,11 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (secret !== undefined && secret.length < 16) problems.push('AUTH_JWT_SECRET must be at least 16 characters');
   const rate = env.RATE_LIMIT_PER_MINUTE ? Number(env.RATE_LIMIT_PER_MINUTE) : DEFAULT_RATE_LIMIT_PER_MINUTE;
   if (!Number.isInteger(rate) || rate < 1) problems.push(`RATE_LIMIT_PER_MINUTE must be a positive integer, got "${env.RATE_LIMIT_PER_MINUTE}"`);
+  const callTimeout = env.TEMPORAL_CALL_TIMEOUT_MS ? Number(env.TEMPORAL_CALL_TIMEOUT_MS) : DEFAULT_TEMPORAL_CALL_TIMEOUT_MS;
+  // At least a second: a healthy call (a query replaying a workflow on a busy worker) must fit in it.
+  if (!Number.isInteger(callTimeout) || callTimeout < 1000 || callTimeout > 600_000) {
+    problems.push(`TEMPORAL_CALL_TIMEOUT_MS must be a whole number of milliseconds from 1000 to 600000, got "${env.TEMPORAL_CALL_TIMEOUT_MS}"`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -33,5 +44,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     jwtSecretIsDefault: secret === undefined,
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
     rateLimitPerMinute: rate,
+    temporalCallTimeoutMs: callTimeout,
   };
 }

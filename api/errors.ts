@@ -44,6 +44,9 @@ const GRPC_TRY_LATER = new Set([
   14, // UNAVAILABLE
   4, // DEADLINE_EXCEEDED
   8, // RESOURCE_EXHAUSTED
+  // CANCELLED: the API cancels no call itself, but the server ends one at its deadline (a query to a
+  // workflow whose worker was just killed) with RST_STREAM CANCEL before the client's timer fires.
+  1,
 ]);
 /** postgres.js and socket error codes for a database connection that is refused, lost or ended. */
 const DB_CONNECTION_CODES = new Set([

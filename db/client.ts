@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { DbConfig } from './config.js';
+import { onNullSocketWrite } from './driver-guard.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -23,14 +24,38 @@ export async function openDb(config: DbConfig, options: { max?: number } = {}): 
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    const sql = postgres(config.url, { max: options.max ?? 10, onnotice: () => {} });
+    const url = config.url;
+    const open = () => postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+    const first = open();
+    let current = first;
+    const ending = new Set<Promise<void>>();
+    // drizzle holds this proxy, never a pool itself: a replaced pool (below) takes every later query.
+    const sql = new Proxy(first, {
+      get: (_target, property) => Reflect.get(current, property),
+      apply: (_target, self, args) => Reflect.apply(current, self, args),
+    });
     const db = drizzle(sql, { schema });
+    // After postgres.js's null-socket write (see driver-guard.ts) one of its connections can no longer
+    // flush a write: a fresh pool takes over, the old one finishes what it has in flight and ends.
+    const stopReplacing = onNullSocketWrite(() => {
+      const old = current;
+      current = open();
+      // drizzle set its pass-through parsers on the first pool's options; the new pool needs them too.
+      Object.assign(current.options.parsers, first.options.parsers);
+      Object.assign(current.options.serializers, first.options.serializers);
+      const end = old.end({ timeout: 5 }).catch(() => {});
+      ending.add(end);
+      void end.then(() => ending.delete(end));
+    });
     return {
       db: db as unknown as Db,
       kind: 'postgres',
       migrate: () => migrate(db, { migrationsFolder }),
-      ping: async () => void (await sql`select 1`),
-      close: () => sql.end({ timeout: 5 }),
+      ping: async () => void (await current`select 1`),
+      close: async () => {
+        stopReplacing();
+        await Promise.all([current.end({ timeout: 5 }), ...ending]);
+      },
     };
   }
   const { PGlite } = await import('@electric-sql/pglite');

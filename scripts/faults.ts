@@ -11,7 +11,7 @@
 //
 // Options: --short, --pg (stop PostgreSQL in the short form too), --db NAME (default yjs_faults,
 // created on FAULTS_DATABASE_URL / TEST_DATABASE_URL's server and dropped after a clean run).
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { createSigner } from 'fast-jwt';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { buildApp } from '../api/app.js';
 import { DEV_JWT_SECRET, loadApiConfig } from '../api/config.js';
+import { connectApi } from '../api/temporal-connection.js';
 import { openDb } from '../db/client.js';
 import { seedCatalogue } from '../db/seed.js';
 import { newbornBody } from '../test/fixtures/applications.js';
@@ -204,14 +205,16 @@ process.once('exit', restorePostgresSync);
 
 // --- the API, in this process, over real HTTP -------------------------------------------------
 
-const connection = await Connection.connect({ address: temporal.address });
+const apiConfig = loadApiConfig({});
+// As api/server.ts connects: each call has a deadline, so a write with Temporal down answers 503 within it.
+const connection = await connectApi({ address: temporal.address }, apiConfig.temporalCallTimeoutMs);
 const client = new Client({ connection, dataConverter });
 const apiErrors: string[] = [];
 const app = await buildApp({
   temporal: client,
   taskQueue,
   db,
-  config: loadApiConfig({}),
+  config: apiConfig,
   codec: dataConverter.payloadCodecs[0],
   // Only errors (the 500s) are kept, to show with a violation.
   logger: { level: 'error', stream: { write: (line: string) => void apiErrors.push(line) } },

@@ -1,13 +1,15 @@
 // `npm start`: everything on one machine. Starts (when not configured externally) the Temporal dev
 // server on a SQLite file and an embedded PostgreSQL under DATA_DIR, migrates, seeds, and runs
 // the worker and the API in this process. Ctrl-C stops everything cleanly; state survives restarts.
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { createSigner } from 'fast-jwt';
 import { buildApp } from '../api/app.js';
 import { loadApiConfig } from '../api/config.js';
+import { connectApi } from '../api/temporal-connection.js';
 import { openDb } from '../db/client.js';
 import { loadDbConfig } from '../db/config.js';
+import { installDriverGuard } from '../db/driver-guard.js';
 import { seedCatalogue } from '../db/seed.js';
 import { logSender } from '../activities/notices.js';
 import { connectionOptions, loadTemporalConfig, payloadKeySpec } from '../temporal.config.js';
@@ -18,6 +20,8 @@ import { startDevServer, type DevServer } from '../worker/dev-server.js';
 const started = Date.now();
 // The SDK's own logs (bundling, worker state) only from warnings up, unless LOG_LEVEL says otherwise.
 Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL?.toUpperCase() ?? 'WARN') as LogLevel) });
+// A postgres.js defect must not take the worker and the API down when PostgreSQL drops connections.
+installDriverGuard({ warn: (message, err) => console.warn(`warning: ${message}\n${err.stack}`) });
 const apiConfig = loadApiConfig();
 const temporalConfig = loadTemporalConfig();
 const dbConfig = loadDbConfig();
@@ -53,7 +57,7 @@ const worker = await createWorker({
 });
 const workerRun = worker.run();
 
-const connection = await Connection.connect(connectionOptions(temporalConfig, address));
+const connection = await connectApi(connectionOptions(temporalConfig, address), apiConfig.temporalCallTimeoutMs);
 const temporal = new Client({ connection, namespace: temporalConfig.namespace, dataConverter });
 const app = await buildApp({
   temporal,

@@ -2,11 +2,14 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadDbConfig } from '../db/config.js';
 import { openDb } from '../db/client.js';
+import { installDriverGuard } from '../db/driver-guard.js';
 import { logSender } from '../activities/notices.js';
 import { connectionOptions, loadTemporalConfig, payloadKeySpec } from '../temporal.config.js';
 import { createWorker } from './create.js';
 import { encryptingConverter } from './payload-codec.js';
 
+// A postgres.js defect must not take the worker down when PostgreSQL drops its connections.
+installDriverGuard({ warn: (message, err) => console.warn(`warning: ${message}\n${err.stack}`) });
 const temporal = loadTemporalConfig();
 const dbConfig = loadDbConfig();
 const address = temporal.address ?? `127.0.0.1:${temporal.devServer.port}`;

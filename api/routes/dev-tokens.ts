@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import type { Claims } from '../auth.js';
 import type { AppDeps } from '../app.js';
 import { badRequest } from '../errors.js';
-import { DeptCode, errorResponses } from '../schemas/common.js';
+import { DeptCode, requestErrorResponses } from '../schemas/common.js';
 
 /** Seven days, like `npm run token`. */
 const EXPIRES_IN_SECONDS = 7 * 24 * 3600;
@@ -43,7 +43,7 @@ export const devTokenRoutes =
             'Absent (404) when a real secret is configured.',
           security: [],
           body: DevTokenBody,
-          response: { 200: DevToken, ...errorResponses },
+          response: { 200: DevToken, ...requestErrorResponses }, // signs a token: no Temporal, no database
         },
       },
       async (request) => {

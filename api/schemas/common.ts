@@ -14,13 +14,22 @@ export const ErrorBody = Type.Object(
   { $id: 'ErrorBody' },
 );
 
-/** Every route answers these with ErrorBody. */
-export const errorResponses = {
+/** Refusals of the request itself, answered with ErrorBody by every route. */
+export const requestErrorResponses = {
   400: ErrorBody,
   401: ErrorBody,
   403: ErrorBody,
   404: ErrorBody,
   409: ErrorBody,
+} as const;
+
+/**
+ * What every route that reaches Temporal or the database answers with ErrorBody: the refusals, and
+ * 503 { error: 'unavailable' } (with Retry-After) while either is down or too slow (api/errors.ts).
+ */
+export const errorResponses = {
+  ...requestErrorResponses,
+  503: ErrorBody,
 } as const;
 
 /** Any JSON object, serialised as is. */

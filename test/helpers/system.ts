@@ -1,11 +1,12 @@
 // The whole system for one end-to-end test file: the shared dev server (global setup), a fresh
 // database, a real worker on its own task queue and the real API, driven over HTTP with inject.
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { buildApp, type App } from '../../api/app.js';
 import { loadApiConfig } from '../../api/config.js';
+import { connectApi } from '../../api/temporal-connection.js';
 import { seedCatalogue } from '../../db/seed.js';
 import { createWorker, workflowsPath } from '../../worker/create.js';
 import { encryptingConverter } from '../../worker/payload-codec.js';
@@ -26,7 +27,8 @@ export async function startSystem() {
   await seedCatalogue(db.db);
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
   const nativeConnection = await NativeConnection.connect({ address });
-  const connection = await Connection.connect({ address });
+  const config = loadApiConfig({});
+  const connection = await connectApi({ address }, config.temporalCallTimeoutMs); // as the API connects
   const dataConverter = encryptingConverter(TEST_PAYLOAD_KEYS);
   const temporal = new Client({ connection, dataConverter });
 
@@ -36,7 +38,7 @@ export async function startSystem() {
     return { worker, stop: async () => (worker.shutdown(), await running) };
   };
   let current: { worker: Worker; stop: () => Promise<void> } | undefined = await startWorker();
-  const app: App = await buildApp({ temporal, taskQueue, db, config: loadApiConfig({}), codec: dataConverter.payloadCodecs[0] });
+  const app: App = await buildApp({ temporal, taskQueue, db, config, codec: dataConverter.payloadCodecs[0] });
 
   return {
     app,

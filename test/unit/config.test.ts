@@ -15,6 +15,8 @@ describe('configuration', () => {
     expect(loadDbConfig({}).url).toBeUndefined();
     expect(loadApiConfig({})).toMatchObject({ port: 3000, host: '127.0.0.1', jwtSecretIsDefault: true, rateLimitPerMinute: 600 });
     expect(loadApiConfig({ RATE_LIMIT_PER_MINUTE: '60' }).rateLimitPerMinute).toBe(60);
+    expect(loadApiConfig({}).temporalCallTimeoutMs).toBe(5000);
+    expect(loadApiConfig({ TEMPORAL_CALL_TIMEOUT_MS: '2500' }).temporalCallTimeoutMs).toBe(2500);
   });
 
   it('names every bad variable at once', () => {
@@ -30,6 +32,7 @@ describe('configuration', () => {
     }
     expect(() => loadApiConfig({ PORT: 'x', AUTH_JWT_SECRET: 'short' })).toThrow(/PORT[\s\S]*AUTH_JWT_SECRET/);
     for (const bad of ['0', '-5', '1.5', 'lots']) expect(() => loadApiConfig({ RATE_LIMIT_PER_MINUTE: bad })).toThrow(/RATE_LIMIT_PER_MINUTE/);
+    for (const bad of ['0', '999', '1500.5', '600001', '5s']) expect(() => loadApiConfig({ TEMPORAL_CALL_TIMEOUT_MS: bad })).toThrow(/TEMPORAL_CALL_TIMEOUT_MS/);
     expect(() => loadDbConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
   });
 });

@@ -42,11 +42,13 @@ describe('unavailableDependency', () => {
     expect(unavailableDependency(queried)).toBe('temporal');
   });
 
-  it('recognises a Temporal call that ran out of time (DEADLINE_EXCEEDED, also inside an update timeout)', () => {
+  it('recognises a Temporal call that ran out of time (DEADLINE_EXCEEDED or the server’s CANCELLED, also inside an update timeout)', () => {
     const deadline = grpcError(4, 'Deadline exceeded');
     expect(unavailableDependency(new ServiceError('Failed to query Workflow', { cause: deadline }))).toBe('temporal');
     expect(unavailableDependency(new WorkflowUpdateRPCTimeoutOrCancelledError('timeout', { cause: deadline }))).toBe('temporal');
     expect(unavailableDependency(grpcError(14, 'No connection established'))).toBe('temporal');
+    // The server ends a call at its deadline with RST_STREAM CANCEL, a moment before the client's timer.
+    expect(unavailableDependency(new ServiceError('Failed to query Workflow', { cause: grpcError(1, 'Call cancelled') }))).toBe('temporal');
   });
 
   it('recognises Temporal that is overloaded (RESOURCE_EXHAUSTED, seen after an outage)', () => {
