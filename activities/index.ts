@@ -4,6 +4,7 @@ import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { applicationItems, applications, cases, results } from '../db/schema.js';
 import type { ApplicationState } from '../workflows/application/messages.js';
+import { observe, type ApplicationObservation } from '../workflows/application/observation.js';
 import { maskIdNumber, maskName } from '../workflows/shared/mask.js';
 import type { Notice } from '../workflows/shared/notices.js';
 import { deliverNotices, logSender, type NoticeSender } from './notices.js';
@@ -18,8 +19,11 @@ export interface ArchiveResultInput {
 }
 
 export const createActivities = (deps: { db: Db; sender?: NoticeSender }) => ({
-  /** Read model: the application and its items, ignoring snapshots older than the stored one. */
-  async syncApplication(state: ApplicationState): Promise<void> {
+  /**
+   * Read model: the application and its items, ignoring snapshots older than the stored one.
+   * Returns what the timeline needs of this snapshot (kept in the history as the result).
+   */
+  async syncApplication(state: ApplicationState): Promise<ApplicationObservation> {
     const row = {
       id: state.id,
       number: state.number,
@@ -64,6 +68,7 @@ export const createActivities = (deps: { db: Db; sender?: NoticeSender }) => ({
           .onConflictDoUpdate({ target: [applicationItems.applicationId, applicationItems.itemCode], set: itemRow });
       }
     });
+    return observe(state);
   },
 
   /** 归集入库: the first archived result stands; a retry changes nothing. */
