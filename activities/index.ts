@@ -4,7 +4,6 @@ import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { applicationItems, applications, cases, results } from '../db/schema.js';
 import type { ApplicationState } from '../workflows/application/messages.js';
-import { observe, type ApplicationObservation } from '../workflows/application/observation.js';
 import { maskIdNumber, maskName } from '../workflows/shared/mask.js';
 import type { Notice } from '../workflows/shared/notices.js';
 import { deliverNotices, logSender, type NoticeSender } from './notices.js';
@@ -19,11 +18,8 @@ export interface ArchiveResultInput {
 }
 
 export const createActivities = (deps: { db: Db; sender?: NoticeSender }) => ({
-  /**
-   * Read model: the application and its items, ignoring snapshots older than the stored one.
-   * Returns what the timeline needs of this snapshot (kept in the history as the result).
-   */
-  async syncApplication(state: ApplicationState): Promise<ApplicationObservation> {
+  /** Read model: the application and its items, ignoring snapshots older than the stored one. */
+  async syncApplication(state: ApplicationState): Promise<void> {
     const row = {
       id: state.id,
       number: state.number,
@@ -68,7 +64,6 @@ export const createActivities = (deps: { db: Db; sender?: NoticeSender }) => ({
           .onConflictDoUpdate({ target: [applicationItems.applicationId, applicationItems.itemCode], set: itemRow });
       }
     });
-    return observe(state);
   },
 
   /** 归集入库: the first archived result stands; a retry changes nothing. */

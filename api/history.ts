@@ -19,7 +19,6 @@ import { SUSPENSION_REASONS, type DecideItemInput, type Decision, type ItemInput
 import type { Actor } from '../workflows/shared/actor.js';
 import { maskIdNumber, maskName, maskPhone } from '../workflows/shared/mask.js';
 import type { Audience, Notice } from '../workflows/shared/notices.js';
-import type { ApplicationObservation } from '../workflows/application/observation.js';
 
 export type HistoryEvent = NonNullable<History['events']>[number];
 
@@ -405,13 +404,6 @@ class TimelineBuilder {
           const state = firstArg<ApplicationState>(a.input);
           if (state) this.observeApplication(state, ms, lastAction);
         }
-      } else if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity') {
-        // A local read-model write keeps no input, only its result: the summary of that snapshot.
-        const details = e.markerRecordedEventAttributes.details ?? {};
-        if (firstArg<{ activity_type?: string }>(details.data)?.activity_type === 'syncApplication') {
-          const observed = firstArg<ApplicationObservation>(details.result);
-          if (observed) this.observeApplication(observed, ms, lastAction);
-        }
       } else if (e.workflowExecutionCompletedEventAttributes) {
         const state = firstArg<ApplicationState>(e.workflowExecutionCompletedEventAttributes.result);
         if (state) this.observeApplication(state, ms, lastAction);
@@ -468,7 +460,7 @@ class TimelineBuilder {
   }
 
   /** What only the application's state shows: acceptance, items cancelled before dispatch, system delivery events. */
-  private observeApplication(state: ApplicationState | ApplicationObservation, ms: number, lastAction: number): void {
+  private observeApplication(state: ApplicationState, ms: number, lastAction: number): void {
     if (state.acceptedAt && !this.acceptedSeen) {
       this.acceptedSeen = true;
       this.push({
@@ -497,7 +489,7 @@ class TimelineBuilder {
     }
     for (const ev of state.delivery?.events ?? []) {
       const key = `${ev.event}@${ev.at}`;
-      if (('actor' in ev && ev.actor) || this.deliverySeen.has(key)) continue; // actors' events are shown from their updates
+      if (ev.actor || this.deliverySeen.has(key)) continue; // actors' events are shown from their updates
       this.deliverySeen.add(key);
       this.push({ ms: Date.parse(ev.at), kind: 'delivery', label: DELIVERY_LABELS[ev.event] ?? '送达', detail: { event: ev.event, method: state.delivery.method } });
     }

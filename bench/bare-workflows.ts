@@ -2,18 +2,7 @@
 // — a parent, its children started in the same dependency waves, the same numbers of activities,
 // updates and signals per workflow as measured in our own histories — with no API, no database and
 // no business logic. Its rate is what Temporal alone does on this server; ours is compared with it.
-import {
-  allHandlersFinished,
-  condition,
-  defineSignal,
-  defineUpdate,
-  getExternalWorkflowHandle,
-  proxyActivities,
-  proxyLocalActivities,
-  setHandler,
-  startChild,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineSignal, defineUpdate, getExternalWorkflowHandle, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 
 export interface BareChildSpec {
   /** Activities before the update, inside the update handler, and after it (before completing). */
@@ -27,8 +16,6 @@ export interface BareSpec {
   children: { name: string; after: string[] }[];
   /** Activities of the parent: one per wake-up (a signal or a child completing), the rest at the end. */
   parentActivities: number;
-  /** Local activities of the parent, likewise (taken first at each wake-up, as ours writes its read model). */
-  parentLocalActivities?: number;
   child: BareChildSpec;
 }
 
@@ -36,22 +23,16 @@ export const decide = defineUpdate<string, []>('decide');
 export const changed = defineSignal<[number]>('changed');
 
 const { touch } = proxyActivities<{ touch(n: number): Promise<void> }>({ startToCloseTimeout: '30s' });
-const { touch: touchLocally } = proxyLocalActivities<{ touch(n: number): Promise<void> }>({ startToCloseTimeout: '30s' });
 
 export const bareChildId = (parentId: string, name: string) => `${parentId}:${name}`;
 
 export async function bareParent(spec: BareSpec): Promise<number> {
   let revision = 0;
   let budget = spec.parentActivities;
-  let localBudget = spec.parentLocalActivities ?? 0;
   setHandler(changed, () => void revision++);
   const started = new Set<string>();
   const done = new Set<string>();
   const publish = async () => {
-    if (localBudget > 0) {
-      localBudget--;
-      return touchLocally(revision);
-    }
     if (budget <= 0) return;
     budget--;
     await touch(revision);
@@ -71,7 +52,7 @@ export async function bareParent(spec: BareSpec): Promise<number> {
     await publish();
     await condition(() => revision !== seen);
   }
-  while (budget > 0 || localBudget > 0) await publish();
+  while (budget > 0) await publish();
   return revision;
 }
 

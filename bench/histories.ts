@@ -14,8 +14,6 @@ export interface WorkflowCounts {
   kib: number;
   workflowTasks: number;
   activities: number;
-  /** Local activities (one marker each, no task-queue round trip). */
-  localActivities: number;
   childrenStarted: number;
   signalsSent: number;
   signalsReceived: number;
@@ -112,7 +110,6 @@ function count(events: HistoryEvent[]): WorkflowCounts {
     kib: Math.round(bytes / 102.4) / 10,
     workflowTasks: n('WORKFLOW_TASK_COMPLETED'),
     activities: n('ACTIVITY_TASK_SCHEDULED'),
-    localActivities: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
     childrenStarted: n('START_CHILD_WORKFLOW_EXECUTION_INITIATED'),
     signalsSent: n('SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED'),
     signalsReceived: n('WORKFLOW_EXECUTION_SIGNALED'),
@@ -219,7 +216,6 @@ export function bareSpecFrom(sample: HistorySample, children: { name: string; af
   return {
     children,
     parentActivities: Math.round(sample.parent.activities),
-    parentLocalActivities: Math.round(sample.parent.localActivities ?? 0),
     child: { activities: whole(sample.childPlacement.activities), signals: whole(sample.childPlacement.signals) },
   };
 }

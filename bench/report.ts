@@ -108,7 +108,7 @@ function table(head: string[], rows: (string | number)[][]): string {
 
 function markdown(r: BenchResults, svgName: string): string {
   const loads = [...r.ours.sweep, r.ours.main];
-  const counts = (label: string, c: WorkflowCounts) => [label, c.events, c.kib, c.workflowTasks, c.activities, c.localActivities ?? 0, c.childrenStarted, c.updates, c.signalsSent, c.signalsReceived, c.timers, c.searchAttributeUpserts];
+  const counts = (label: string, c: WorkflowCounts) => [label, c.events, c.kib, c.workflowTasks, c.activities, c.childrenStarted, c.updates, c.signalsSent, c.signalsReceived, c.timers, c.searchAttributeUpserts];
   const parts = [
     `# Benchmark results (${r.kind})\n`,
     `${r.startedAt}, ${r.durationSeconds} s. Commit \`${r.commit.sha.slice(0, 12)}\`${r.commit.dirty ? ' (with uncommitted changes)' : ''}.`,
@@ -144,7 +144,7 @@ function markdown(r: BenchResults, svgName: string): string {
     `Spec (from our histories): ${JSON.stringify({ parentActivities: r.ceiling.spec.parentActivities, child: r.ceiling.spec.child })}.\n`,
     '### History per workflow (mean over the sample)\n',
     table(
-      ['workflow', 'events', 'history KiB', 'workflow tasks', 'activities', 'local activities', 'children', 'updates', 'signals sent', 'signals received', 'timers', 'search-attribute upserts'],
+      ['workflow', 'events', 'history KiB', 'workflow tasks', 'activities', 'children', 'updates', 'signals sent', 'signals received', 'timers', 'search-attribute upserts'],
       [
         counts('ours: application (parent)', r.histories.ours.parent),
         counts('ours: item (child)', r.histories.ours.child),

@@ -6,7 +6,6 @@ import { Worker } from '@temporalio/worker';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ANNOUNCED_ITEMS, LOCAL_WRITES } from '../../workflows/shared/patches.js';
 import { workflowBundle } from '../helpers/system.js';
 
 const dir = path.join(import.meta.dirname, 'histories');
@@ -26,15 +25,6 @@ describe('replay of recorded histories', () => {
     expect(files.filter((f) => f.startsWith('application-')).length).toBeGreaterThanOrEqual(4);
     expect(files.filter((f) => f.startsWith('item-')).length).toBeGreaterThanOrEqual(4);
     for (const type of ['post-check-', 'rectification-', 'ticket-']) expect(files.some((f) => f.startsWith(type)), type).toBe(true);
-  });
-
-  it('holds recordings of the patched code too (v2: read-model writes as local activities, items announced)', () => {
-    const markers = (file: string) =>
-      load(file)
-        .events.filter((e: Record<string, any>) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
-        .map((e: Record<string, any>) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes.details['patch-data'].payloads[0].data, 'base64').toString()).id);
-    expect(markers('application-completed.v2.json')).toEqual(expect.arrayContaining([LOCAL_WRITES, ANNOUNCED_ITEMS]));
-    expect(markers('application-completed.json')).toEqual([]);
   });
 
   it('replays every recorded history without a determinism failure', async () => {

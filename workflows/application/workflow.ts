@@ -9,19 +9,15 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
-  patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
 import { calendarPublished, jointCompleted, materialsSupplied, type ItemOutcome } from '../item/messages.js';
-import { ItemRecord } from '../item/state.js';
 import { itemWorkflow } from '../item/workflow.js';
 import { itemWorkflowId } from '../shared/ids.js';
-import { ANNOUNCED_ITEMS, LOCAL_WRITES } from '../shared/patches.js';
 import { ApplicationStatus, Overdue } from '../shared/search-attributes.js';
 import { addWorkingDays } from '../shared/working-days.js';
 import {
@@ -38,16 +34,10 @@ import {
 } from './messages.js';
 import { ApplicationRecord, Refusal } from './state.js';
 
-const activityOptions = { startToCloseTimeout: '30s', retry: { maximumInterval: '1m' } } as const;
-const remote = proxyActivities<ReturnType<typeof createActivities>>(activityOptions);
-const local = proxyLocalActivities<ReturnType<typeof createActivities>>(activityOptions);
-/**
- * The read model is written by a local activity: a short idempotent write after every change needs
- * no task-queue round trip and leaves one marker (with a small summary for the timeline) instead of
- * three events carrying the whole state. Applications started before replay with what they ran.
- * Notices stay regular activities: rare, and the timeline reads them from their input.
- */
-const syncApplication = (state: ApplicationState) => (patched(LOCAL_WRITES) ? local : remote).syncApplication(state);
+const { syncApplication, sendNotices } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30s',
+  retry: { maximumInterval: '1m' },
+});
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
   const app = new ApplicationRecord(input, now());
@@ -125,7 +115,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   let indexed = '';
   const publish = async () => {
     const notices = app.outbox.splice(0);
-    if (notices.length) await remote.sendNotices({ applicationId: input.id, notices });
+    if (notices.length) await sendNotices({ applicationId: input.id, notices });
     if (synced === app.state.revision) return;
     synced = app.state.revision;
     // Operators filter on these in the Web UI and with `temporal workflow list --query` (never personal data).
@@ -178,13 +168,10 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 }
 
 async function runItem(app: ApplicationRecord, code: string): Promise<ItemOutcome> {
-  // The item's first state is a pure function of its input: the application shows it as soon as the
-  // item exists, sparing the item's report of its start (a signal and two workflow tasks per item).
-  const announced = patched(ANNOUNCED_ITEMS);
-  const input = announced ? { ...app.itemInput(code), dispatchedAt: now(), announced } : app.itemInput(code);
-  const handle = await startChild(itemWorkflow, { workflowId: itemWorkflowId(app.state.id, code), args: [input] });
-  // Unless the item has already reported (a grant on pledge comes at once, in the same task).
-  if (announced && app.item(code).status === 'waiting') app.applyItemState(new ItemRecord(input, now()).state);
+  const handle = await startChild(itemWorkflow, {
+    workflowId: itemWorkflowId(app.state.id, code),
+    args: [app.itemInput(code)],
+  });
   return handle.result();
 }
 
