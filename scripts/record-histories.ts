@@ -32,7 +32,9 @@ import type { ticketWorkflow } from '../workflows/ticket/workflow.js';
 import { workflowsPath } from '../worker/create.js';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
-const out = path.join(import.meta.dirname, '..', 'test', 'replay', 'histories');
+const out = process.env.RECORD_OUT ?? path.join(import.meta.dirname, '..', 'test', 'replay', 'histories');
+/** `RECORD_AS=v2` writes application-completed.v2.json etc., next to the histories of earlier releases. */
+const as = process.env.RECORD_AS ? `.${process.env.RECORD_AS}` : '';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'yjs-record-'));
 const db = await openDb({ embeddedDir: dir });
 await db.migrate();
@@ -53,7 +55,7 @@ const scenarios: Record<string, Step[]> = {
 
 const save = async (name: string, workflowId: string) => {
   const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
-  writeFileSync(path.join(out, `${name}.json`), historyToJSON(history) + '\n');
+  writeFileSync(path.join(out, `${name}${as}.json`), historyToJSON(history) + '\n');
   console.log(`recorded ${name} (${history.events?.length} events)`);
 };
 

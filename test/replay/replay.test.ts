@@ -6,6 +6,7 @@ import { Worker } from '@temporalio/worker';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ANNOUNCED_ITEMS } from '../../workflows/shared/patches.js';
 import { workflowBundle } from '../helpers/system.js';
 
 const dir = path.join(import.meta.dirname, 'histories');
@@ -25,6 +26,16 @@ describe('replay of recorded histories', () => {
     expect(files.filter((f) => f.startsWith('application-')).length).toBeGreaterThanOrEqual(4);
     expect(files.filter((f) => f.startsWith('item-')).length).toBeGreaterThanOrEqual(4);
     for (const type of ['post-check-', 'rectification-', 'ticket-']) expect(files.some((f) => f.startsWith(type)), type).toBe(true);
+  });
+
+  it('holds recordings of the patched code too (v2: items announced by the application)', () => {
+    const patches = (file: string) =>
+      (load(file).events as { markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> } }[])
+        .map((e) => e.markerRecordedEventAttributes)
+        .filter((m) => m?.markerName === 'core_patch')
+        .map((m) => JSON.parse(Buffer.from(m!.details!['patch-data']!.payloads[0]!.data, 'base64').toString()).id);
+    expect(patches('application-completed.v2.json')).toEqual([ANNOUNCED_ITEMS]);
+    expect(patches('application-completed.json')).toEqual([]);
   });
 
   it('replays every recorded history without a determinism failure', async () => {

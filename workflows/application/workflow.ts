@@ -9,6 +9,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -16,8 +17,10 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
 import { calendarPublished, jointCompleted, materialsSupplied, type ItemOutcome } from '../item/messages.js';
+import { ItemRecord } from '../item/state.js';
 import { itemWorkflow } from '../item/workflow.js';
 import { itemWorkflowId } from '../shared/ids.js';
+import { ANNOUNCED_ITEMS } from '../shared/patches.js';
 import { ApplicationStatus, Overdue } from '../shared/search-attributes.js';
 import { addWorkingDays } from '../shared/working-days.js';
 import {
@@ -168,10 +171,13 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 }
 
 async function runItem(app: ApplicationRecord, code: string): Promise<ItemOutcome> {
-  const handle = await startChild(itemWorkflow, {
-    workflowId: itemWorkflowId(app.state.id, code),
-    args: [app.itemInput(code)],
-  });
+  // The item's first state is a pure function of its input: the application shows it as soon as the
+  // item exists, sparing the item's report of its start (a signal and two workflow tasks per item).
+  const announced = patched(ANNOUNCED_ITEMS);
+  const input = announced ? { ...app.itemInput(code), dispatchedAt: now(), announced } : app.itemInput(code);
+  const handle = await startChild(itemWorkflow, { workflowId: itemWorkflowId(app.state.id, code), args: [input] });
+  // Unless the item has already reported (a grant on pledge comes at once, in the same task).
+  if (announced && app.item(code).status === 'waiting') app.applyItemState(new ItemRecord(input, now()).state);
   return handle.result();
 }
 

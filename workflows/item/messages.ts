@@ -117,6 +117,10 @@ export interface ItemInput {
   pledged?: boolean;
   /** When the clock started before dispatch: an application deemed accepted from receipt (§32). */
   clockFrom?: string;
+  /** When the application dispatched the item (default: the item workflow's start). */
+  dispatchedAt?: string;
+  /** The application shows the item's initial state itself: the item need not report its start. */
+  announced?: boolean;
 }
 
 export type ItemOutcome = ItemState & { status: 'approved' | 'rejected' };

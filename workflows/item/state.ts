@@ -44,25 +44,27 @@ export class ItemRecord {
     now: string,
   ) {
     const { item } = input;
+    // Dispatched at a time the application chose, so that it can show this same state at once.
+    const start = input.dispatchedAt ?? now;
     this.calendar = input.calendar;
     this.state = {
       code: item.code,
       name: item.name,
       department: item.department,
       status: 'in_review',
-      startedAt: input.clockFrom ?? now,
+      startedAt: input.clockFrom ?? start,
       clock: 'running',
       suspensions: [],
       extensionDays: 0,
       promised: input.promised.map((p) => ({ ...p })),
       blockedBy: [...input.blockedBy],
       decisions: [],
-      postBFrom: addWorkingDays(now, input.policy.postADays, input.calendar).deadline,
+      postBFrom: addWorkingDays(start, input.policy.postADays, input.calendar).deadline,
       postBActive: false,
       warned: false,
       overdue: false,
     };
-    this.project(now);
+    this.project(start);
   }
 
   closed(): boolean {

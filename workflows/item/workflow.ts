@@ -35,7 +35,7 @@ const { archiveResult, sendNotices } = proxyActivities<ReturnType<typeof createA
 
 export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
   const item = new ItemRecord(input, now());
-  let reported = -1;
+  let reported = input.announced ? item.revision : -1;
   /**
    * Sends queued notices and keeps the application's view current (before an update returns).
    * Not cancellable: a cancelled application stops the wait for a decision, never the report of one.

@@ -1,0 +1,6 @@
+// Patch ids (workflow versioning): a change in the commands a workflow issues ships behind one of
+// these, so that executions started before it replay with what they ran. Remove one only when no
+// execution started before it can still be running or replayed.
+
+/** The application shows a dispatched item in review itself, computed from the item's input (before: the item reported its start). */
+export const ANNOUNCED_ITEMS = 'items-announced-by-application';
