@@ -48,6 +48,8 @@ const GRPC_TRY_LATER = new Set([
   // workflow whose worker was just killed) with RST_STREAM CANCEL before the client's timer fires.
   1,
 ]);
+/** A query the server cannot hand to any worker (FAILED_PRECONDITION): the workers are down for now. */
+const NO_WORKER = /no poller seen for task queue recently/;
 /** postgres.js and socket error codes for a database connection that is refused, lost or ended. */
 const DB_CONNECTION_CODES = new Set([
   'ECONNREFUSED',
@@ -70,7 +72,7 @@ const DB_UNAVAILABLE_STATE = /^(08[0-9A-Z]{3}|57P0[123])$/;
  */
 export function unavailableDependency(err: unknown, depth = 0): 'temporal' | 'database' | undefined {
   if (!(err instanceof Error) || depth > 8) return undefined;
-  if (isGrpcServiceError(err)) return GRPC_TRY_LATER.has(err.code) ? 'temporal' : undefined;
+  if (isGrpcServiceError(err)) return GRPC_TRY_LATER.has(err.code) || NO_WORKER.test(err.details ?? '') ? 'temporal' : undefined;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && (DB_CONNECTION_CODES.has(code) || DB_UNAVAILABLE_STATE.test(code))) return 'database';
   if (err instanceof AggregateError) {

@@ -11,6 +11,8 @@
 //
 // Options: --short, --pg (stop PostgreSQL in the short form too), --db NAME (default yjs_faults,
 // created on FAULTS_DATABASE_URL / TEST_DATABASE_URL's server and dropped after a clean run).
+// FAULTS_PAYLOAD_KEYS fixes the payload key (default: a random one), so that the Temporal state kept
+// after a failed run can be read and its histories replayed afterwards.
 import { Client } from '@temporalio/client';
 import { createSigner } from 'fast-jwt';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -112,7 +114,7 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'yjs-faults-'));
 const temporalPort = await freePort();
 const startTemporal = () => startDevServer({ port: temporalPort, dbFile: path.join(dir, 'temporal.db') });
 let temporal: DevServer = await startTemporal();
-const payloadKeys = `faults-1:${randomBytes(32).toString('base64')}`;
+const payloadKeys = process.env.FAULTS_PAYLOAD_KEYS ?? `faults-1:${randomBytes(32).toString('base64')}`;
 const taskQueue = `faults-${randomBytes(4).toString('hex')}`;
 const dataConverter = encryptingConverter(payloadKeys);
 

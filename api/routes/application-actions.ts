@@ -1,8 +1,10 @@
 // Acting on an application: the intake review, supplements, withdrawal, department decisions, AB岗 takes, joint
 // sign-offs and delivery events. Each answers with the application as GET shows it afterwards.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { and, eq } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
-import { recordDelivery, reviewIntake, signOffJoint, supplement, withdraw } from '../../workflows/application/messages.js';
+import { applicationItems } from '../../db/schema.js';
+import { recordDelivery, reviewIntake, signOffJoint, supplement, withdraw, type ApplicationState } from '../../workflows/application/messages.js';
 import { decideItem, takeItem, type DecideItemInput } from '../../workflows/item/messages.js';
 import { verifyCommitment } from '../../workflows/post-check/messages.js';
 import { itemWorkflowId, postCheckWorkflowId } from '../../workflows/shared/ids.js';
@@ -31,8 +33,10 @@ export const applicationActionRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { temporal } = deps;
-    const respond = async (request: FastifyRequest, id: string) =>
-      applicationView(await loadVisible(temporal, request, id), deps.config.temporalUiUrl, temporal.options.namespace, await revocationsOf(deps.db.db, id));
+    const respond = async (request: FastifyRequest, id: string) => view(await loadVisible(temporal, request, id));
+    /** The application after an update on it: the update's own answer, no second query. */
+    const view = async (state: ApplicationState) =>
+      applicationView(state, deps.config.temporalUiUrl, temporal.options.namespace, await revocationsOf(deps.db.db, state.id));
     const updateId = (request: FastifyRequest) => request.headers['idempotency-key'] as string | undefined;
     const schema = <B>(params: B, body?: unknown) => ({
       params,
@@ -47,10 +51,9 @@ export const applicationActionRoutes =
       async (request) => {
         const { id } = request.params;
         await loadVisible(temporal, request, id);
-        await runUpdate('申请', () =>
-          applicationHandle(temporal, id).executeUpdate(supplement, { args: [{ materials: request.body.materials, actor: actorOf(request) }], updateId: updateId(request) }),
-        );
-        return respond(request, id);
+        const state = await runUpdate('申请', () =>
+          applicationHandle(temporal, id).executeUpdate(supplement, { args: [{ materials: request.body.materials, actor: actorOf(request) }], updateId: updateId(request) }));
+        return view(state);
       },
     );
 
@@ -61,10 +64,9 @@ export const applicationActionRoutes =
       async (request) => {
         const { id } = request.params;
         await loadVisible(temporal, request, id);
-        await runUpdate('受理审查', () =>
-          applicationHandle(temporal, id).executeUpdate(reviewIntake, { args: [{ ...request.body, actor: actorOf(request) }], updateId: updateId(request) }),
-        );
-        return respond(request, id);
+        const state = await runUpdate('受理审查', () =>
+          applicationHandle(temporal, id).executeUpdate(reviewIntake, { args: [{ ...request.body, actor: actorOf(request) }], updateId: updateId(request) }));
+        return view(state);
       },
     );
 
@@ -74,15 +76,22 @@ export const applicationActionRoutes =
       async (request) => {
         const { id } = request.params;
         await loadVisible(temporal, request, id);
-        await runUpdate('申请', () =>
-          applicationHandle(temporal, id).executeUpdate(withdraw, { args: [{ reason: request.body.reason, actor: actorOf(request) }], updateId: updateId(request) }),
-        );
-        return respond(request, id);
+        const state = await runUpdate('申请', () =>
+          applicationHandle(temporal, id).executeUpdate(withdraw, { args: [{ reason: request.body.reason, actor: actorOf(request) }], updateId: updateId(request) }));
+        return view(state);
       },
     );
 
     /** The item, if it exists and belongs to the caller's department. */
     const ownItem = async (request: FastifyRequest, id: string, code: string) => {
+      // The read model knows every dispatched item's department: no workflow query for the common
+      // case. Whether it awaits a decision the item workflow's own validator says (409).
+      const [row] = await deps.db.db
+        .select({ name: applicationItems.itemName, department: applicationItems.department })
+        .from(applicationItems)
+        .where(and(eq(applicationItems.applicationId, id), eq(applicationItems.itemCode, code)))
+        .limit(1);
+      if (row && row.department === request.user.dept) return row;
       const state = await loadVisible(temporal, request, id);
       const item = state.items.find((i) => i.code === code);
       if (!item) throw notFound(`item ${code}`);
@@ -143,10 +152,9 @@ export const applicationActionRoutes =
       async (request) => {
         const { id, code } = request.params;
         await loadVisible(temporal, request, id);
-        await runUpdate(`联合办理程序 ${code}`, () =>
-          applicationHandle(temporal, id).executeUpdate(signOffJoint, { args: [{ code, opinion: request.body.opinion, actor: actorOf(request) }], updateId: updateId(request) }),
-        );
-        return respond(request, id);
+        const state = await runUpdate(`联合办理程序 ${code}`, () =>
+          applicationHandle(temporal, id).executeUpdate(signOffJoint, { args: [{ code, opinion: request.body.opinion, actor: actorOf(request) }], updateId: updateId(request) }));
+        return view(state);
       },
     );
 
@@ -156,10 +164,9 @@ export const applicationActionRoutes =
       async (request) => {
         const { id } = request.params;
         await loadVisible(temporal, request, id);
-        await runUpdate('送达', () =>
-          applicationHandle(temporal, id).executeUpdate(recordDelivery, { args: [{ ...request.body, actor: actorOf(request) }], updateId: updateId(request) }),
-        );
-        return respond(request, id);
+        const state = await runUpdate('送达', () =>
+          applicationHandle(temporal, id).executeUpdate(recordDelivery, { args: [{ ...request.body, actor: actorOf(request) }], updateId: updateId(request) }));
+        return view(state);
       },
     );
   };

@@ -8,6 +8,7 @@ import { getBundle } from '../../db/bundles.js';
 import { loadCalendar } from '../../db/calendar.js';
 import { creditFlags, idempotencyKeys } from '../../db/schema.js';
 import { applicationState, type ApplicationInput } from '../../workflows/application/messages.js';
+import { ApplicationRecord } from '../../workflows/application/state.js';
 import type { applicationWorkflow } from '../../workflows/application/workflow.js';
 import { applicationWorkflowId } from '../../workflows/shared/ids.js';
 import { checkSubmission } from '../../workflows/shared/intake.js';
@@ -125,8 +126,12 @@ export const applicationRoutes =
           // A repeat whose first attempt already started the workflow: answer with that one.
           if (!(repeated && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         }
-        // The workflow decided acceptance from the same check; read its answer (receipt or missing list).
-        const state = await applicationHandle(temporal, id).query(applicationState);
+        // The intake decision is a pure function of the input (ApplicationRecord, which the workflow
+        // runs too): a fresh submission accepted outright is answered without asking the workflow.
+        // Where the workflow's own clock sets a due date (incomplete, 容缺, 受理审查), read its answer.
+        const predicted = new ApplicationRecord(input, input.submittedAt).state;
+        const exact = !repeated && predicted.status === 'accepted' && predicted.receipt.promised.length === 0;
+        const state = exact ? predicted : await applicationHandle(temporal, id).query(applicationState);
         const answer = {
           id,
           number: id,

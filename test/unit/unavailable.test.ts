@@ -51,6 +51,12 @@ describe('unavailableDependency', () => {
     expect(unavailableDependency(new ServiceError('Failed to query Workflow', { cause: grpcError(1, 'Call cancelled') }))).toBe('temporal');
   });
 
+  it('recognises a query no worker can take (FAILED_PRECONDITION "no poller seen", just after a worker died), and only that one', () => {
+    const noWorker = grpcError(9, 'no poller seen for task queue recently, worker may be down');
+    expect(unavailableDependency(new ServiceError('Failed to query Workflow', { cause: noWorker }))).toBe('temporal');
+    expect(unavailableDependency(grpcError(9, 'Workflow is not running'))).toBeUndefined();
+  });
+
   it('recognises Temporal that is overloaded (RESOURCE_EXHAUSTED, seen after an outage)', () => {
     const full = grpcError(8, 'consistent query buffer is full, this may be caused by too many queries and workflow not able to process query fast enough');
     expect(unavailableDependency(new ServiceError('Failed to query Workflow', { cause: full }))).toBe('temporal');
