@@ -45,6 +45,12 @@ export const createActivities = (deps: { db: Db; sender?: NoticeSender }) => ({
         .onConflictDoUpdate({ target: applications.id, set: row, setWhere: lt(applications.revision, state.revision) })
         .returning({ id: applications.id });
       if (written.length === 0) return; // a newer snapshot is already stored
+      // Statistics count an application once per department, on its first item (by code) of it.
+      const firstOfDepartment = new Map<string, string>();
+      for (const { department, code } of state.items) {
+        const first = firstOfDepartment.get(department);
+        if (first === undefined || code < first) firstOfDepartment.set(department, code);
+      }
       for (const item of state.items) {
         const itemRow = {
           applicationId: state.id,
@@ -57,6 +63,14 @@ export const createActivities = (deps: { db: Db; sender?: NoticeSender }) => ({
           overdue: item.overdue ?? false,
           decidedAt: item.decision?.at ?? null,
           decision: item.decision ?? null,
+          // The application's, for the statistics' filters and department figures (db/stats.ts).
+          bundleCode: row.bundleCode,
+          region: row.region,
+          createdAt: row.createdAt,
+          applicationStatus: row.status,
+          applicationAcceptedAt: row.acceptedAt,
+          applicationEndedAt: row.endedAt,
+          departmentFirst: firstOfDepartment.get(item.department) === item.code,
         };
         await tx
           .insert(applicationItems)

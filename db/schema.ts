@@ -1,6 +1,6 @@
 // PostgreSQL tables: the catalogue, the read models kept current by activities, results and notices.
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { BundleDefinition } from '../workflows/shared/bundle.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
@@ -18,6 +18,13 @@ export const bundleVersions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.code, t.version] })],
 );
+
+/**
+ * Handling times in hours, as db/stats.ts computes them: the index expressions must be the same
+ * expressions for the planner to read the indexes in their order.
+ */
+const applicationHours = (t: { acceptedAt: AnyPgColumn; endedAt: AnyPgColumn }) => sql`(date_part('epoch', ${t.endedAt} - ${t.acceptedAt}) / 3600)`;
+const itemHours = (t: { startedAt: AnyPgColumn; decidedAt: AnyPgColumn }) => sql`(date_part('epoch', ${t.decidedAt} - ${t.startedAt}) / 3600)`;
 
 /** Read model of applications for listing and statistics; never the source of truth. */
 export const applications = pgTable(
@@ -51,10 +58,14 @@ export const applications = pgTable(
     index('applications_created_idx').on(t.createdAt, t.id),
     index('applications_submitted_by_idx').on(t.submittedBy, t.createdAt),
     index('applications_region_idx').on(t.region.op('text_pattern_ops'), t.createdAt),
-    // Statistics: handling times of ended applications read index-only, already in bundle order
-    // (percentile_cont needs sorted input); the filters' columns are in it too.
-    index('applications_ended_idx')
-      .on(t.bundleCode, t.acceptedAt, t.endedAt, t.createdAt, t.region, t.id)
+    // Statistics (db/stats.ts): handling times of ended applications in order, per bundle and over all,
+    // so that the 90th percentile is read walking down from the top (index-only: the filters'
+    // columns follow).
+    index('applications_handling_idx')
+      .on(t.bundleCode, applicationHours(t), t.acceptedAt, t.endedAt, t.region, t.createdAt)
+      .where(sql`${t.endedAt} is not null`),
+    index('applications_handling_all_idx')
+      .on(applicationHours(t), t.acceptedAt, t.endedAt, t.bundleCode, t.region, t.createdAt)
       .where(sql`${t.endedAt} is not null`),
   ],
 );
@@ -72,26 +83,103 @@ export const applicationItems = pgTable(
     overdue: boolean('overdue').notNull().default(false),
     decidedAt: ts('decided_at'),
     decision: jsonb('decision'),
+    // The application's, written with every sync (statistics filter and count items without a join):
+    // bundle, region and creation never change; status, acceptance and end follow the application.
+    bundleCode: text('bundle_code').notNull(),
+    region: text('region').notNull(),
+    createdAt: ts('created_at').notNull(),
+    applicationStatus: text('application_status').notNull(),
+    applicationAcceptedAt: ts('application_accepted_at'),
+    applicationEndedAt: ts('application_ended_at'),
+    /** The application's first item (by code) of this department: the row that counts the application in the department's figures. */
+    departmentFirst: boolean('department_first').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.applicationId, t.itemCode] }),
     index('application_items_dept_idx').on(t.department, t.status),
     // overdue=true filter and overdue counts: the few overdue items, by application.
     index('application_items_overdue_idx').on(t.applicationId).where(sql`${t.overdue}`),
-    // Statistics (db/stats.ts): where applications stall (open items, oldest first) and rejections.
+    // Statistics (db/stats.ts), index-only, the filters' columns in each:
+    // - the longest-waiting open item, oldest first;
     index('application_items_open_idx')
-      .on(t.startedAt)
+      .on(t.startedAt, t.applicationId, t.itemCode, t.department, t.bundleCode, t.region, t.createdAt)
       .where(sql`${t.status} in ('in_review', 'correction_requested', 'awaiting_material')`),
-    index('application_items_rejected_idx').on(t.applicationId).where(sql`${t.status} = 'rejected'`),
-    // Statistics, index-only: decided items in item order for the handling-time percentile, and the
-    // open items grouped by item for the blockages.
-    index('application_items_decided_idx')
-      .on(t.itemCode, t.department, t.status, t.startedAt, t.decidedAt, t.deadline, t.applicationId)
-      .where(sql`${t.status} in ('approved', 'rejected')`),
+    // - the oldest open item of each item;
     index('application_items_open_items_idx')
-      .on(t.itemCode, t.department, t.status, t.startedAt, t.applicationId)
+      .on(t.itemCode, t.department, t.startedAt, t.bundleCode, t.region, t.createdAt)
       .where(sql`${t.status} in ('in_review', 'correction_requested', 'awaiting_material')`),
+    // - handling times of decided items in order, per item (the 90th percentile read from the top);
+    index('application_items_handling_idx')
+      .on(t.itemCode, t.department, itemHours(t), t.startedAt, t.decidedAt, t.bundleCode, t.region, t.createdAt)
+      .where(sql`${t.status} in ('approved', 'rejected')`),
+    // - handling times of the ended applications having an item of a department, in order;
+    index('application_items_department_handling_idx')
+      .on(t.department, applicationHours({ acceptedAt: t.applicationAcceptedAt, endedAt: t.applicationEndedAt }), t.applicationAcceptedAt, t.applicationEndedAt, t.bundleCode, t.region, t.createdAt)
+      .where(sql`${t.departmentFirst} and ${t.applicationEndedAt} is not null`),
+    // - rows of a period's first and last partial day (the rollups below hold whole days).
+    index('application_items_created_idx').on(t.createdAt),
   ],
+);
+
+// Statistics rollups (db/stats.ts), per day of creation of the application in China time: counters
+// that the triggers of migration 0006 keep current with every write to applications and
+// application_items (see stats_item_facts and stats_application_facts there), so that figures over
+// a million applications add up a few thousand rows. Never written by the application.
+
+/** Applications by status, and their handling times; department '' for all, else those having an item of it. */
+export const statsApplicationDays = pgTable(
+  'stats_application_days',
+  {
+    department: text('department').notNull(),
+    bundleCode: text('bundle_code').notNull(),
+    region: text('region').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    status: text('status').notNull(),
+    applications: integer('applications').notNull(),
+    /** Ended applications that had been accepted, and the sum of their handling times (exact seconds). */
+    timed: integer('timed').notNull(),
+    seconds: numeric('seconds').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.department, t.bundleCode, t.region, t.day, t.status] })],
+);
+
+/** Items by item and department: volumes, decisions, handling times, overdue and open ones. */
+export const statsItemDays = pgTable(
+  'stats_item_days',
+  {
+    department: text('department').notNull(),
+    itemCode: text('item_code').notNull(),
+    bundleCode: text('bundle_code').notNull(),
+    region: text('region').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    items: integer('items').notNull(),
+    started: integer('started').notNull(),
+    overdue: integer('overdue').notNull(),
+    approved: integer('approved').notNull(),
+    rejected: integer('rejected').notNull(),
+    decidedLate: integer('decided_late').notNull(),
+    /** Decided items with both times, and the sum of their handling times (exact seconds). */
+    timed: integer('timed').notNull(),
+    seconds: numeric('seconds').notNull(),
+    inReview: integer('in_review').notNull(),
+    correctionRequested: integer('correction_requested').notNull(),
+    awaitingMaterial: integer('awaiting_material').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.department, t.itemCode, t.bundleCode, t.region, t.day] })],
+);
+
+/** Rejected items by reason (keyed by its md5: a reason may be longer than a btree key may be). */
+export const statsRejectionDays = pgTable(
+  'stats_rejection_days',
+  {
+    department: text('department').notNull(),
+    bundleCode: text('bundle_code').notNull(),
+    region: text('region').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    reason: text('reason').notNull(),
+    rejected: integer('rejected').notNull(),
+  },
+  (t) => [uniqueIndex('stats_rejection_days_key').on(t.department, t.bundleCode, t.region, t.day, sql`md5(${t.reason})`)],
 );
 
 /** 归集入库: every approved item's result, written once. */
