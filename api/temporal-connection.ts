@@ -6,13 +6,17 @@
 // api/errors.ts answers 503 like UNAVAILABLE. Each call (not each request) has its own deadline; a
 // deadline the caller set (Connection.withDeadline) is kept.
 //
-// The deadline also bounds a call that Temporal is working on: an update still waiting for a worker
-// (one restarting, an activity retrying against a database that is down) answers 503 too. Temporal
+// The deadline also bounds a call that Temporal is working on; updates (decisions, supplements …)
+// get at least UPDATE_TIMEOUT_MS, enough for a worker restart. One waiting longer still (an activity
+// retrying against a database that is down) answers 503 too. Temporal
 // carries on with it; a retry with the same Idempotency-Key (the update id) waits for that same
 // update and gets its outcome, never a second execution.
 import { Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions, type GrpcRetryOptions } from '@temporalio/client';
 
 type Interceptor = NonNullable<ConnectionOptions['interceptors']>[number];
+
+/** The least deadline of an update call (see retryWithinDeadline). */
+export const UPDATE_TIMEOUT_MS = 30_000;
 
 /**
  * The SDK's retry interceptor (same attempts, same backoff), with a deadline `timeoutMs` from the
@@ -21,7 +25,11 @@ type Interceptor = NonNullable<ConnectionOptions['interceptors']>[number];
  */
 export function retryWithinDeadline(timeoutMs: number, retry: GrpcRetryOptions = defaultGrpcRetryOptions()): Interceptor {
   return (options, nextCall) => {
-    const deadline = options.deadline === undefined ? Date.now() + timeoutMs : Number(options.deadline);
+    // An update is a decision someone waits for: a worker restarting makes it wait for the sticky
+    // queue's timeout (10 s) and a replay, which must not turn into a 503.
+    const update = options.method_definition?.path?.endsWith('/UpdateWorkflowExecution');
+    const budget = update ? Math.max(timeoutMs, UPDATE_TIMEOUT_MS) : timeoutMs;
+    const deadline = options.deadline === undefined ? Date.now() + budget : Number(options.deadline);
     const retrying = makeGrpcRetryInterceptor({
       retryableDecider: retry.retryableDecider,
       delayFunction: (attempt, status) => Math.max(0, Math.min(retry.delayFunction(attempt, status), deadline - Date.now())),

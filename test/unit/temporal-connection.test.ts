@@ -27,7 +27,9 @@ describe('apiConnectionOptions', () => {
     expect(unavailableDependency(err)).toBe('temporal');
     expect(ms).toBeGreaterThanOrEqual(900); // it did retry
     expect(ms).toBeLessThan(2500); // and stopped at the deadline, not after a further backoff
-    const update = await timedFailure(() => temporal.workflow.getHandle('w').executeUpdate('u', { args: [] }));
+    // Updates get at least UPDATE_TIMEOUT_MS (a worker restart must not answer 503); a deadline the
+    // caller sets still bounds them.
+    const update = await timedFailure(() => connection.withDeadline(Date.now() + 1500, () => temporal.workflow.getHandle('w').executeUpdate('u', { args: [] })));
     expect(unavailableDependency(update.err)).toBe('temporal');
     expect(update.ms).toBeLessThan(2500);
   });
