@@ -4,32 +4,18 @@
 // completions from the listing (the read model). Every latency is measured at the client.
 import { createSigner } from 'fast-jwt';
 import { newborn } from '../db/catalogue/newborn.js';
+import { newbornBody as fixtureBody, newbornAnswers } from '../test/fixtures/applications.js';
+import { applicableItems } from '../workflows/shared/rules.js';
 import { Progress, now, sleep, summarize, type Summary } from './stats.js';
 
-export const NEWBORN_ANSWERS = { localHukou: true, insured: true, socialCard: true };
-const ITEMS = newborn.items.filter((i) => !i.when || Object.entries(i.when).every(([k, v]) => NEWBORN_ANSWERS[k as keyof typeof NEWBORN_ANSWERS] === v));
+export const NEWBORN_ANSWERS = newbornAnswers;
+const ITEMS = applicableItems(newborn, NEWBORN_ANSWERS);
 export const NEWBORN_ITEMS = ITEMS.map((i) => ({ code: i.code, department: i.department, after: i.after }));
 const DEPARTMENTS = [...new Set(ITEMS.map((i) => i.department))];
 
+/** The tests' complete newborn submission, a different child's name per application. */
 export function newbornBody(seq: number) {
-  return {
-    bundleCode: 'newborn',
-    channel: 'web',
-    applicant: { kind: 'person', idNumber: '320681199001011234', name: '张三', phone: '13800000000' },
-    answers: NEWBORN_ANSWERS,
-    form: {
-      childName: `张小${seq % 100}`,
-      childGender: '男',
-      birthDate: '2026-11-20',
-      birthPlace: '南京市妇幼保健院',
-      motherName: '李四',
-      fatherName: '张三',
-      householdAddress: '南京市玄武区中山路1号',
-      contactPhone: '13800000000',
-    },
-    materials: ['parent-id', 'delivery-record', 'household-book', 'marriage-cert', 'child-photo'].map((code) => ({ code })),
-    delivery: { method: 'electronic' },
-  };
+  return { ...fixtureBody, form: { ...fixtureBody.form, childName: `张小${seq % 100}` } };
 }
 
 export interface Http {

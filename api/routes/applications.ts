@@ -129,9 +129,9 @@ export const applicationRoutes =
         // The intake decision is a pure function of the input (ApplicationRecord, which the workflow
         // runs too): a fresh submission accepted outright is answered without asking the workflow.
         // Where the workflow's own clock sets a due date (incomplete, 容缺, 受理审查), read its answer.
-        const predicted = new ApplicationRecord(input, input.submittedAt).state;
-        const exact = !repeated && predicted.status === 'accepted' && predicted.receipt.promised.length === 0;
-        const state = exact ? predicted : await applicationHandle(temporal, id).query(applicationState);
+        const predicted = repeated ? undefined : new ApplicationRecord(input, input.submittedAt).state;
+        const exact = predicted?.status === 'accepted' && predicted.receipt.promised.length === 0;
+        const state = exact ? predicted! : await applicationHandle(temporal, id).query(applicationState);
         const answer = {
           id,
           number: id,
