@@ -1,0 +1,61 @@
+// The application read model written in one statement: the application row, then its items only
+// when that row was written (a newer snapshot stored first wins), and only the item rows whose
+// content changed (an unchanged row fires no trigger and touches no index). One round trip instead
+// of a transaction of seven: the sync runs a dozen times per application.
+import { getTableColumns, sql, type SQLChunk } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { ReadModelSnapshot } from '../workflows/shared/read-model.js';
+import type { Db } from './client.js';
+import { applicationItems, applications } from './schema.js';
+
+type AppKey = keyof ReadModelSnapshot['app'] & keyof typeof applications.$inferInsert;
+
+const appColumns = getTableColumns(applications);
+const itemColumns = getTableColumns(applicationItems);
+const APP_KEYS = Object.keys(appColumns) as AppKey[];
+/** The item's own columns; the application's columns on its items come from the application row. */
+const ITEM_OWN_KEYS = ['itemCode', 'itemName', 'department', 'status', 'startedAt', 'deadline', 'overdue', 'decidedAt', 'decision', 'departmentFirst'] as const;
+/** The application's columns copied onto its items, as item column ← application column. */
+const ITEM_FROM_APP = { bundleCode: 'bundleCode', region: 'region', createdAt: 'createdAt', applicationStatus: 'status', applicationAcceptedAt: 'acceptedAt', applicationEndedAt: 'endedAt' } as const;
+
+const name = (c: PgColumn) => sql.identifier(c.name);
+const list = (parts: SQLChunk[]) => sql.join(parts, sql`, `);
+const sqlType = (c: PgColumn) => sql.raw(c.getSQLType());
+/** `a = excluded.a, …` for every column but the keys. */
+const setExcluded = (cols: PgColumn[]) => list(cols.map((c) => sql`${name(c)} = excluded.${name(c)}`));
+
+const ITEM_UPDATED = Object.values(itemColumns).filter((c) => c.name !== 'application_id' && c.name !== 'item_code');
+const STATEMENT_PARTS = {
+  appInsert: list(APP_KEYS.map((k) => name(appColumns[k]))),
+  appUpdate: setExcluded(Object.values(appColumns).filter((c) => c.name !== 'id')),
+  itemInsert: list([name(itemColumns.applicationId), ...ITEM_OWN_KEYS.map((k) => name(itemColumns[k])), ...Object.keys(ITEM_FROM_APP).map((k) => name(itemColumns[k as keyof typeof ITEM_FROM_APP]))]),
+  itemRecord: list(ITEM_OWN_KEYS.map((k) => sql`${name(itemColumns[k])} ${sqlType(itemColumns[k])}`)),
+  itemSelect: list([
+    sql`app.id`,
+    ...ITEM_OWN_KEYS.map((k) => sql`x.${name(itemColumns[k])}`),
+    ...Object.values(ITEM_FROM_APP).map((k) => sql`app.${name(appColumns[k])}`),
+  ]),
+  itemUpdate: setExcluded(ITEM_UPDATED),
+  itemChanged: sql`(${list(ITEM_UPDATED.map((c) => sql`application_items.${name(c)}`))}) is distinct from (${list(ITEM_UPDATED.map((c) => sql`excluded.${name(c)}`))})`,
+};
+
+/** Stores the snapshot unless a newer one (by revision) is already stored. */
+export async function writeApplicationSnapshot(db: Db, snapshot: ReadModelSnapshot): Promise<void> {
+  const { app, items } = snapshot;
+  const p = STATEMENT_PARTS;
+  // jsonb_to_recordset takes the column names as the JSON keys.
+  const records = items.map((item) => Object.fromEntries(ITEM_OWN_KEYS.map((k) => [itemColumns[k].name, item[k]])));
+  await db.execute(sql`
+    with app as (
+      insert into applications (${p.appInsert})
+      values (${list(APP_KEYS.map((k) => sql`${app[k] ?? null}::${sqlType(appColumns[k])}`))})
+      on conflict (id) do update set ${p.appUpdate}
+      where applications.revision < excluded.revision
+      returning *
+    )
+    insert into application_items (${p.itemInsert})
+    select ${p.itemSelect}
+    from app, jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(${p.itemRecord})
+    on conflict (application_id, item_code) do update set ${p.itemUpdate}
+    where ${p.itemChanged}`);
+}

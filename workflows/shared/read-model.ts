@@ -1,0 +1,91 @@
+// What the read model (db/read-model.ts) holds of an application, with personal data masked.
+// The workflow compares it to skip syncs that would write nothing. Pure.
+import type { ApplicationState } from '../application/messages.js';
+import type { Decision, ItemStatus } from '../item/messages.js';
+import { maskIdNumber, maskName } from './mask.js';
+
+export interface ReadModelSnapshot {
+  app: {
+    id: string;
+    number: string;
+    bundleCode: string;
+    bundleVersion: number;
+    region: string;
+    status: string;
+    channel: string;
+    owner: string;
+    submittedBy: string;
+    applicantName: string;
+    applicantId: string;
+    createdAt: string;
+    acceptedAt: string | null;
+    endedAt: string | null;
+    outcome: string | null;
+    /** Increases with every change of the application: an older snapshot never overwrites a newer one. */
+    revision: number;
+  };
+  items: {
+    itemCode: string;
+    itemName: string;
+    department: string;
+    status: ItemStatus;
+    startedAt: string | null;
+    deadline: string | null;
+    overdue: boolean;
+    decidedAt: string | null;
+    decision: Decision | null;
+    /** The application's first item (by code) of this department: the row that counts the application in the department's figures. */
+    departmentFirst: boolean;
+  }[];
+}
+
+export function readModelSnapshot(state: ApplicationState): ReadModelSnapshot {
+  // Statistics count an application once per department, on its first item (by code) of it.
+  const firstOfDepartment = new Map<string, string>();
+  for (const { department, code } of state.items) {
+    const first = firstOfDepartment.get(department);
+    if (first === undefined || code < first) firstOfDepartment.set(department, code);
+  }
+  return {
+    app: {
+      id: state.id,
+      number: state.number,
+      bundleCode: state.bundle.code,
+      bundleVersion: state.bundle.version,
+      region: state.bundle.region,
+      status: state.status,
+      channel: state.channel,
+      owner: state.owner,
+      submittedBy: state.submittedBy.sub,
+      applicantName: maskName(state.applicant.name),
+      applicantId: maskIdNumber(state.applicant.idNumber),
+      createdAt: state.createdAt,
+      acceptedAt: state.acceptedAt ?? null,
+      endedAt: state.endedAt ?? null,
+      outcome: state.outcome ?? null,
+      revision: state.revision,
+    },
+    items: state.items.map((item) => ({
+      itemCode: item.code,
+      itemName: item.name,
+      department: item.department,
+      status: item.status,
+      startedAt: item.startedAt ?? null,
+      deadline: item.deadline ?? null,
+      overdue: item.overdue ?? false,
+      decidedAt: item.decision?.at ?? null,
+      decision: item.decision ?? null,
+      departmentFirst: firstOfDepartment.get(item.department) === item.code,
+    })),
+  };
+}
+
+/**
+ * What a sync of this state would show that the previous one did not: the read model's content
+ * (not its revision) and the delivery's events, which the history's timeline reads from the sync's
+ * input. Equal keys: the sync is skipped.
+ */
+export function syncKey(state: ApplicationState): string {
+  const snapshot = readModelSnapshot(state);
+  return JSON.stringify([{ ...snapshot, app: { ...snapshot.app, revision: 0 } }, state.delivery.events.length]);
+}
