@@ -20,7 +20,8 @@ import { calendarPublished, jointCompleted, materialsSupplied, type ItemOutcome 
 import { ItemRecord } from '../item/state.js';
 import { itemWorkflow } from '../item/workflow.js';
 import { itemWorkflowId } from '../shared/ids.js';
-import { ANNOUNCED_ITEMS } from '../shared/patches.js';
+import { ANNOUNCED_ITEMS, UNCHANGED_SYNC_SKIPPED } from '../shared/patches.js';
+import { syncKey } from '../shared/read-model.js';
 import { ApplicationStatus, Overdue } from '../shared/search-attributes.js';
 import { addWorkingDays } from '../shared/working-days.js';
 import {
@@ -116,6 +117,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   // Keeps the read model and the outbox current after every change, in order.
   let synced = -1;
   let indexed = '';
+  let stored = '';
   const publish = async () => {
     const notices = app.outbox.splice(0);
     if (notices.length) await sendNotices({ applicationId: input.id, notices });
@@ -129,6 +131,11 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         { key: ApplicationStatus, value: app.state.status },
         { key: Overdue, value: overdue },
       ]);
+    }
+    if (patched(UNCHANGED_SYNC_SKIPPED)) {
+      const key = syncKey(app.state);
+      if (key === stored) return;
+      stored = key;
     }
     await syncApplication(app.state);
   };

@@ -4,3 +4,6 @@
 
 /** The application shows a dispatched item in review itself, computed from the item's input (before: the item reported its start). */
 export const ANNOUNCED_ITEMS = 'items-announced-by-application';
+
+/** No read-model sync when neither the read model's content nor the delivery's events changed (before: one after every change). */
+export const UNCHANGED_SYNC_SKIPPED = 'unchanged-sync-skipped';
