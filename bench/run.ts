@@ -9,6 +9,7 @@
 //   npm run bench -- --name variants       write variants.{json,md,svg} instead of latest.*
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +68,7 @@ const historySample = quick ? 3 : 20;
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const log = (line: string) => console.log(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${line}`);
 const startedAt = Date.now();
+const stopProfile = await profileIfAsked();
 if (!Number.isInteger(n) || n < 1 || !Number.isInteger(concurrency) || concurrency < 1) throw new Error('--n and --concurrency must be positive integers');
 
 // --- the machine and the commit ------------------------------------------------------------
@@ -190,9 +192,9 @@ try {
   const spec = bareSpecFrom(oursHistory, NEWBORN_ITEMS.map((i) => ({ name: i.code, after: i.after.filter((a) => NEWBORN_ITEMS.some((x) => x.code === a)) })));
   log(`ceiling spec from our histories: ${JSON.stringify({ parentActivities: spec.parentActivities, child: spec.child })}`);
   worker = await sys.startWorker('bare');
-  await runCeiling(sys.bareClient, spec, { n: quick ? 3 : 10, concurrency: Math.min(5, concurrency), label: 'warm-up', run: 'warm' });
+  await runCeiling(sys.bareClient, spec, { n: quick ? 3 : 10, concurrency: Math.min(5, concurrency), label: 'warm-up', run: 'warm', pollMs });
   {
-    const { result, usage } = await phase(`ceiling c=${concurrency}`, n, () => runCeiling(sys.bareClient, spec, { n, concurrency, label: `ceiling c=${concurrency}`, run: 'main' }));
+    const { result, usage } = await phase(`ceiling c=${concurrency}`, n, () => runCeiling(sys.bareClient, spec, { n, concurrency, label: `ceiling c=${concurrency}`, run: 'main', pollMs }));
     log(`ceiling: ${result.completed}/${n} at ${result.rate}/s; start p50 ${result.start.p50} ms, update p50 ${result.update.p50} ms, e2e p50 ${result.endToEnd.p50} ms`);
     ceiling = result;
     usages.push(usage);
@@ -255,5 +257,23 @@ try {
   log(`wrote ${written.join(', ')}`);
 } finally {
   clearInterval(sampler);
+  await stopProfile();
   await sys.stop(args.keep);
+}
+
+/** BENCH_CPU_PROF=dir: a V8 CPU profile of this process (API + load drivers) too, as main.cpuprofile. */
+async function profileIfAsked(): Promise<() => Promise<void>> {
+  const dir = process.env.BENCH_CPU_PROF;
+  if (!dir) return async () => {};
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'main.cpuprofile'), JSON.stringify(profile));
+    session.disconnect();
+  };
 }
