@@ -14,6 +14,8 @@ export interface DbHandle {
   kind: 'postgres' | 'pglite';
   migrate(): Promise<void>;
   ping(): Promise<void>;
+  /** LISTEN on a channel (notifications sent with pg_notify); resolves once listening, to the way to stop. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,12 @@ export async function openDb(config: DbConfig, options: { max?: number } = {}): 
       kind: 'postgres',
       migrate: () => migrate(db, { migrationsFolder }),
       ping: async () => void (await current`select 1`),
+      // postgres.js keeps one connection for it and re-listens after a reconnect (a pool replaced by the
+      // guard drops it: the inbox then falls back to re-reading every few seconds).
+      listen: async (channel, onNotify) => {
+        const { unlisten } = await current.listen(channel, onNotify);
+        return unlisten;
+      },
       close: async () => {
         stopReplacing();
         await Promise.all([current.end({ timeout: 5 }), ...ending]);
@@ -69,6 +77,10 @@ export async function openDb(config: DbConfig, options: { max?: number } = {}): 
     kind: 'pglite',
     migrate: () => migrate(db, { migrationsFolder }),
     ping: async () => void (await client.query('select 1')),
+    listen: async (channel, onNotify) => {
+      const unlisten = await client.listen(channel, onNotify);
+      return () => unlisten();
+    },
     close: () => client.close(),
   };
 }
