@@ -1,6 +1,7 @@
 // End-to-end load over real HTTP: applicants submit newborn applications (5 items) keeping
-// `concurrency` of them in flight; one client loop per department polls its inbox
-// (GET /v1/departments/:dept/tasks) and approves every task as soon as it appears; an observer reads
+// `concurrency` of them in flight; one client loop per department watches its inbox
+// (GET /v1/departments/:dept/tasks, held until it changes, or polled with --inbox poll) and
+// approves every task as soon as it appears; an observer reads
 // completions from the listing (the read model). Every latency is measured at the client.
 import { createSigner } from 'fast-jwt';
 import { newborn } from '../db/catalogue/newborn.js';
@@ -21,7 +22,7 @@ export function newbornBody(seq: number) {
 export interface Http {
   api: string;
   token(claims: Record<string, unknown>): string;
-  call(method: string, url: string, token: string, body?: unknown): Promise<{ status: number; body: any; ms: number }>;
+  call(method: string, url: string, token: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; ms: number; etag?: string }>;
 }
 
 export function http(api: string, jwtSecret: string): Http {
@@ -35,14 +36,14 @@ export function http(api: string, jwtSecret: string): Http {
       if (!t) tokens.set(key, (t = sign(claims)));
       return t;
     },
-    async call(method, url, token, body) {
+    async call(method, url, token, body, headers) {
       const t0 = now();
       let res: Response;
       let text: string;
       try {
         res = await fetch(`${api}${url}`, {
           method,
-          headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
         text = await res.text();
@@ -57,7 +58,7 @@ export function http(api: string, jwtSecret: string): Http {
       } catch {
         // not JSON: keep the text
       }
-      return { status: res.status, body: parsed, ms };
+      return { status: res.status, body: parsed, ms, etag: res.headers.get('etag') ?? undefined };
     },
   };
 }
@@ -93,7 +94,7 @@ export interface LoadResult {
 
 export async function runOurs(
   h: Http,
-  options: { n: number; concurrency: number; label: string; pollMs: number; timeoutMs?: number },
+  options: { n: number; concurrency: number; label: string; pollMs: number; inbox: 'wait' | 'poll'; timeoutMs?: number },
 ): Promise<LoadResult> {
   const { n, concurrency, pollMs } = options;
   const timeoutMs = options.timeoutMs ?? 180_000;
@@ -142,8 +143,15 @@ export async function runOurs(
 
   const department = (dept: string) => {
     const token = deptToken(dept);
+    let etag: string | undefined;
     return loop(`department ${dept}`, async () => {
-      const res = await call('GET', `/v1/departments/${dept}/tasks?limit=200`, token);
+      // 'wait': the request is held until the inbox changes (ETag); 'poll': asked every pollMs.
+      const res =
+        options.inbox === 'wait'
+          ? await call('GET', `/v1/departments/${dept}/tasks?limit=200&wait=2`, token, undefined, etag ? { 'if-none-match': etag } : {})
+          : await call('GET', `/v1/departments/${dept}/tasks?limit=200`, token);
+      if (res.status === 304) return;
+      etag = res.etag;
       if (res.status !== 200) {
         error(`tasks ${res.status}`);
         return sleep(pollMs);
@@ -161,7 +169,7 @@ export async function runOurs(
         else handoff.push(seenAt - Math.max(...after.map((a) => app.decisionSent.get(a) ?? app.submittedAt)));
         decide(task.applicationId, task.item, token, app).catch((err: Error) => error(`decide: ${err.message}`));
       }
-      await sleep(fresh === 0 ? pollMs : pollMs / 2);
+      if (options.inbox === 'poll') await sleep(fresh === 0 ? pollMs : pollMs / 2);
     });
   };
   const decide = async (id: string, item: string, token: string, app: Tracked) => {

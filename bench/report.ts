@@ -31,7 +31,7 @@ export interface BenchResults {
   durationSeconds: number;
   machine: { cpu: string; cores: number; memoryGiB: number; os: string; node: string; temporalCli: string; postgres: string; loadAverageAtStart: number[] };
   commit: { sha: string; dirty: boolean };
-  options: { n: number; concurrency: number; sweep: number[]; open: number; openConcurrency: number; pollMs: number; fastSqlite: boolean; variants: WorkerTuning[] };
+  options: { n: number; concurrency: number; sweep: number[]; open: number; openConcurrency: number; pollMs: number; inbox?: string; fastSqlite: boolean; variants: WorkerTuning[] };
   notes: string[];
   ours: { main: LoadResult; sweep: LoadResult[] };
   ceiling: CeilingResult;
@@ -79,7 +79,7 @@ export function headline(r: BenchResults): string {
     ['ceiling: bare units/s (same shape, same server)', `${r.ceiling.rate}`],
     ['submit → receipt p50 / p95 / p99', pct(o.submit)],
     ['decision → visible state p50 / p95 / p99', pct(o.visible)],
-    [`decision → next department's inbox p50 / p95 / p99 (poll ${r.options.pollMs} ms)`, pct(o.handoff)],
+    [`decision → next department's inbox p50 / p95 / p99 (${r.options.inbox === 'wait' ? 'held inbox requests' : `poll ${r.options.pollMs} ms`})`, pct(o.handoff)],
     ['end-to-end per application p50 / p95 / p99', pct(secs(o.endToEnd), 's')],
     ['history events per parent / per item workflow', `${r.histories.ours.parent.events} / ${r.histories.ours.child.events}`],
     ['peak RSS: worker process / API + drivers process / dev server', main ? `${main.peakRssMiB.worker} / ${main.peakRssMiB.main} / ${main.peakRssMiB.server} MiB` : '-'],
