@@ -35,6 +35,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string' },
     open: { type: 'string' },
     'open-concurrency': { type: 'string' },
+    'settle-minutes': { type: 'string' },
     big: { type: 'boolean', default: false },
     'skip-open': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
@@ -225,10 +226,10 @@ try {
   // --- 3. scale of open work -------------------------------------------------------------------
   if (openK > 0) {
     worker = await sys.startWorker('ours');
-    const { result, usage } = await phase(`open k=${openK}`, openK, () => runOpen(h, sys.databaseUrl, { k: openK, concurrency: openConcurrency }));
+    const { result, usage } = await phase(`open k=${openK}`, openK, () => runOpen(h, sys.databaseUrl, { k: openK, concurrency: openConcurrency, settleMinutes: int(args['settle-minutes'], quick ? 5 : 30) }));
     await sleep(1000);
     open = { ...result, usage, workerRssMiB: mb(rssOf(worker.pid)), serverRssMiB: mb(rssOf(serverPid)), sqliteMiB: mb(sys.sqliteBytes()) };
-    log(`open: ${result.submitted}/${openK} submitted in ${result.submitSeconds}s (${result.submitRate}/s), settled at ${result.settledSeconds}s; worker RSS ${open.workerRssMiB} MiB`);
+    log(`open: ${result.submitted}/${openK} submitted in ${result.submitSeconds}s (${result.submitRate}/s), settled at ${result.settledSeconds ?? `— (${result.settledApplications} dispatched)`}s; worker RSS ${open.workerRssMiB} MiB`);
     for (const q of result.queries) log(`  ${q.name.padEnd(34)} p50 ${q.latency.p50} ms  p95 ${q.latency.p95} ms  (${q.rows} rows)`);
     await worker.stop();
   }
