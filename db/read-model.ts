@@ -8,11 +8,10 @@ import type { ReadModelSnapshot } from '../workflows/shared/read-model.js';
 import type { Db } from './client.js';
 import { applicationItems, applications } from './schema.js';
 
-type AppKey = keyof ReadModelSnapshot['app'] & keyof typeof applications.$inferInsert;
-
 const appColumns = getTableColumns(applications);
 const itemColumns = getTableColumns(applicationItems);
-const APP_KEYS = Object.keys(appColumns) as AppKey[];
+/** Every column of the table: one the snapshot lacks fails to compile where `app[k]` is read below. */
+const APP_KEYS = Object.keys(appColumns) as (keyof typeof appColumns)[];
 /** The item's own columns; the application's columns on its items come from the application row. */
 const ITEM_OWN_KEYS = ['itemCode', 'itemName', 'department', 'status', 'startedAt', 'deadline', 'overdue', 'decidedAt', 'decision', 'departmentFirst'] as const;
 /** The application's columns copied onto its items, as item column ← application column. */

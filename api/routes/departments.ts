@@ -7,8 +7,8 @@ import type { AppDeps } from '../app.js';
 import { requireRole } from '../auth.js';
 import { forbidden } from '../errors.js';
 import { DeptCode, errorResponses } from '../schemas/common.js';
-import { coordinatorPrefix } from './listing.js';
 import { INBOX_RECHECK_MS, InboxWatch } from '../inbox-watch.js';
+import { coordinatorPrefix } from './listing.js';
 
 const ItemStatus = Type.Union(
   ['waiting', 'in_review', 'correction_requested', 'awaiting_material', 'approved', 'rejected', 'cancelled'].map((s) => Type.Literal(s)),

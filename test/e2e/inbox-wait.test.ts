@@ -67,7 +67,10 @@ describe('a department inbox without polling', () => {
     );
     const gaj = await tasks('gaj');
     const held = tasks('gaj', { etag: gaj.etag, wait: 30 });
+    let answeredEarly = false;
+    void held.then(() => (answeredEarly = true));
     await new Promise((resolve) => setTimeout(resolve, 300)); // the request is waiting by now
+    expect(answeredEarly).toBe(false); // held, so what follows times the notification, not a first read
     const changedAt = Date.now();
     await sys.db.db.execute(sql`update application_items set status = 'in_review', started_at = now() where application_id = ${id} and item_code = 'hukou'`);
     const woken = await held;
