@@ -1,7 +1,7 @@
 // With Temporal down, the API answers 503 (the error body, Retry-After) within its call deadline
 // (TEMPORAL_CALL_TIMEOUT_MS, default 5 s), not after the SDK's ~20 s of connection retries, and
 // the OpenAPI document says so. This file stops its own dev server, never the shared one.
-import { Client, type Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../api/app.js';
 import { loadApiConfig } from '../../api/config.js';
@@ -14,7 +14,6 @@ import { bearer, dept } from '../helpers/tokens.js';
 
 let server: DevServer;
 let db: Awaited<ReturnType<typeof createTestDb>>;
-const connections: Connection[] = [];
 /** The API as configured by default (5 s) and with TEMPORAL_CALL_TIMEOUT_MS=2000. */
 let api: App;
 let quick: App;
@@ -22,7 +21,6 @@ let quick: App;
 async function appWith(env: Record<string, string>): Promise<App> {
   const config = loadApiConfig(env);
   const connection = await connectApi({ address: server.address }, config.temporalCallTimeoutMs);
-  connections.push(connection);
   return buildApp({ temporal: new Client({ connection }), taskQueue: 'outage', db, config });
 }
 
@@ -36,7 +34,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
   await quick?.close();
-  for (const c of connections) await c.close();
+  // The Temporal connections are left open: an update the API answered 503 at its 5 s deadline goes
+  // on retrying in the SDK for up to 30 s, and closing its channel under a pending retry throws
+  // "Channel has been shut down" from the SDK's retry timer (seen once in CI). They end with the file.
   await server?.stop();
   await db?.drop();
 });
