@@ -1,8 +1,10 @@
 // The notice outbox: each notice is written once (by key) and then handed to a sender; a retried
 // activity finds it already written and sends only what is not yet marked sent.
+import { Context } from '@temporalio/activity';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { notices } from '../db/schema.js';
+import { caseEvents, notices } from '../db/schema.js';
+import { noticeEvents } from '../workflows/shared/case-events.js';
 import type { Notice } from '../workflows/shared/notices.js';
 
 /** Where notices go (SMS gateway, the applicant's space, a department's inbox …). */
@@ -18,11 +20,19 @@ export const logSender = (log: (line: string) => void = () => {}): NoticeSender 
   },
 });
 
-export async function deliverNotices(db: Db, sender: NoticeSender, applicationId: string, batch: Notice[]): Promise<void> {
+/** `at`: when the workflow queued the notices (its own clock); else when it scheduled this activity. */
+export async function deliverNotices(db: Db, sender: NoticeSender, applicationId: string, batch: Notice[], at?: string): Promise<void> {
   if (batch.length === 0) return;
   await db
     .insert(notices)
     .values(batch.map((n) => ({ applicationId, key: n.key, kind: n.kind, recipient: n.to, department: n.department ?? null, title: n.title, body: n.body })))
+    .onConflictDoNothing();
+  // The case file records each notice as the workflow queued it.
+  const names = new Map(batch.map((n) => [n.body.item, n.body.itemName]).filter((e): e is [string, string] => typeof e[0] === 'string' && typeof e[1] === 'string'));
+  const events = noticeEvents(at ?? new Date(scheduledAt()).toISOString(), batch, (code) => names.get(code));
+  await db
+    .insert(caseEvents)
+    .values(events.map((e) => ({ applicationId, key: e.key, at: e.at, kind: e.kind, item: e.item ?? null, label: e.label, detail: e.detail })))
     .onConflictDoNothing();
   for (const n of batch) {
     const [row] = await db.select({ sentAt: notices.sentAt }).from(notices).where(and(eq(notices.applicationId, applicationId), eq(notices.key, n.key)));
@@ -32,5 +42,14 @@ export async function deliverNotices(db: Db, sender: NoticeSender, applicationId
       .update(notices)
       .set({ sentAt: new Date().toISOString() })
       .where(and(eq(notices.applicationId, applicationId), eq(notices.key, n.key), isNull(notices.sentAt)));
+  }
+}
+
+/** When the workflow scheduled this activity (outside an activity, e.g. a script: now). */
+function scheduledAt(): number {
+  try {
+    return Context.current().info.scheduledTimestampMs;
+  } catch {
+    return Date.now();
   }
 }

@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
-import type { PayloadCodec } from '@temporalio/common';
+import type { EncryptionCodec } from '../worker/payload-codec.js';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { DbHandle } from '../db/client.js';
 import { installAuth } from './auth.js';
@@ -24,6 +24,7 @@ import { consoleRoutes } from './routes/console.js';
 import { devTokenRoutes } from './routes/dev-tokens.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
+import { reviewSheetRoutes } from './routes/review-sheet.js';
 import { listingRoutes } from './routes/listing.js';
 import { statsRoutes } from './routes/stats.js';
 
@@ -32,8 +33,8 @@ export interface AppDeps {
   taskQueue: string;
   db: DbHandle;
   config: ApiConfig;
-  /** The payload codec, served to the Temporal Web UI at /codec (operators only). */
-  codec?: PayloadCodec;
+  /** The payload codec, served to the Temporal Web UI at /codec (operators only); its key ring seals the case files' personal values. */
+  codec: EncryptionCodec;
   logger?: false | { level: string; stream?: { write(line: string): void } };
 }
 
@@ -71,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(applicationRoutes(deps), { prefix: '/v1' });
   await app.register(applicationActionRoutes(deps), { prefix: '/v1' });
   await app.register(historyRoutes(deps), { prefix: '/v1' });
+  await app.register(reviewSheetRoutes(deps), { prefix: '/v1' });
   await app.register(departmentRoutes(deps), { prefix: '/v1' });
   await app.register(evaluationRoutes(deps), { prefix: '/v1' });
   await app.register(caseRoutes(deps), { prefix: '/v1' });

@@ -3,9 +3,13 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
+import { readCaseFile, type CaseFile } from '../db/case-file.js';
 import type { Db } from '../db/client.js';
 import { results } from '../db/schema.js';
-import { applicationState, type ApplicationState } from '../workflows/application/messages.js';
+import { FINAL_STATUSES, applicationState, type ApplicationState } from '../workflows/application/messages.js';
+import type { Sealer } from '../worker/payload-codec.js';
+import { EncryptionCodec } from '../worker/payload-codec.js';
+import type { AppDeps } from './app.js';
 import { applicationWorkflowId } from '../workflows/shared/ids.js';
 import { maskIdNumber, maskName, maskPhone } from '../workflows/shared/mask.js';
 import { regionCovers } from './auth.js';
@@ -15,15 +19,45 @@ export function applicationHandle(temporal: Client, id: string) {
   return temporal.workflow.getHandle(applicationWorkflowId(id));
 }
 
-/** The application's live state, if this user may see it; 404 to applicants for others' (no existence leak). */
-export async function loadVisible(temporal: Client, request: FastifyRequest, id: string): Promise<ApplicationState> {
-  let state: ApplicationState;
+/** The key ring that seals the case file's personal values (the payload codec's). */
+export function sealerOf(deps: Pick<AppDeps, 'codec'>): Sealer {
+  if (deps.codec instanceof EncryptionCodec) return deps.codec.sealer;
+  throw new Error('the API needs the payload key ring (PAYLOAD_KEYS) to keep case files');
+}
+
+export async function caseFileOf(deps: Pick<AppDeps, 'db' | 'codec'>, id: string): Promise<CaseFile | undefined> {
+  return readCaseFile(deps.db.db, sealerOf(deps), id);
+}
+
+/**
+ * The application's state: live from its workflow, or, once Temporal no longer has the execution
+ * (retention) or cannot answer, the last state its case file kept — a closed application stays
+ * readable for good from PostgreSQL alone.
+ */
+export async function loadState(deps: Pick<AppDeps, 'temporal' | 'db' | 'codec'>, id: string): Promise<ApplicationState> {
   try {
-    state = await applicationHandle(temporal, id).query(applicationState);
+    return await applicationHandle(deps.temporal, id).query(applicationState);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw notFound('application');
+    const kept = await caseFileOf(deps, id).then((c) => c?.state, () => undefined);
+    if (err instanceof WorkflowNotFoundError) {
+      if (kept) return kept;
+      throw notFound('application');
+    }
+    // Temporal unavailable: a closed case is still answered from its file; a running one waits.
+    if (kept && FINAL_STATUSES.includes(kept.status)) return kept;
     throw err;
   }
+}
+
+/** The application's state, if this user may see it; 404 to applicants for others' (no existence leak). */
+export async function loadVisible(deps: Pick<AppDeps, 'temporal' | 'db' | 'codec'>, request: FastifyRequest, id: string): Promise<ApplicationState> {
+  const state = await loadState(deps, id);
+  assertVisible(request, state);
+  return state;
+}
+
+/** R-9.1: who may read an application at all. */
+export function assertVisible(request: FastifyRequest, state: ApplicationState): void {
   const user = request.user;
   const visible =
     (user.role === 'applicant' && state.owner === user.sub) ||
@@ -33,7 +67,7 @@ export async function loadVisible(temporal: Client, request: FastifyRequest, id:
     user.role === 'hotline' ||
     (user.role === 'department' && (state.items.some((i) => i.department === user.dept) || state.bundle.leadDepartment === user.dept)) ||
     (user.role === 'coordinator' && regionCovers(user.region, state.bundle.region));
-  if (visible) return state;
+  if (visible) return;
   if (user.role === 'applicant' || user.role === 'agent') throw notFound('application');
   throw forbidden('this application is outside your remit');
 }

@@ -8,61 +8,36 @@ import type { History } from '@temporalio/common/lib/proto-utils.js';
 import type {
   ApplicationInput,
   ApplicationState,
-  ApplicationStatus,
   DeliveryEventInput,
   SignOffInput,
   ReviewIntakeInput,
   SupplementInput,
   WithdrawInput,
 } from '../workflows/application/messages.js';
-import { SUSPENSION_REASONS, type DecideItemInput, type Decision, type ItemInput, type ItemState } from '../workflows/item/messages.js';
+import type { DecideItemInput, Decision, ItemInput, ItemState } from '../workflows/item/messages.js';
 import type { Actor } from '../workflows/shared/actor.js';
 import { maskIdNumber, maskName, maskPhone } from '../workflows/shared/mask.js';
-import type { Audience, Notice } from '../workflows/shared/notices.js';
+import {
+  DELIVERY_LABELS,
+  END_LABELS,
+  compact,
+  decisionDetail,
+  decisionLabel,
+  isObject,
+  noticeEvents,
+  safeActor,
+  type TimelineActor,
+  type TimelineKind,
+} from '../workflows/shared/case-events.js';
+import type { Notice } from '../workflows/shared/notices.js';
+
+export { decisionLabel, noticeLabel, type TimelineActor, type TimelineKind } from '../workflows/shared/case-events.js';
 
 export type HistoryEvent = NonNullable<History['events']>[number];
 
 export interface WorkflowHistory {
   workflowId: string;
   events: readonly HistoryEvent[];
-}
-
-export type TimelineKind =
-  | 'submitted'
-  | 'accepted'
-  | 'incomplete'
-  | 'intake-review'
-  | 'supplement'
-  | 'dispatched'
-  | 'dispatch-failed'
-  | 'taken'
-  | 'decision'
-  | 'joint-signoff'
-  | 'joint-completed'
-  | 'notice'
-  | 'warning'
-  | 'escalation'
-  | 'returned'
-  | 'archived'
-  | 'item-ended'
-  | 'withdrawn'
-  | 'delivery'
-  | 'calendar'
-  | 'cancel-requested'
-  | 'post-check'
-  | 'ended';
-
-export interface TimelineActor {
-  sub: string;
-  role: string;
-  dept?: string;
-  post?: 'A' | 'B';
-  /** AB岗: post B acted for post A. */
-  actingFor?: 'A';
-  /** 帮办代办: the mandate an agent acted under. */
-  mandate?: string;
-  /** Through which channel the act came (web, app, window, api). */
-  channel?: string;
 }
 
 export interface TimelineEntry {
@@ -87,62 +62,6 @@ export interface WorkflowSummary {
 export interface Timeline {
   timeline: TimelineEntry[];
   workflows: WorkflowSummary[];
-}
-
-export const DECISION_LABELS: Record<Exclude<DecideItemInput['decision'], 'suspend'>, string> = {
-  approve: '审批通过',
-  reject: '不予批准',
-  correction: '要求补正',
-  resume: '恢复计时',
-  extend: '延长时限',
-};
-
-export const AUDIENCE_LABELS: Record<Audience, string> = {
-  applicant: '通知申请人',
-  department: '通知部门',
-  lead: '通知牵头部门',
-  coordinator: '通知协调机构',
-};
-
-export const END_LABELS: Record<ApplicationStatus, string> = {
-  completed: '办结',
-  partially_completed: '部分办结',
-  terminated: '终止办理',
-  withdrawn: '办理结束（已撤回）',
-  expired: '申请失效',
-  incomplete: '流程结束',
-  received: '流程结束',
-  accepted: '流程结束',
-  in_review: '流程结束',
-};
-
-const DELIVERY_LABELS: Record<string, string> = {
-  shipped: '送达（已寄出）',
-  delivered: '送达（已签收）',
-  'picked-up': '送达（窗口领取）',
-  pushed: '送达（电子证照推送）',
-  closed: '送达结束（期限届满）',
-};
-
-export function decisionLabel(d: Pick<DecideItemInput, 'decision' | 'suspension' | 'offline' | 'actor'>): string {
-  const base =
-    d.decision === 'suspend' ? `中止计时（${d.suspension ? SUSPENSION_REASONS[d.suspension] ?? d.suspension : '法定事由'}）` : (DECISION_LABELS[d.decision] ?? d.decision);
-  return base + ((d.actor?.post ?? 'A') === 'B' ? '（B岗代为办理）' : '') + (d.offline ? '（线下办理）' : '');
-}
-
-export function noticeLabel(n: Pick<Notice, 'kind' | 'to' | 'body'>): string {
-  switch (n.kind) {
-    case 'incomplete':
-      return (n.body?.missing as { reason?: string }[] | undefined)?.some((m) => m.reason) ? '一次性告知（材料不符合法定形式）' : '一次性告知（材料不全）';
-    case 'warning':
-      return n.body?.post === 'B' ? '预警（A岗超时，转B岗办理）' : '预警';
-    case 'overdue':
-      return '超期督办';
-    case 'returned':
-      return '退件';
-    default:
-      return AUDIENCE_LABELS[n.to] ?? '通知';
-  }
 }
 
 /** Builds the timeline from the histories of one application and (any of) its items. */
@@ -186,28 +105,13 @@ function timeOf(e: HistoryEvent): number {
 
 const idOf = (id: HistoryEvent['eventId']): string => String(id ?? '');
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Drops undefined (and empty-array) fields so the JSON stays short. */
-function compact<T extends Record<string, unknown>>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))) as T;
-}
-
-export function safeActor(a: Actor | undefined, actingFor?: 'A'): TimelineActor | undefined {
-  if (!a || typeof a.sub !== 'string') return undefined;
-  // No display name: for an applicant it is their real name.
-  return compact({ sub: a.sub, role: a.role, dept: a.dept, post: a.post, actingFor, mandate: a.mandate, channel: a.channel });
-}
-
 // --- scrubbing (R-9.2) ---------------------------------------------------------------------
 
 const ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
 const DATE_OR_NUMBER = /^[\d\s:./TZ+-]+$/;
 
-class Scrubber {
+export class Scrubber {
   private secrets: [string, string][] = [];
 
   add(value: unknown, mask: (s: string) => string): void {
@@ -216,6 +120,16 @@ class Scrubber {
     if (v.length < 2 || (DATE_OR_NUMBER.test(v) && mask !== maskIdNumber && mask !== maskPhone)) return;
     if (!this.secrets.some(([s]) => s === v)) this.secrets.push([v, mask(v)]);
     this.secrets.sort((a, b) => b[0].length - a[0].length);
+  }
+
+  /** The applicant's known values: every one is masked wherever free text repeats it. */
+  learn(applicant: Partial<ApplicationInput['applicant']> | undefined, form: Record<string, unknown> | undefined, address: string | undefined): this {
+    this.add(applicant?.idNumber, maskIdNumber);
+    this.add(applicant?.phone, maskPhone);
+    this.add(applicant?.name, maskName);
+    for (const value of Object.values(form ?? {})) this.add(value, maskName);
+    this.add(address, maskName);
+    return this;
   }
 
   text(s: string): string {
@@ -241,6 +155,7 @@ interface Pending extends TimelineEntry {
   seq: number;
 }
 
+/** Ties at the same instant: the submission, then acceptance, then everything else, the end last. */
 const ORDER: Partial<Record<TimelineKind, number>> = { submitted: 0, accepted: 1, incomplete: 1, ended: 9 };
 
 class TimelineBuilder {
@@ -420,12 +335,7 @@ class TimelineBuilder {
     for (const d of input.bundle?.departments ?? []) this.departments.set(d.code, d.name);
     for (const i of input.bundle?.items ?? []) this.itemNames.set(i.code, i.name);
     for (const j of input.bundle?.joint ?? []) this.jointKinds.set(j.code, j.kind);
-    const applicant = input.applicant;
-    this.scrub.add(applicant?.idNumber, maskIdNumber);
-    this.scrub.add(applicant?.phone, maskPhone);
-    this.scrub.add(applicant?.name, maskName);
-    for (const value of Object.values(input.form ?? {})) this.scrub.add(value, maskName);
-    this.scrub.add(input.delivery?.address, maskName);
+    this.scrub.learn(input.applicant, input.form, input.delivery?.address);
   }
 
   private applicationUpdate(ms: number, name: string, input: unknown): Pending | undefined {
@@ -596,50 +506,14 @@ class TimelineBuilder {
   }
 
   private decisionDetail(code: string | undefined, d: DecideItemInput | Decision): Record<string, unknown> {
-    return {
-      itemName: code && this.itemName(code),
-      decision: d.decision,
-      reason: d.reason,
-      missing: d.missing,
-      suspension: d.suspension && (SUSPENSION_REASONS[d.suspension] ?? d.suspension),
-      expectedDays: d.expectedDays,
-      days: d.days,
-      approver: d.approver,
-      offline: d.offline || undefined,
-      // Result data may carry personal data: only which fields were issued.
-      resultFields: isObject(d.result) ? Object.keys(d.result) : undefined,
-    };
+    return decisionDetail(code && this.itemName(code), d);
   }
 
   // --- shared ----------------------------------------------------------------------------
 
   /** The notices one sendNotices call queued; the same notice to several audiences is one entry. */
   private notices(ms: number, notices: Notice[], item?: string): void {
-    const groups = new Map<string, Notice[]>();
-    for (const n of notices) {
-      const key = `${n.kind}\u0000${n.title}`;
-      groups.set(key, [...(groups.get(key) ?? []), n]);
-    }
-    for (const group of groups.values()) {
-      const n = group[0]!;
-      const body = isObject(n.body) ? n.body : {};
-      const code = typeof body.item === 'string' ? body.item : item;
-      const kind: TimelineKind = n.kind === 'incomplete' ? 'incomplete' : n.kind === 'warning' ? 'warning' : n.kind === 'overdue' ? 'escalation' : n.kind === 'returned' ? 'returned' : 'notice';
-      this.push({
-        ms,
-        kind,
-        item: code,
-        label: noticeLabel(n),
-        detail: {
-          notice: n.kind,
-          title: n.title,
-          to: [...new Set(group.map((g) => g.to))],
-          departments: [...new Set(group.map((g) => g.department).filter((d): d is string => !!d))],
-          itemName: code && this.itemName(code),
-          ...noticeFacts(body),
-        },
-      });
-    }
+    for (const { key: _key, at: _at, ...entry } of noticeEvents(new Date(ms).toISOString(), notices, (c) => this.itemName(c), item)) this.push({ ms, ...entry });
   }
 
   private itemEnd(ms: number, code: string, state: ItemState | undefined): void {
@@ -681,27 +555,6 @@ class TimelineBuilder {
     entry.label += '（未成功）';
     entry.detail.failed = message ?? 'failed';
   }
-}
-
-/** The facts of a notice body worth showing; never results, addresses or material contents. */
-function noticeFacts(body: Record<string, unknown>): Record<string, unknown> {
-  const missing = Array.isArray(body.missing)
-    ? body.missing.map((m) => (isObject(m) ? m.material : m)).filter((m): m is string => typeof m === 'string')
-    : undefined;
-  const pick = (k: string) => (['string', 'number', 'boolean'].includes(typeof body[k]) ? body[k] : undefined);
-  return compact({
-    missing,
-    dueAt: pick('dueAt'),
-    deadline: pick('deadline'),
-    reason: pick('reason'),
-    expectedDays: pick('expectedDays'),
-    material: pick('material'),
-    graceDays: pick('graceDays'),
-    status: pick('status'),
-    outcome: pick('outcome'),
-    method: pick('method'),
-    materialsReturned: pick('materialsReturned'),
-  });
 }
 
 function itemCodeOf(workflowId: string): string | undefined {

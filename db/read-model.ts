@@ -4,6 +4,7 @@
 // of a transaction of seven: the sync runs a dozen times per application.
 import { getTableColumns, sql, type SQLChunk } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { CaseEvent } from '../workflows/shared/case-events.js';
 import type { ReadModelSnapshot } from '../workflows/shared/read-model.js';
 import type { Db } from './client.js';
 import { applicationItems, applications } from './schema.js';
@@ -38,14 +39,36 @@ const STATEMENT_PARTS = {
   itemChanged: sql`(${list(ITEM_UPDATED.map((c) => sql`application_items.${name(c)}`))}) is distinct from (${list(ITEM_UPDATED.map((c) => sql`excluded.${name(c)}`))})`,
 };
 
-/** Stores the snapshot unless a newer one (by revision) is already stored. */
-export async function writeApplicationSnapshot(db: Db, snapshot: ReadModelSnapshot): Promise<void> {
+/** The case file's part of a sync: the state as kept for good, and the events since the last sync. */
+export interface CaseFileWrite {
+  state: Record<string, unknown>;
+  events: CaseEvent[];
+}
+
+/**
+ * Stores the snapshot unless a newer one (by revision) is already stored; with `caseFile`, in the
+ * same statement, appends the events (each once, by key) and keeps the case file's last state.
+ */
+export async function writeApplicationSnapshot(db: Db, snapshot: ReadModelSnapshot, caseFile?: CaseFileWrite): Promise<void> {
   const { app, items } = snapshot;
   const p = STATEMENT_PARTS;
   // jsonb_to_recordset takes the column names as the JSON keys.
   const records = items.map((item) => Object.fromEntries(ITEM_OWN_KEYS.map((k) => [itemColumns[k].name, item[k]])));
+  const caseParts = caseFile
+    ? sql`
+    case_events_written as (
+      insert into case_events (application_id, key, at, kind, item, actor, label, detail)
+      select ${app.id}, e.key, e.at, e.kind, e.item, e.actor, e.label, e.detail
+      from jsonb_to_recordset(${JSON.stringify(caseFile.events)}::jsonb) as e(key text, at timestamptz, kind text, item text, actor jsonb, label text, detail jsonb)
+      on conflict (application_id, key) do nothing
+    ),
+    case_state_written as (
+      update case_files set state = ${JSON.stringify(caseFile.state)}::jsonb, revision = ${app.revision}
+      where application_id = ${app.id} and revision < ${app.revision}
+    ),`
+    : sql``;
   await db.execute(sql`
-    with app as (
+    with ${caseParts} app as (
       insert into applications (${p.appInsert})
       values (${list(APP_KEYS.map((k) => sql`${app[k] ?? null}::${sqlType(appColumns[k])}`))})
       on conflict (id) do update set ${p.appUpdate}

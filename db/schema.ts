@@ -1,7 +1,9 @@
-// PostgreSQL tables: the catalogue, the read models kept current by activities, results and notices.
+// PostgreSQL tables: the catalogue, the case file (submission, event log, last state: the system of
+// record of every application), the read models kept current by activities, results and notices.
 import { sql } from 'drizzle-orm';
 import { type AnyPgColumn, boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { BundleDefinition } from '../workflows/shared/bundle.js';
+import type { TimelineActor } from '../workflows/shared/case-events.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
 
@@ -285,4 +287,46 @@ export const cases = pgTable(
     closedAt: ts('closed_at'),
   },
   (t) => [index('cases_department_idx').on(t.department, t.status), index('cases_kind_idx').on(t.kind, t.createdAt)],
+);
+
+/**
+ * The case file (办件档案) of an application, kept for good: what was submitted, and the last state
+ * the workflow published. Temporal's history is deleted after the namespace's retention; everything
+ * a person or an auditor reads of a closed application comes from here.
+ */
+export const caseFiles = pgTable('case_files', {
+  applicationId: text('application_id').primaryKey(),
+  bundleCode: text('bundle_code').notNull(),
+  bundleVersion: integer('bundle_version').notNull(),
+  /** The submission without personal values: answers, material references (code, name, uri, sha256), commitments, pledges, delivery method. */
+  submission: jsonb('submission').$type<Record<string, unknown>>().notNull(),
+  /** Personal values sealed with the payload key ring (`keyId:base64`): applicant, form values, delivery address. */
+  sealed: text('sealed').notNull(),
+  submittedAt: ts('submitted_at').notNull(),
+  /** The application's last published state, personal values left out (they are in `sealed`). */
+  state: jsonb('state').$type<Record<string, unknown>>(),
+  revision: integer('revision').notNull().default(-1),
+});
+
+/**
+ * The event log of an application: one row per business event, append-only. `key` is unique per
+ * application, so a retried activity never writes an event twice. The timeline (R-8.1) and the
+ * audit (R-9.3) read this, never Temporal's history.
+ */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: serial('id').primaryKey(),
+    applicationId: text('application_id').notNull(),
+    key: text('key').notNull(),
+    at: ts('at').notNull(),
+    kind: text('kind').notNull(),
+    item: text('item'),
+    /** Who: sub, role, dept, post, actingFor, mandate, channel (never a display name). */
+    actor: jsonb('actor').$type<TimelineActor>(),
+    label: text('label').notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
+    recordedAt: ts('recorded_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('case_events_key_idx').on(t.applicationId, t.key), index('case_events_app_idx').on(t.applicationId, t.at)],
 );

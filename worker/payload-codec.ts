@@ -34,9 +34,12 @@ export function parseKeys(spec: string): CodecKey[] {
 
 export class EncryptionCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
+  /** The same keys, for values kept at rest outside Temporal. */
+  readonly sealer: Sealer;
 
   constructor(private readonly keys: CodecKey[]) {
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
+    this.sealer = new Sealer(keys);
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
@@ -66,5 +69,36 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
+/**
+ * Values sealed at rest with the same key ring (the case file's personal data in PostgreSQL):
+ * AES-256-GCM, written `keyId:base64(iv | ciphertext | tag)`, opened with the key it names.
+ */
+export class Sealer {
+  private readonly byId: Map<string, Buffer>;
+
+  constructor(private readonly keys: CodecKey[]) {
+    this.byId = new Map(keys.map((k) => [k.id, k.key]));
+  }
+
+  seal(value: unknown): string {
+    const { id, key } = this.keys[0]!;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const data = Buffer.concat([iv, cipher.update(JSON.stringify(value), 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    return `${id}:${data.toString('base64')}`;
+  }
+
+  open<T>(sealed: string): T {
+    const at = sealed.indexOf(':');
+    const id = sealed.slice(0, at);
+    const key = this.byId.get(id);
+    if (!key) throw new Error(`no payload key "${id}" configured: cannot open the sealed value`);
+    const data = Buffer.from(sealed.slice(at + 1), 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
+    decipher.setAuthTag(data.subarray(data.length - 16));
+    return JSON.parse(Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]).toString('utf8')) as T;
+  }
+}
+
 /** The data converter for clients and workers: every payload encrypted. */
-export const encryptingConverter = (keySpec: string) => ({ payloadCodecs: [new EncryptionCodec(parseKeys(keySpec))] });
+export const encryptingConverter = (keySpec: string) => ({ payloadCodecs: [new EncryptionCodec(parseKeys(keySpec))] as [EncryptionCodec] });

@@ -9,7 +9,9 @@ import { decideItem, takeItem, type DecideItemInput } from '../../workflows/item
 import { verifyCommitment } from '../../workflows/post-check/messages.js';
 import { itemWorkflowId, postCheckWorkflowId } from '../../workflows/shared/ids.js';
 import type { AppDeps } from '../app.js';
-import { applicationHandle, applicationView, loadVisible, revocationsOf, runUpdate } from '../application-access.js';
+import { getBundle } from '../../db/bundles.js';
+import { addSupplementRefs } from '../../db/case-file.js';
+import { applicationHandle, applicationView, caseFileOf, loadVisible, revocationsOf, runUpdate } from '../application-access.js';
 import { actorOf, requireRole } from '../auth.js';
 import { conflict, forbidden, notFound } from '../errors.js';
 import {
@@ -33,7 +35,7 @@ export const applicationActionRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { temporal } = deps;
-    const respond = async (request: FastifyRequest, id: string) => view(await loadVisible(temporal, request, id));
+    const respond = async (request: FastifyRequest, id: string) => view(await loadVisible(deps, request, id));
     /** The application after an update on it: the update's own answer, no second query. */
     const view = async (state: ApplicationState) =>
       applicationView(state, deps.config.temporalUiUrl, temporal.options.namespace, await revocationsOf(deps.db.db, state.id));
@@ -50,9 +52,16 @@ export const applicationActionRoutes =
       { preHandler: requireRole('applicant', 'agent', 'window'), schema: { ...schema(ApplicationParams), body: SupplementBody } },
       async (request) => {
         const { id } = request.params;
-        await loadVisible(temporal, request, id);
+        await loadVisible(deps, request, id);
+        // Only the codes reach the workflow; the references go to the case file once it took them.
+        const materials = request.body.materials.map((m) => ({ code: m.code }));
         const state = await runUpdate('申请', () =>
-          applicationHandle(temporal, id).executeUpdate(supplement, { args: [{ materials: request.body.materials, actor: actorOf(request) }], updateId: updateId(request) }));
+          applicationHandle(temporal, id).executeUpdate(supplement, { args: [{ materials, actor: actorOf(request) }], updateId: updateId(request) }));
+        const file = await caseFileOf(deps, id);
+        if (file) {
+          const bundle = await getBundle(deps.db.db, file.bundleCode, file.bundleVersion);
+          if (bundle) await addSupplementRefs(deps.db.db, id, bundle, request.body.materials, new Date().toISOString());
+        }
         return view(state);
       },
     );
@@ -63,7 +72,7 @@ export const applicationActionRoutes =
       { preHandler: requireRole('window'), schema: { ...schema(ApplicationParams), body: IntakeReviewBody } },
       async (request) => {
         const { id } = request.params;
-        await loadVisible(temporal, request, id);
+        await loadVisible(deps, request, id);
         const state = await runUpdate('受理审查', () =>
           applicationHandle(temporal, id).executeUpdate(reviewIntake, { args: [{ ...request.body, actor: actorOf(request) }], updateId: updateId(request) }));
         return view(state);
@@ -75,7 +84,7 @@ export const applicationActionRoutes =
       { preHandler: requireRole('applicant', 'agent', 'window'), schema: { ...schema(ApplicationParams), body: WithdrawBody } },
       async (request) => {
         const { id } = request.params;
-        await loadVisible(temporal, request, id);
+        await loadVisible(deps, request, id);
         const state = await runUpdate('申请', () =>
           applicationHandle(temporal, id).executeUpdate(withdraw, { args: [{ reason: request.body.reason, actor: actorOf(request) }], updateId: updateId(request) }));
         return view(state);
@@ -92,7 +101,7 @@ export const applicationActionRoutes =
         .where(and(eq(applicationItems.applicationId, id), eq(applicationItems.itemCode, code)))
         .limit(1);
       if (row && row.department === request.user.dept) return row;
-      const state = await loadVisible(temporal, request, id);
+      const state = await loadVisible(deps, request, id);
       const item = state.items.find((i) => i.code === code);
       if (!item) throw notFound(`item ${code}`);
       if (item.department !== request.user.dept) throw forbidden(`item ${code} belongs to department ${item.department}`);
@@ -132,7 +141,7 @@ export const applicationActionRoutes =
       { preHandler: requireRole('department'), schema: { ...schema(ItemParams), body: PostCheckBody } },
       async (request) => {
         const { id, item } = request.params;
-        const state = await loadVisible(temporal, request, id);
+        const state = await loadVisible(deps, request, id);
         const target = state.items.find((i) => i.code === item);
         if (!target) throw notFound(`item ${item}`);
         if (target.department !== request.user.dept) throw forbidden(`item ${item} belongs to department ${target.department}`);
@@ -151,7 +160,7 @@ export const applicationActionRoutes =
       { preHandler: requireRole('department'), schema: { ...schema(JointParams), body: SignOffBody } },
       async (request) => {
         const { id, code } = request.params;
-        await loadVisible(temporal, request, id);
+        await loadVisible(deps, request, id);
         const state = await runUpdate(`联合办理程序 ${code}`, () =>
           applicationHandle(temporal, id).executeUpdate(signOffJoint, { args: [{ code, opinion: request.body.opinion, actor: actorOf(request) }], updateId: updateId(request) }));
         return view(state);
@@ -163,7 +172,7 @@ export const applicationActionRoutes =
       { preHandler: requireRole('window'), schema: { ...schema(ApplicationParams), body: DeliveryBody } },
       async (request) => {
         const { id } = request.params;
-        await loadVisible(temporal, request, id);
+        await loadVisible(deps, request, id);
         const state = await runUpdate('送达', () =>
           applicationHandle(temporal, id).executeUpdate(recordDelivery, { args: [{ ...request.body, actor: actorOf(request) }], updateId: updateId(request) }));
         return view(state);

@@ -5,6 +5,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { and, eq } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { getBundle } from '../../db/bundles.js';
+import { writeSubmission } from '../../db/case-file.js';
 import { loadCalendar } from '../../db/calendar.js';
 import { creditFlags, idempotencyKeys } from '../../db/schema.js';
 import { applicationState, type ApplicationInput } from '../../workflows/application/messages.js';
@@ -15,7 +16,7 @@ import { checkSubmission } from '../../workflows/shared/intake.js';
 import { DEFAULT_POLICY } from '../../workflows/shared/policy.js';
 import { ApplicationNumber, BundleCode, Departments } from '../../workflows/shared/search-attributes.js';
 import type { AppDeps } from '../app.js';
-import { applicationHandle, applicationView, loadVisible, revocationsOf } from '../application-access.js';
+import { applicationHandle, applicationView, loadVisible, revocationsOf, sealerOf } from '../application-access.js';
 import { newApplicationNumber } from '../application-number.js';
 import { renderReceiptPage } from '../receipt-page.js';
 import { actorOf, requireRole } from '../auth.js';
@@ -102,7 +103,9 @@ export const applicationRoutes =
           submittedBy: actor,
           answers: body.answers ?? {},
           form: body.form ?? {},
-          materials: body.materials,
+          // The workflow needs only which materials arrived; their references (uri, sha256) are in
+          // the case file, where the departments read them, and never grow the history.
+          materials: body.materials.map((m) => ({ code: m.code })),
           commitments: check.promised,
           pledges,
           delivery: body.delivery ?? { method: 'electronic' },
@@ -110,6 +113,8 @@ export const applicationRoutes =
           calendar: await loadCalendar(db),
           policy: DEFAULT_POLICY,
         };
+        // The case file first: once the workflow runs, its syncs keep the state beside the submission.
+        await writeSubmission(db, sealerOf(deps), input, body.materials);
         try {
           await temporal.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
             workflowId: applicationWorkflowId(id),
@@ -150,7 +155,7 @@ export const applicationRoutes =
       '/applications/:id',
       { preHandler: requireRole(), schema: { params: ApplicationParams, response: { 200: ApplicationView, ...errorResponses } } },
       async (request) => {
-        const state = await loadVisible(temporal, request, request.params.id);
+        const state = await loadVisible(deps, request, request.params.id);
         return applicationView(state, deps.config.temporalUiUrl, temporal.options.namespace, await revocationsOf(db, state.id));
       },
     );
@@ -163,7 +168,7 @@ export const applicationRoutes =
         schema: { params: ApplicationParams },
       },
       async (request, reply) => {
-        const state = await loadVisible(temporal, request, request.params.id);
+        const state = await loadVisible(deps, request, request.params.id);
         if (request.headers.accept?.includes('text/html')) return reply.type('text/html; charset=utf-8').send(renderReceiptPage(state));
         return state.status === 'incomplete' ? { number: state.number, missing: state.missing, supplementDue: state.supplementDue } : state.receipt;
       },

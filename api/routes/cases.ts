@@ -75,7 +75,7 @@ export const caseRoutes =
     const guard = async (request: FastifyRequest, found: { department: string; applicationId?: string }) => {
       ownDepartment(request, found.department);
       const role = request.user.role;
-      if (found.applicationId && (role === 'applicant' || role === 'coordinator')) await loadVisible(temporal, request, found.applicationId);
+      if (found.applicationId && (role === 'applicant' || role === 'coordinator')) await loadVisible(deps, request, found.applicationId);
     };
 
     for (const [step, [update, roles]] of Object.entries(STEPS)) {
@@ -122,7 +122,7 @@ export const caseRoutes =
         let department = given;
         if (applicationNumber) {
           // A complaint about an item goes to its department; otherwise to the bundle's lead.
-          const state = await loadVisible(temporal, request, applicationNumber);
+          const state = await loadVisible(deps, request, applicationNumber);
           const target = item ? state.items.find((i) => i.code === item) : undefined;
           if (item && !target) throw badRequest(`item ${item} is not part of this application`, [{ field: 'body.item', message: 'unknown item' }]);
           department ??= target?.department ?? state.bundle.leadDepartment ?? state.items[0]!.department;
@@ -200,7 +200,7 @@ export const caseRoutes =
       '/hotline/applications/:id',
       { preHandler: requireRole('hotline', 'coordinator'), schema: { params: Type.Object({ id: AppId }), response: { 200: Any, ...errorResponses } } },
       async (request) => {
-        const view = applicationView(await loadVisible(temporal, request, request.params.id));
+        const view = applicationView(await loadVisible(deps, request, request.params.id));
         // What a hotline agent may say on the phone: status, items and deadlines, the applicant masked.
         return {
           number: view.number,

@@ -80,7 +80,8 @@ export const departmentRoutes =
           const rows = await inbox(dept, status, limit, prefix);
           const etag = etagOf(rows);
           reply.header('etag', etag);
-          if (known !== etag) return { tasks: rows };
+          // Each task links to its review sheet (what the department is reviewing, from the case file).
+          if (known !== etag) return { tasks: rows.map((r) => ({ ...r, sheet: `/v1/applications/${r.applicationId}/items/${r.item}` })) };
           const left = until - Date.now();
           if (left <= 0 || gone.signal.aborted || watch.isClosed) return reply.code(304).send(null);
           await watch.changed(dept, version, Math.min(left, INBOX_RECHECK_MS), gone.signal);

@@ -4,13 +4,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import { loadCalendar } from '../../db/calendar.js';
-import { evaluations } from '../../db/schema.js';
+import { caseEvents, evaluations } from '../../db/schema.js';
 import { FINAL_STATUSES } from '../../workflows/application/messages.js';
 import type { rectificationWorkflow } from '../../workflows/rectification/workflow.js';
+import { compact, safeActor } from '../../workflows/shared/case-events.js';
 import { rectificationWorkflowId } from '../../workflows/shared/ids.js';
 import type { AppDeps } from '../app.js';
 import { loadVisible } from '../application-access.js';
-import { requireRole } from '../auth.js';
+import { actorOf, requireRole } from '../auth.js';
 import { badRequest, conflict, forbidden } from '../errors.js';
 import { ApplicationParams } from '../schemas/applications.js';
 import { Code, errorResponses } from '../schemas/common.js';
@@ -51,7 +52,7 @@ export const evaluationRoutes =
         schema: { params: ApplicationParams, body: EvaluationBody, response: { 201: Type.Object({}, { additionalProperties: true }), ...errorResponses } },
       },
       async (request, reply) => {
-        const state = await loadVisible(temporal, request, request.params.id);
+        const state = await loadVisible(deps, request, request.params.id);
         const body = request.body;
         const channel = body.channel ?? (request.user.role === 'window' ? 'window' : 'online');
         if (channel === 'online' && (request.user.role !== 'applicant' || state.owner !== request.user.sub)) throw forbidden('只有申请人本人可以在线评价');
@@ -79,6 +80,20 @@ export const evaluationRoutes =
           });
           rectification = { id, department };
         }
+        // The case file records the rating (the comment stays in the evaluation itself).
+        await db
+          .insert(caseEvents)
+          .values({
+            applicationId: state.id,
+            key: `evaluation:${id}`,
+            at: new Date().toISOString(),
+            kind: 'evaluation',
+            item: item?.code ?? null,
+            actor: safeActor(actorOf(request)),
+            label: `好差评：${RATING_LABELS[body.rating]}`,
+            detail: compact({ rating: body.rating, channel, visitId: body.visitId, rectification: rectification?.id }),
+          })
+          .onConflictDoNothing();
         return reply.code(201).send({ id, rating: body.rating, level: RATING_LABELS[body.rating], channel, rectification });
       },
     );

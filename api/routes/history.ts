@@ -1,10 +1,12 @@
-// The readable timeline of an application (R-8.1), read from the workflow histories of the
-// application and of every item it dispatched. Visible to whoever may read the application.
+// The readable timeline of an application (R-8.1) and its audit (R-9.3), read from the case file's
+// event log in PostgreSQL; for executions begun before the case file, from the workflow histories
+// of the application and of every item it dispatched. Visible to whoever may read the application.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { AppDeps } from '../app.js';
-import { applicationHandle, loadVisible } from '../application-access.js';
+import { applicationHandle, caseFileOf, loadVisible } from '../application-access.js';
+import { caseEventsOf, isComplete, timelineFromLog } from '../case-timeline.js';
 import { requireRole } from '../auth.js';
 import { buildTimeline, type HistoryEvent, type WorkflowHistory } from '../history.js';
 import { ApplicationParams } from '../schemas/applications.js';
@@ -77,13 +79,13 @@ export const historyRoutes =
       {
         preHandler: requireRole(),
         schema: {
-          description: 'The readable timeline (R-8.1) built from the workflow histories of the application and its items.',
+          description: 'The readable timeline (R-8.1) from the case file\'s event log (for applications submitted before it, from the workflow histories).',
           params: ApplicationParams,
           response: { 200: HistoryView, ...errorResponses },
         },
       },
       async (request) => {
-        await loadVisible(temporal, request, request.params.id);
+        await loadVisible(deps, request, request.params.id);
         const { timeline, workflows } = await timelineOf(request.params.id);
         return {
           timeline,
@@ -100,14 +102,21 @@ export const historyRoutes =
         schema: { params: ApplicationParams, response: { 200: Type.Object({ audit: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses } },
       },
       async (request) => {
-        await loadVisible(temporal, request, request.params.id);
+        await loadVisible(deps, request, request.params.id);
         const { timeline } = await timelineOf(request.params.id);
         return { audit: timeline.filter((e) => e.actor && e.actor.sub !== 'system').map(({ at, kind, label, item, actor }) => ({ at, kind, action: label, item, actor })) };
       },
     );
 
-    /** The application, the items it dispatched, and what those started (告知承诺 post-checks). */
+    /** From the case file's log; an execution begun before it, from Temporal's histories while they last. */
     async function timelineOf(id: string) {
+      const rows = await caseEventsOf(deps.db.db, id);
+      if (isComplete(rows)) return timelineFromLog(id, rows, (await caseFileOf(deps, id))?.personal);
+      return timelineFromHistories(id);
+    }
+
+    /** The application, the items it dispatched, and what those started (告知承诺 post-checks). */
+    async function timelineFromHistories(id: string) {
       const histories: WorkflowHistory[] = [];
       let level: { workflowId: string; runId?: string }[] = [{ workflowId: applicationHandle(temporal, id).workflowId }];
       for (let depth = 0; depth < 3 && level.length; depth++) {

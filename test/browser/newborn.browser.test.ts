@@ -32,7 +32,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   sys = await startSystem();
   // The system's own API, with a Temporal UI address so the timeline carries its links.
-  app = await buildApp({ temporal: sys.temporal, taskQueue: sys.taskQueue, db: sys.db, config: { ...loadApiConfig({}), temporalUiUrl: 'http://127.0.0.1:8233' } });
+  app = await buildApp({ temporal: sys.temporal, taskQueue: sys.taskQueue, db: sys.db, codec: sys.codec, config: { ...loadApiConfig({}), temporalUiUrl: 'http://127.0.0.1:8233' } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the API is not listening on a port');

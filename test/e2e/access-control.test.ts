@@ -116,6 +116,8 @@ const TABLE: [string, Row][] = [
   ['GET /v1/applications/:id', { url: (ids) => `/v1/applications/${ids.app}`, expect: SEES_APPLICATION }],
   ['GET /v1/applications/:id/receipt', { url: (ids) => `/v1/applications/${ids.app}/receipt`, expect: SEES_APPLICATION }],
   ['GET /v1/applications/:id/history', { url: (ids) => `/v1/applications/${ids.app}/history`, expect: SEES_APPLICATION }],
+  // The review sheet: a department only its own item (need to know); 公安局 has another item of it.
+  ['GET /v1/applications/:id/items/:item', { url: (ids) => `/v1/applications/${ids.app}/items/birth-cert`, expect: { ...SEES_APPLICATION, deptSibling: 403 } }],
   [
     'GET /v1/applications/:id/audit',
     {

@@ -125,7 +125,7 @@ describe('limits', () => {
   it('limits each user per minute (429 with retry-after), counts forged tokens against the address, and never /healthz', async () => {
     const config = { ...loadApiConfig({}), rateLimitPerMinute: 5 };
     expect(loadApiConfig({}).rateLimitPerMinute).toBe(600);
-    const app = await buildApp({ temporal: sys.temporal, taskQueue: sys.taskQueue, db: sys.db, config });
+    const app = await buildApp({ temporal: sys.temporal, taskQueue: sys.taskQueue, db: sys.db, codec: sys.codec, config });
     try {
       const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
       const statuses = [];

@@ -102,7 +102,7 @@ describe('GET /v1/applications/:id/history', () => {
   });
 
   it('links each workflow to the Temporal Web UI when one is configured', async () => {
-    const withUi = await buildApp({ temporal: sys.temporal, taskQueue: sys.taskQueue, db: sys.db, config: { ...loadApiConfig({}), temporalUiUrl: 'http://ui.example:8233/' } });
+    const withUi = await buildApp({ temporal: sys.temporal, taskQueue: sys.taskQueue, db: sys.db, codec: sys.codec, config: { ...loadApiConfig({}), temporalUiUrl: 'http://ui.example:8233/' } });
     try {
       const res = await withUi.inject({ method: 'GET', url: `/v1/applications/${id}/history`, headers: coordinator });
       expect(res.json().workflows.map((w: { link: string }) => w.link)).toEqual([

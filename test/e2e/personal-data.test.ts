@@ -22,6 +22,7 @@ beforeAll(async () => {
     temporal: sys.temporal,
     taskQueue: sys.taskQueue,
     db: sys.db,
+    codec: sys.codec,
     config: loadApiConfig({}),
     logger: { level: 'trace', stream: { write: (line) => void logLines.push(line) } },
   });

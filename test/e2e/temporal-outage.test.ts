@@ -10,6 +10,8 @@ import { seedCatalogue } from '../../db/seed.js';
 import { freePort, startDevServer, type DevServer } from '../../worker/dev-server.js';
 import { newbornBody } from '../fixtures/applications.js';
 import { createTestDb } from '../helpers/db.js';
+import { TEST_PAYLOAD_KEYS } from '../helpers/system.js';
+import { encryptingConverter } from '../../worker/payload-codec.js';
 import { bearer, dept } from '../helpers/tokens.js';
 
 let server: DevServer;
@@ -21,7 +23,7 @@ let quick: App;
 async function appWith(env: Record<string, string>): Promise<App> {
   const config = loadApiConfig(env);
   const connection = await connectApi({ address: server.address }, config.temporalCallTimeoutMs);
-  return buildApp({ temporal: new Client({ connection }), taskQueue: 'outage', db, config });
+  return buildApp({ temporal: new Client({ connection }), taskQueue: 'outage', db, config, codec: encryptingConverter(TEST_PAYLOAD_KEYS).payloadCodecs[0] });
 }
 
 beforeAll(async () => {

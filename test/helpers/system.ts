@@ -44,6 +44,8 @@ export async function startSystem() {
     app,
     db,
     temporal,
+    /** The payload codec (its key ring seals the case files): pass it to any other app built on this system. */
+    codec: dataConverter.payloadCodecs[0]!,
     taskQueue,
     address,
     /** Simulates a crashed or redeployed worker: stop polling, then start a new one. */

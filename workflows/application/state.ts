@@ -3,6 +3,8 @@
 import type { ItemState, ItemStatus, PromisedMaterial, ResultData } from '../item/messages.js';
 import type { Actor } from '../shared/actor.js';
 import type { ItemDefinition } from '../shared/bundle.js';
+import { DELIVERY_LABELS, END_LABELS, compact, decisionDetail, decisionLabel, safeActor, type CaseEvent, type TimelineActor, type TimelineKind } from '../shared/case-events.js';
+import { itemWorkflowId, postCheckWorkflowId } from '../shared/ids.js';
 import { checkSubmission } from '../shared/intake.js';
 import type { Notice, NoticeKind } from '../shared/notices.js';
 import { dependentsOf, prerequisites } from '../shared/rules.js';
@@ -35,6 +37,8 @@ export class Refusal extends Error {
 export class ApplicationRecord {
   readonly state: ApplicationState;
   readonly outbox: Notice[] = [];
+  /** The case file's events since the last publish (the workflow writes them with the read model). */
+  readonly events: CaseEvent[] = [];
   calendar: WorkingCalendar;
   private readonly defs: Map<string, ItemDefinition>;
   private readonly results = new Map<string, ResultData>();
@@ -45,6 +49,7 @@ export class ApplicationRecord {
   private terminatedBy?: string;
   private withdrawn = false;
   private noticeSeq = 0;
+  private eventSeq = 0;
 
   constructor(
     private readonly input: ApplicationInput,
@@ -81,6 +86,7 @@ export class ApplicationRecord {
       createdAt: input.submittedAt,
       revision: 0,
     };
+    this.record(now, 'submitted', '提交申请', { channel: input.channel, bundle: { code: bundle.code, version: bundle.version, name: bundle.name } }, { actor: safeActor(input.submittedBy) });
     if (check.missing.length > 0) this.holdIncomplete(check.missing, now);
     else if (this.needsReview()) this.receive(now, check.promised);
     else this.accept(now, check.promised);
@@ -127,7 +133,7 @@ export class ApplicationRecord {
 
   /** 受理: accepted with a receipt listing each promised material, its deadline and the consequence. */
   /** `title`: the 受理通知书 owed after a review (at submission the receipt itself says it). */
-  private accept(now: string, promisedCodes: string[], title?: string): void {
+  private accept(now: string, promisedCodes: string[], title?: string, recordedAt = now): void {
     const promised = this.promisedFrom(now, promisedCodes);
     Object.assign(this.state, { status: 'accepted', acceptedAt: now, missing: undefined, supplementDue: undefined });
     this.state.receipt.promised = promised;
@@ -139,12 +145,21 @@ export class ApplicationRecord {
         promised: promised.map((p) => ({ ...p, consequence: '逾期未补齐的，相关事项暂停办理；宽限期满仍未补齐的，予以退件' })),
       });
     }
+    const deemed = this.state.intakeReview?.outcome === 'deemed_accepted';
+    this.record(recordedAt, 'accepted', deemed ? '受理（受理审查逾期未告知，自收件之日起视为受理）' : promised.length ? '受理（容缺）' : '受理', {
+      items: this.state.receipt.items.map((i) => i.code),
+      promised: promised.map((p) => ({ material: p.material, due: p.due })),
+      deadline: this.state.deadline,
+    });
     this.touch();
   }
 
   expire(now: string): void {
     Object.assign(this.state, { status: 'expired', endedAt: now, outcome: '逾期未补齐材料，申请已失效' });
-    for (const item of this.state.items) Object.assign(item, { status: 'cancelled', reason: '申请已失效' });
+    for (const item of this.state.items) {
+      Object.assign(item, { status: 'cancelled', reason: '申请已失效' });
+      this.itemEnded(now, item.code, '事项取消', 'cancelled', item.reason);
+    }
     this.notify('expired', '申请失效告知', { missing: this.state.missing });
     this.touch();
   }
@@ -162,7 +177,13 @@ export class ApplicationRecord {
   review(input: ReviewIntakeInput, now: string): void {
     const review = this.state.intakeReview!;
     Object.assign(review, { outcome: input.decision === 'accept' ? 'accepted' : 'correction', reviewedAt: now, by: input.actor });
-    if (input.decision === 'accept') return this.accept(now, this.intake(this.state.received).promised, '受理通知书');
+    const accept = input.decision === 'accept';
+    const recordReview = () =>
+      this.record(now, 'intake-review', accept ? '受理审查：予以受理' : '受理审查：材料不符合法定形式，一次告知补正', { decision: input.decision, missing: input.missing, status: this.state.status }, { actor: safeActor(input.actor) });
+    if (accept) {
+      this.accept(now, this.intake(this.state.received).promised, '受理通知书');
+      return recordReview();
+    }
     const rejected = new Set(input.missing!.map((m) => m.material));
     this.state.received = this.state.received.filter((c) => !rejected.has(c));
     const missing = input.missing!.map(({ material, reason }) => ({
@@ -174,6 +195,7 @@ export class ApplicationRecord {
     }));
     Object.assign(this.state, { status: 'incomplete' });
     this.holdIncomplete(missing, now, '一次性告知：以下材料不符合法定形式，请一次补正');
+    recordReview();
     this.touch();
   }
 
@@ -181,7 +203,7 @@ export class ApplicationRecord {
   deemAccepted(now: string): void {
     const review = this.state.intakeReview!;
     Object.assign(review, { outcome: 'deemed_accepted', reviewedAt: now });
-    this.accept(review.receivedAt, this.intake(this.state.received).promised, '受理通知书：受理审查逾期未告知，自收到申请材料之日起即为受理（行政许可法第三十二条）');
+    this.accept(review.receivedAt, this.intake(this.state.received).promised, '受理通知书：受理审查逾期未告知，自收到申请材料之日起即为受理（行政许可法第三十二条）', now);
   }
 
   checkSupplement(input: SupplementInput): void {
@@ -205,6 +227,7 @@ export class ApplicationRecord {
       else if (this.needsReview()) this.receive(now, check.promised);
       else this.accept(now, check.promised);
     }
+    this.record(now, 'supplement', '补充材料', { materials: input.materials.map((m) => m.code), status: this.state.status }, { actor: safeActor(input.actor) });
     this.touch();
     return input.materials.map((m) => m.code);
   }
@@ -234,7 +257,19 @@ export class ApplicationRecord {
       .map((i) => this.definition(i.code));
   }
 
-  markDispatched(code: string): void {
+  markDispatched(code: string, now: string): void {
+    const input = this.itemInput(code);
+    const def = input.item;
+    const departmentName = this.input.bundle.departments.find((d) => d.code === def.department)?.name ?? def.department;
+    this.record(now, 'dispatched', `分办至 ${departmentName} (${def.name})${input.pledged ? '（告知承诺）' : ''}`, {
+      itemName: def.name,
+      department: def.department,
+      workflowId: itemWorkflowId(this.state.id, code),
+      after: Object.keys(input.inputs),
+      blockedBy: input.blockedBy,
+      promised: input.promised.map((p) => p.material),
+      pledged: input.pledged || undefined,
+    }, { item: code });
     this.dispatched.add(code);
     if (this.state.status === 'accepted') this.state.status = 'in_review';
     this.touch();
@@ -258,9 +293,10 @@ export class ApplicationRecord {
   }
 
   /** A status report from the item workflow; late reports never reopen a closed item. */
-  applyItemState(report: ItemState): void {
+  applyItemState(report: ItemState, now: string): void {
     const view = this.state.items.find((i) => i.code === report.code);
     if (!view || isFinalItem(view.status)) return;
+    this.recordItemActs(view, report, now);
     Object.assign(view, report, { name: view.name, after: view.after });
     if (report.status === 'approved' && report.result) this.results.set(report.code, report.result);
     this.touch();
@@ -271,34 +307,42 @@ export class ApplicationRecord {
    * result); with onReject 'terminate' it ends the whole bundle (8.3.3). Returns the codes of
    * started items that must now be cancelled.
    */
-  completeItem(outcome: ItemState): string[] {
-    this.applyItemState(outcome);
+  completeItem(outcome: ItemState, now: string): string[] {
+    this.applyItemState(outcome, now);
+    const def = this.definition(outcome.code);
+    if (def.commitment && (this.input.pledges ?? []).includes(def.code)) {
+      this.record(now, 'post-check', '告知承诺核查开始', { itemName: def.name, postCheckDays: def.commitment.postCheckDays, workflowId: postCheckWorkflowId(this.state.id, def.code) }, { item: def.code });
+    }
+    const status = this.item(outcome.code).status;
+    this.itemEnded(now, outcome.code, status === 'approved' ? '事项办结（准予）' : status === 'rejected' ? '事项办结（不予批准）' : '事项结束', status, this.item(outcome.code).reason);
     this.ended.add(outcome.code);
     this.touch(); // wakes the workflow to dispatch the dependents
     if (outcome.status !== 'rejected') return [];
-    const def = this.definition(outcome.code);
     const doomed = def.onReject === 'terminate' ? [...this.defs.keys()] : dependentsOf(def.code, [...this.defs.values()]);
     if (def.onReject === 'terminate') this.terminatedBy = def.code;
-    return this.cancelOpen(doomed, `${def.name}未获批准`);
+    return this.cancelOpen(doomed, `${def.name}未获批准`, now);
   }
 
   /** Marks waiting items cancelled; returns the started ones, whose workflows must be cancelled. */
-  private cancelOpen(codes: string[], reason: string): string[] {
+  private cancelOpen(codes: string[], reason: string, now: string): string[] {
     const started: string[] = [];
     for (const code of codes) {
       const view = this.item(code);
       if (isFinalItem(view.status)) continue;
       if (this.dispatched.has(code)) started.push(code);
-      else this.cancelItem(code, reason);
+      else this.cancelItem(code, reason, now);
     }
     return started;
   }
 
   /** A waiting item, or a started one whose workflow ended cancelled (or failed). */
-  cancelItem(code: string, reason: string): void {
+  cancelItem(code: string, reason: string, now: string, failed = false): void {
     const view = this.item(code);
     if (this.dispatched.has(code)) this.ended.add(code);
     if (!isFinalItem(view.status)) Object.assign(view, { status: 'cancelled', reason });
+    if (failed) this.itemEnded(now, code, '事项异常终止', 'failed', reason);
+    else if (view.status === 'cancelled') this.itemEnded(now, code, '事项取消', 'cancelled', view.reason);
+    else this.itemEnded(now, code, view.status === 'approved' ? '事项办结（准予）' : '事项办结（不予批准）', view.status, view.reason);
     this.touch();
   }
 
@@ -324,13 +368,18 @@ export class ApplicationRecord {
     const joint = this.state.joint.find((j) => j.code === code)!;
     joint.signedOff.push({ department: actor.dept!, actor, at: now, opinion });
     this.touch();
-    if (joint.signedOff.length < joint.departments.length) return [];
+    const jointKind = this.input.bundle.joint?.find((j) => j.code === code)?.kind ?? '联合办理';
+    const recordSignOff = () => this.record(now, 'joint-signoff', `${jointKind}会签`, { joint: code, jointKind, opinion, status: this.state.status }, { actor: safeActor(actor) });
+    if (joint.signedOff.length < joint.departments.length) return (recordSignOff(), []);
     joint.completedAt = now;
     for (const code of joint.items) {
       const view = this.item(code);
       if (view.blockedBy) view.blockedBy = view.blockedBy.filter((c) => c !== joint.code);
     }
-    return joint.items.filter((c) => this.dispatched.has(c));
+    recordSignOff();
+    const unblocked = joint.items.filter((c) => this.dispatched.has(c));
+    for (const item of unblocked) this.record(now, 'joint-completed', '会签完成', { itemName: this.item(item).name, joint: code }, { item });
+    return unblocked;
   }
 
   jointOf(code: string): JointState | undefined {
@@ -349,8 +398,9 @@ export class ApplicationRecord {
   withdraw(reason: string, actor: Actor, now: string): string[] {
     this.withdrawn = true;
     this.notify('withdrawn', '撤回申请确认，材料予以退还', { reason, by: actor.sub, materialsReturned: this.state.received });
-    const started = this.cancelOpen([...this.defs.keys()], '申请人撤回申请');
+    const started = this.cancelOpen([...this.defs.keys()], '申请人撤回申请', now);
     if (started.length === 0) this.finish(now);
+    this.record(now, 'withdrawn', '撤回', { reason, status: this.state.status }, { actor: safeActor(actor) });
     return started;
   }
 
@@ -401,6 +451,7 @@ export class ApplicationRecord {
     if (d.method === 'electronic') {
       d.status = 'delivered';
       d.events.push({ event: 'pushed', at: now });
+      this.record(now, 'delivery', DELIVERY_LABELS.pushed!, { event: 'pushed', method: d.method });
       this.notify('delivery', '电子证照已推送至您的个人空间', { method: 'electronic', results });
     } else if (d.method === 'window') {
       d.status = 'ready';
@@ -430,20 +481,56 @@ export class ApplicationRecord {
     d.events.push({ event: e.event, at: now, actor: e.actor });
     if (e.event === 'shipped') Object.assign(d, { status: 'shipped', trackingNumber: e.trackingNumber });
     else d.status = 'delivered';
+    this.record(now, 'delivery', DELIVERY_LABELS[e.event] ?? '送达', { event: e.event, trackingNumber: e.trackingNumber, status: this.state.status }, { actor: safeActor(e.actor) });
     this.touch();
   }
 
   closeDelivery(now: string): void {
     this.state.delivery.status = 'closed';
     this.state.delivery.events.push({ event: 'closed', at: now });
+    this.record(now, 'delivery', DELIVERY_LABELS.closed!, { event: 'closed', method: this.state.delivery.method });
     this.touch();
   }
 
   // --- calendar ----------------------------------------------------------------------------
 
-  setCalendar(calendar: WorkingCalendar): void {
+  setCalendar(calendar: WorkingCalendar, now: string): void {
     this.calendar = calendar;
+    this.record(now, 'calendar', '更新工作日历', { years: Object.keys(calendar.years ?? {}) });
     this.touch();
+  }
+
+  /** The workflow's last step: the case file records its end. */
+  close(now: string): void {
+    this.record(now, 'ended', END_LABELS[this.state.status] ?? '流程结束', { status: this.state.status, outcome: this.state.outcome });
+    this.touch();
+  }
+
+  // --- the case file's events --------------------------------------------------------------
+
+  private record(at: string, kind: TimelineKind, label: string, detail: Record<string, unknown>, about: { item?: string; actor?: TimelineActor } = {}): void {
+    this.eventSeq += 1;
+    this.events.push(compact({ key: `a:${this.eventSeq}`, at, kind, item: about.item, actor: about.actor, label, detail: compact(detail) }));
+  }
+
+  private itemEnded(at: string, code: string, label: string, status: string, reason?: string): void {
+    this.record(at, 'item-ended', label, { itemName: this.item(code).name, status, reason }, { item: code });
+  }
+
+  /** What a department did, as the item's report shows it: new decisions (its own and the clock's) and a take. */
+  private recordItemActs(view: ItemView, report: ItemState, now: string): void {
+    for (const d of (report.decisions ?? []).slice(view.decisions?.length ?? 0)) {
+      const system = d.actor?.sub === 'system';
+      this.record(d.at ?? now, 'decision', decisionLabel(d), { ...decisionDetail(view.name, d), ...(system ? {} : { status: report.status }) }, { item: view.code, actor: safeActor(d.actor, d.actingFor) });
+    }
+    const a = report.assignee;
+    if (a && a.at !== view.assignee?.at) {
+      const b = a.post === 'B';
+      this.record(a.at, 'taken', b ? 'B岗代为办理' : '领取任务', { itemName: view.name, status: report.status }, {
+        item: view.code,
+        actor: compact({ sub: a.sub, role: 'department', dept: report.department, post: a.post, actingFor: b ? ('A' as const) : undefined }),
+      });
+    }
   }
 
   setStatus(status: ApplicationStatus): void {

@@ -20,7 +20,8 @@ import { calendarPublished, jointCompleted, materialsSupplied, type ItemOutcome 
 import { ItemRecord } from '../item/state.js';
 import { itemWorkflow } from '../item/workflow.js';
 import { itemWorkflowId } from '../shared/ids.js';
-import { ANNOUNCED_ITEMS, UNCHANGED_SYNC_SKIPPED } from '../shared/patches.js';
+import type { CaseEvent } from '../shared/case-events.js';
+import { ANNOUNCED_ITEMS, CASE_FILE, UNCHANGED_SYNC_SKIPPED } from '../shared/patches.js';
 import { syncKey } from '../shared/read-model.js';
 import { ApplicationStatus, Overdue } from '../shared/search-attributes.js';
 import { addWorkingDays } from '../shared/working-days.js';
@@ -45,13 +46,15 @@ const { syncApplication, sendNotices } = proxyActivities<ReturnType<typeof creat
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
   const app = new ApplicationRecord(input, now());
+  // Decided once, at the start: an execution begun before the case file keeps its old commands.
+  const caseFile = patched(CASE_FILE);
   const running = new Map<string, CancellationScope>();
   const toItems = (codes: string[], send: (id: string) => Promise<void>) =>
     Promise.all(codes.filter((c) => running.has(c)).map((c) => send(itemWorkflowId(input.id, c))));
   const cancelItems = (codes: string[]) => codes.forEach((code) => running.get(code)?.cancel());
 
   setHandler(applicationState, () => app.state);
-  setHandler(itemChanged, (report) => app.applyItemState(report));
+  setHandler(itemChanged, (report) => app.applyItemState(report, now()));
   setHandler(
     supplement,
     async (s) => {
@@ -95,33 +98,37 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     { validator: (e) => refuse(() => app.checkDelivery(e)) },
   );
   setHandler(publishCalendar, async ({ calendar }) => {
-    app.setCalendar(calendar);
+    app.setCalendar(calendar, now());
     await toItems([...running.keys()], (id) => getExternalWorkflowHandle(id).signal(calendarPublished, { calendar }));
   });
 
   const dispatch = () => {
     for (const item of app.readyItems()) {
-      app.markDispatched(item.code);
+      app.markDispatched(item.code, now());
       const scope = new CancellationScope();
       running.set(item.code, scope);
       scope.run(() => runItem(app, item.code)).then(
-        (outcome) => cancelItems(app.completeItem(outcome)),
+        (outcome) => cancelItems(app.completeItem(outcome, now())),
         (err) => {
           if (!isCancellation(err)) log.error('item workflow failed', { item: item.code, error: String(err) });
-          app.cancelItem(item.code, isCancellation(err) ? '本件事已终止或撤回' : '系统错误');
+          app.cancelItem(item.code, isCancellation(err) ? '本件事已终止或撤回' : '系统错误', now(), !isCancellation(err));
         },
       ).finally(() => running.delete(item.code));
     }
   };
 
-  // Keeps the read model and the outbox current after every change, in order.
+  // Keeps the read model, the case file and the outbox current after every change, in order.
   let synced = -1;
   let indexed = '';
   let stored = '';
+  /** Case-file events not yet written: every one forces a sync, which writes them with the state. */
+  const pending: CaseEvent[] = [];
   const publish = async () => {
     const notices = app.outbox.splice(0);
-    if (notices.length) await sendNotices({ applicationId: input.id, notices });
-    if (synced === app.state.revision) return;
+    if (notices.length) await sendNotices({ applicationId: input.id, notices, at: now() });
+    const events = app.events.splice(0);
+    if (caseFile) pending.push(...events);
+    if (synced === app.state.revision && pending.length === 0) return;
     synced = app.state.revision;
     // Operators filter on these in the Web UI and with `temporal workflow list --query` (never personal data).
     const overdue = app.state.items.some((i) => i.overdue);
@@ -134,10 +141,10 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     }
     if (patched(UNCHANGED_SYNC_SKIPPED)) {
       const key = syncKey(app.state);
-      if (key === stored) return;
+      if (key === stored && pending.length === 0) return;
       stored = key;
     }
-    await syncApplication(app.state);
+    await (caseFile ? syncApplication(app.state, pending.splice(0)) : syncApplication(app.state));
   };
   /** Publishes, then waits for a change made after the publish began (or until `timeoutAt`). */
   const publishAndWait = async (timeoutAt?: string) => {
@@ -172,6 +179,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   while (app.deliveryOpen()) {
     if (!(await publishAndWait(deliveryDue))) app.closeDelivery(now());
   }
+  if (caseFile) app.close(now());
   await publish();
   await condition(allHandlersFinished);
   return app.state;
@@ -184,7 +192,7 @@ async function runItem(app: ApplicationRecord, code: string): Promise<ItemOutcom
   const input = announced ? { ...app.itemInput(code), dispatchedAt: now(), announced } : app.itemInput(code);
   const handle = await startChild(itemWorkflow, { workflowId: itemWorkflowId(app.state.id, code), args: [input] });
   // Unless the item has already reported (a grant on pledge comes at once, in the same task).
-  if (announced && app.item(code).status === 'waiting') app.applyItemState(new ItemRecord(input, now()).state);
+  if (announced && app.item(code).status === 'waiting') app.applyItemState(new ItemRecord(input, now()).state, now());
   return handle.result();
 }
 

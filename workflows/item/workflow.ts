@@ -42,7 +42,7 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
    */
   const publish = () => CancellationScope.nonCancellable(async () => {
     const notices = item.outbox.splice(0);
-    if (notices.length) await sendNotices({ applicationId: input.applicationId, notices });
+    if (notices.length) await sendNotices({ applicationId: input.applicationId, notices, at: now() });
     if (reported === item.revision) return;
     reported = item.revision;
     const parent = workflowInfo().parent;
@@ -101,6 +101,7 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
       await archiveResult({
         applicationId: input.applicationId,
         itemCode: input.item.code,
+        itemName: input.item.name,
         resultType: input.item.result.type,
         resultName: input.item.result.name,
         data: item.state.result ?? {},

@@ -1,12 +1,14 @@
 // 告知承诺 post-check: the item was granted on the applicant's commitment; within the check period
 // the department confirms it or revokes the result — even after the bundle was delivered, which is
 // why this runs as its own workflow that outlives the application (parent close policy ABANDON).
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
+import { compact, safeActor } from '../shared/case-events.js';
+import { CASE_FILE } from '../shared/patches.js';
 import { addWorkingDays } from '../shared/working-days.js';
 import { postCheckState, verifyCommitment, type PostCheckInput, type PostCheckState } from './messages.js';
 
-const { revokeResult, sendNotices } = proxyActivities<ReturnType<typeof createActivities>>({
+const { recordCaseEvents, revokeResult, sendNotices } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30s',
   retry: { maximumInterval: '1m' },
 });
@@ -38,10 +40,16 @@ export async function postCheckWorkflow(input: PostCheckInput): Promise<PostChec
       notices: [{ key: `${input.itemCode}:post-check-lapsed`, kind: 'overdue', to: 'coordinator', title: `告知承诺事项「${input.itemName}」未在期限内核查`, body: about }],
     });
   } else if (state.status === 'revoked') {
-    await revokeResult({ applicationId: input.applicationId, itemCode: input.itemCode, reason: state.reason!, at: state.decidedAt! });
+    await revokeResult({ applicationId: input.applicationId, itemCode: input.itemCode, itemName: input.itemName, reason: state.reason!, at: state.decidedAt!, actor: state.actor });
     await sendNotices({
       applicationId: input.applicationId,
       notices: [{ key: `${input.itemCode}:revoked`, kind: 'revoked', to: 'applicant', title: `撤销决定：「${input.itemName}」的许可因承诺不实被撤销`, body: { ...about, reason: state.reason } }],
+    });
+  } else if (patched(CASE_FILE)) {
+    // Confirmed: the case file records who checked it (a revocation is recorded by revokeResult).
+    await recordCaseEvents({
+      applicationId: input.applicationId,
+      events: [{ key: `post-check:${input.itemCode}:confirmed`, at: state.decidedAt!, kind: 'post-check', item: input.itemCode, actor: safeActor(state.actor), label: '告知承诺核查属实', detail: compact({ itemName: input.itemName, outcome: 'confirmed', reason: state.reason }) }],
     });
   }
   await condition(allHandlersFinished);

@@ -7,3 +7,6 @@ export const ANNOUNCED_ITEMS = 'items-announced-by-application';
 
 /** No read-model sync when neither the read model's content nor the delivery's events changed (before: one after every change). */
 export const UNCHANGED_SYNC_SKIPPED = 'unchanged-sync-skipped';
+
+/** The case file: business events written with every sync, a sync whenever one is pending, the end recorded (before: none). */
+export const CASE_FILE = 'case-file-events';

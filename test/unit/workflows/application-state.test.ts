@@ -15,8 +15,8 @@ const outcome = (code: string, department: string, status: 'approved' | 'rejecte
 });
 /** The parent starts the child, the child reports in. */
 const dispatch = (app: ApplicationRecord, code: string) => {
-  app.markDispatched(code);
-  app.applyItemState({ code, name: code, department: app.item(code).department, status: 'in_review', startedAt: at });
+  app.markDispatched(code, at);
+  app.applyItemState({ code, name: code, department: app.item(code).department, status: 'in_review', startedAt: at }, at);
 };
 const statuses = (app: ApplicationRecord) => Object.fromEntries(app.state.items.map((i) => [i.code, i.status]));
 const ready = (app: ApplicationRecord) => app.readyItems().map((i) => i.code);
@@ -28,10 +28,10 @@ describe('ApplicationRecord', () => {
     dispatch(app, 'birth-cert');
     dispatch(app, 'vaccination');
     expect(ready(app)).toEqual([]);
-    app.completeItem(outcome('birth-cert', 'wsjk', 'approved', { certNo: 'N1' }));
+    app.completeItem(outcome('birth-cert', 'wsjk', 'approved', { certNo: 'N1' }), at);
     expect(ready(app)).toEqual(['hukou']);
     dispatch(app, 'hukou');
-    app.completeItem(outcome('hukou', 'gaj', 'approved', { householdNo: 'H1' }));
+    app.completeItem(outcome('hukou', 'gaj', 'approved', { householdNo: 'H1' }), at);
     expect(ready(app)).toEqual(['medical-insurance', 'social-card']);
     expect(app.itemInput('medical-insurance').inputs).toEqual({ hukou: { householdNo: 'H1' }, 'birth-cert': { certNo: 'N1' } });
   });
@@ -40,13 +40,13 @@ describe('ApplicationRecord', () => {
     const app = new ApplicationRecord(newbornInput('A2'), at);
     dispatch(app, 'birth-cert');
     dispatch(app, 'vaccination');
-    app.completeItem(outcome('birth-cert', 'wsjk', 'approved'));
+    app.completeItem(outcome('birth-cert', 'wsjk', 'approved'), at);
     dispatch(app, 'hukou');
-    const toCancel = app.completeItem(outcome('hukou', 'gaj', 'rejected'));
+    const toCancel = app.completeItem(outcome('hukou', 'gaj', 'rejected'), at);
     expect(toCancel).toEqual(['vaccination']);
     expect(statuses(app)).toMatchObject({ hukou: 'rejected', 'medical-insurance': 'cancelled', 'social-card': 'cancelled' });
     expect(ready(app)).toEqual([]);
-    app.cancelItem('vaccination', '本件事已终止');
+    app.cancelItem('vaccination', '本件事已终止', at);
     expect(app.allItemsClosed()).toBe(true);
     app.finish(at);
     expect(app.state.status).toBe('terminated');
@@ -57,9 +57,9 @@ describe('ApplicationRecord', () => {
     const app = new ApplicationRecord(newbornInput('A3', { answers: {} }), at);
     dispatch(app, 'birth-cert');
     dispatch(app, 'vaccination');
-    expect(app.completeItem(outcome('vaccination', 'jkzx', 'rejected'))).toEqual([]);
+    expect(app.completeItem(outcome('vaccination', 'jkzx', 'rejected'), at)).toEqual([]);
     expect(statuses(app)).toEqual({ 'birth-cert': 'in_review', vaccination: 'rejected' });
-    app.completeItem(outcome('birth-cert', 'wsjk', 'approved'));
+    app.completeItem(outcome('birth-cert', 'wsjk', 'approved'), at);
     app.finish(at);
     expect(app.state.status).toBe('partially_completed');
   });
@@ -68,8 +68,8 @@ describe('ApplicationRecord', () => {
     const app = new ApplicationRecord(newbornInput('A4'), at);
     dispatch(app, 'birth-cert');
     const before = app.state.revision;
-    app.completeItem(outcome('birth-cert', 'wsjk', 'approved'));
-    app.applyItemState({ code: 'birth-cert', name: 'x', department: 'wsjk', status: 'in_review' });
+    app.completeItem(outcome('birth-cert', 'wsjk', 'approved'), at);
+    app.applyItemState({ code: 'birth-cert', name: 'x', department: 'wsjk', status: 'in_review' }, at);
     expect(app.item('birth-cert').status).toBe('approved');
     expect(app.state.revision).toBeGreaterThan(before);
   });

@@ -23,8 +23,8 @@ describe('the read-model snapshot and the sync key', () => {
     // A change the read model does not hold (the revision moves, the rows would be the same).
     expect(syncKey({ ...app.state, revision: app.state.revision + 3, received: [...app.state.received, 'x'] })).toBe(before);
     // An item moving on, the application moving on, a delivery event: each needs a sync.
-    app.markDispatched('birth-cert');
-    app.applyItemState({ code: 'birth-cert', name: 'x', department: 'wsjk', status: 'in_review', startedAt: at });
+    app.markDispatched('birth-cert', at);
+    app.applyItemState({ code: 'birth-cert', name: 'x', department: 'wsjk', status: 'in_review', startedAt: at }, at);
     const dispatched = syncKey(app.state);
     expect(dispatched).not.toBe(before);
     expect(syncKey({ ...app.state, status: 'withdrawn' })).not.toBe(dispatched);

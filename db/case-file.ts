@@ -1,0 +1,118 @@
+// The case file (办件档案) of an application in PostgreSQL: the submission, written by the API before
+// the workflow starts; the last state, kept by every sync; the event log (case_events). Personal
+// values are sealed with the payload key ring and never stored in the clear.
+import { eq, sql } from 'drizzle-orm';
+import type { Applicant, ApplicationInput, ApplicationState, SubmittedMaterial } from '../workflows/application/messages.js';
+import type { BundleVersion } from '../workflows/shared/bundle.js';
+import { safeActor, type TimelineActor } from '../workflows/shared/case-events.js';
+import { maskIdNumber, maskName, maskPhone } from '../workflows/shared/mask.js';
+import type { Sealer } from '../worker/payload-codec.js';
+import type { Db } from './client.js';
+import { caseFiles } from './schema.js';
+
+export interface MaterialRef {
+  code: string;
+  name: string;
+  uri?: string;
+  sha256?: string;
+  /** When it arrived: the submission's time, or the supplement's. */
+  at: string;
+  /** 'submission' or 'supplement'. */
+  via: 'submission' | 'supplement';
+}
+
+/** What was submitted, without personal values (those are sealed). */
+export interface Submission {
+  channel: string;
+  owner: string;
+  submittedBy?: TimelineActor;
+  answers: Record<string, unknown>;
+  /** Every material reference handed in, the submission's and each supplement's, oldest first. */
+  materials: MaterialRef[];
+  commitments: string[];
+  pledges: string[];
+  delivery: { method: string };
+}
+
+/** The sealed part: the applicant, the form's values, the delivery address. */
+export interface PersonalValues {
+  applicant: Applicant;
+  form: Record<string, unknown>;
+  deliveryAddress?: string;
+}
+
+export interface CaseFile {
+  applicationId: string;
+  bundleCode: string;
+  bundleVersion: number;
+  submittedAt: string;
+  submission: Submission;
+  personal: PersonalValues;
+  /** The last state a workflow sync kept (personal values restored), if any sync has run. */
+  state?: ApplicationState;
+}
+
+const refsOf = (bundle: BundleVersion, materials: SubmittedMaterial[], at: string, via: MaterialRef['via']): MaterialRef[] =>
+  materials.map((m) => ({ code: m.code, name: bundle.materials.find((d) => d.code === m.code)?.name ?? m.code, uri: m.uri, sha256: m.sha256, at, via }));
+
+/** Written once per application before its workflow starts (a repeated submission changes nothing). */
+export async function writeSubmission(db: Db, sealer: Sealer, input: ApplicationInput, materials: SubmittedMaterial[]): Promise<void> {
+  const submission: Submission = {
+    channel: input.channel,
+    owner: input.owner,
+    submittedBy: safeActor(input.submittedBy),
+    answers: input.answers,
+    materials: refsOf(input.bundle, materials, input.submittedAt, 'submission'),
+    commitments: input.commitments,
+    pledges: input.pledges ?? [],
+    delivery: { method: input.delivery.method },
+  };
+  const personal: PersonalValues = { applicant: input.applicant, form: input.form, deliveryAddress: input.delivery.address };
+  await db
+    .insert(caseFiles)
+    .values({
+      applicationId: input.id,
+      bundleCode: input.bundle.code,
+      bundleVersion: input.bundle.version,
+      submission: submission as unknown as Record<string, unknown>,
+      sealed: sealer.seal(personal),
+      submittedAt: input.submittedAt,
+    })
+    .onConflictDoNothing();
+}
+
+/** A supplement the workflow took: its references join the case file's materials (in one statement, whoever else writes). */
+export async function addSupplementRefs(db: Db, id: string, bundle: BundleVersion, materials: SubmittedMaterial[], at: string): Promise<void> {
+  const refs = refsOf(bundle, materials, at, 'supplement');
+  await db
+    .update(caseFiles)
+    .set({ submission: sql`jsonb_set(${caseFiles.submission}, '{materials}', coalesce(${caseFiles.submission}->'materials', '[]'::jsonb) || ${JSON.stringify(refs)}::jsonb)` })
+    .where(eq(caseFiles.applicationId, id));
+}
+
+/** The state as the case file keeps it: the applicant masked, no delivery address (both are sealed). */
+export function keptState(state: ApplicationState): Record<string, unknown> {
+  const { address: _address, ...delivery } = state.delivery;
+  const a = state.applicant;
+  return {
+    ...state,
+    applicant: { kind: a.kind, name: maskName(a.name), idNumber: maskIdNumber(a.idNumber), phone: a.phone && maskPhone(a.phone) },
+    delivery,
+  };
+}
+
+export async function readCaseFile(db: Db, sealer: Sealer, id: string): Promise<CaseFile | undefined> {
+  const [row] = await db.select().from(caseFiles).where(eq(caseFiles.applicationId, id));
+  if (!row) return undefined;
+  const personal = sealer.open<PersonalValues>(row.sealed);
+  const kept = row.state as unknown as ApplicationState | null;
+  return {
+    applicationId: row.applicationId,
+    bundleCode: row.bundleCode,
+    bundleVersion: row.bundleVersion,
+    submittedAt: row.submittedAt,
+    submission: row.submission as unknown as Submission,
+    personal,
+    state: kept ? { ...kept, applicant: personal.applicant, delivery: { ...kept.delivery, ...(personal.deliveryAddress ? { address: personal.deliveryAddress } : {}) } } : undefined,
+  };
+}
