@@ -5,9 +5,8 @@ import type { Db } from '../db/client.js';
 import { writeApplicationSnapshot } from '../db/read-model.js';
 import { cases, results } from '../db/schema.js';
 import type { Actor } from '../workflows/shared/actor.js';
-import { compact, safeActor } from '../workflows/shared/case-events.js';
-import { caseEvents } from '../db/schema.js';
-import { keptState } from '../db/case-file.js';
+import { keptState, writeCaseEvents } from '../db/case-file.js';
+import { archivedRows, revokedRow } from './case-events.js';
 import type { ApplicationState } from '../workflows/application/messages.js';
 import type { CaseEvent } from '../workflows/shared/case-events.js';
 import type { Notice } from '../workflows/shared/notices.js';
@@ -19,6 +18,8 @@ export interface ArchiveResultInput {
   itemCode: string;
   /** The item's name, for the case file's event (absent in executions begun before the case file). */
   itemName?: string;
+  /** 告知承诺: the post-check the item starts next. */
+  postCheck?: { days: number; workflowId: string };
   resultType: string;
   resultName: string;
   data: Record<string, unknown>;
@@ -36,20 +37,9 @@ export const createActivities = (deps: { db: Db; sender?: NoticeSender }) => ({
 
   /** 归集入库: the first archived result stands; a retry changes nothing. */
   async archiveResult(input: ArchiveResultInput): Promise<void> {
-    const { itemName, ...row } = input;
+    const { itemName: _itemName, postCheck: _postCheck, ...row } = input;
     await deps.db.insert(results).values(row).onConflictDoNothing();
-    await deps.db
-      .insert(caseEvents)
-      .values({
-        applicationId: input.applicationId,
-        key: `archived:${input.itemCode}`,
-        at: input.issuedAt,
-        kind: 'archived',
-        item: input.itemCode,
-        label: '结果归集入库',
-        detail: { itemName, resultType: input.resultType, resultName: input.resultName },
-      })
-      .onConflictDoNothing();
+    await writeCaseEvents(deps.db, input.applicationId, archivedRows(input));
   },
 
   /** Read model of a rectification or a 12345 ticket (the latest state wins; states only move forward). */
@@ -63,28 +53,12 @@ export const createActivities = (deps: { db: Db; sender?: NoticeSender }) => ({
       .update(results)
       .set({ revokedAt: input.at, revokeReason: input.reason })
       .where(and(eq(results.applicationId, input.applicationId), eq(results.itemCode, input.itemCode), isNull(results.revokedAt)));
-    await deps.db
-      .insert(caseEvents)
-      .values({
-        applicationId: input.applicationId,
-        key: `post-check:${input.itemCode}:revoked`,
-        at: input.at,
-        kind: 'post-check',
-        item: input.itemCode,
-        actor: safeActor(input.actor),
-        label: '撤销许可（承诺不实）',
-        detail: compact({ itemName: input.itemName, outcome: 'revoked', reason: input.reason }),
-      })
-      .onConflictDoNothing();
+    await writeCaseEvents(deps.db, input.applicationId, [revokedRow(input)]);
   },
 
   /** Case-file events of a workflow that has no read model to sync (告知承诺 post-checks). */
   async recordCaseEvents(input: { applicationId: string; events: CaseEvent[] }): Promise<void> {
-    if (input.events.length === 0) return;
-    await deps.db
-      .insert(caseEvents)
-      .values(input.events.map((e) => ({ applicationId: input.applicationId, key: e.key, at: e.at, kind: e.kind, item: e.item ?? null, actor: e.actor ?? null, label: e.label, detail: e.detail })))
-      .onConflictDoNothing();
+    await writeCaseEvents(deps.db, input.applicationId, input.events);
   },
 
   /** Outbox: written once by key, then sent; never lost, never sent twice. */

@@ -3,8 +3,9 @@
 import { Context } from '@temporalio/activity';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { caseEvents, notices } from '../db/schema.js';
-import { noticeEvents } from '../workflows/shared/case-events.js';
+import { writeCaseEvents } from '../db/case-file.js';
+import { notices } from '../db/schema.js';
+import { noticeRows } from './case-events.js';
 import type { Notice } from '../workflows/shared/notices.js';
 
 /** Where notices go (SMS gateway, the applicant's space, a department's inbox …). */
@@ -28,12 +29,7 @@ export async function deliverNotices(db: Db, sender: NoticeSender, applicationId
     .values(batch.map((n) => ({ applicationId, key: n.key, kind: n.kind, recipient: n.to, department: n.department ?? null, title: n.title, body: n.body })))
     .onConflictDoNothing();
   // The case file records each notice as the workflow queued it.
-  const names = new Map(batch.map((n) => [n.body.item, n.body.itemName]).filter((e): e is [string, string] => typeof e[0] === 'string' && typeof e[1] === 'string'));
-  const events = noticeEvents(at ?? new Date(scheduledAt()).toISOString(), batch, (code) => names.get(code));
-  await db
-    .insert(caseEvents)
-    .values(events.map((e) => ({ applicationId, key: e.key, at: e.at, kind: e.kind, item: e.item ?? null, label: e.label, detail: e.detail })))
-    .onConflictDoNothing();
+  await writeCaseEvents(db, applicationId, noticeRows(batch, at ?? new Date(scheduledAt()).toISOString()));
   for (const n of batch) {
     const [row] = await db.select({ sentAt: notices.sentAt }).from(notices).where(and(eq(notices.applicationId, applicationId), eq(notices.key, n.key)));
     if (row?.sentAt) continue;

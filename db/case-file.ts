@@ -4,11 +4,11 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Applicant, ApplicationInput, ApplicationState, SubmittedMaterial } from '../workflows/application/messages.js';
 import type { BundleVersion } from '../workflows/shared/bundle.js';
-import { safeActor, type TimelineActor } from '../workflows/shared/case-events.js';
+import { safeActor, type CaseEvent, type TimelineActor } from '../workflows/shared/case-events.js';
 import { maskIdNumber, maskName, maskPhone } from '../workflows/shared/mask.js';
 import type { Sealer } from '../worker/payload-codec.js';
 import type { Db } from './client.js';
-import { caseFiles } from './schema.js';
+import { caseEvents, caseFiles } from './schema.js';
 
 export interface MaterialRef {
   code: string;
@@ -115,4 +115,13 @@ export async function readCaseFile(db: Db, sealer: Sealer, id: string): Promise<
     personal,
     state: kept ? { ...kept, applicant: personal.applicant, delivery: { ...kept.delivery, ...(personal.deliveryAddress ? { address: personal.deliveryAddress } : {}) } } : undefined,
   };
+}
+
+/** Appends events to the log; one already written (same key) is left as it is. */
+export async function writeCaseEvents(db: Db, applicationId: string, events: readonly CaseEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db
+    .insert(caseEvents)
+    .values(events.map((e) => ({ applicationId, key: e.key, at: e.at, kind: e.kind, item: e.item ?? null, actor: e.actor ?? null, label: e.label, detail: e.detail })))
+    .onConflictDoNothing();
 }

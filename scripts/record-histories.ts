@@ -75,7 +75,8 @@ await worker.runUntil(async () => {
     }
     await handle.result();
     await save(`application-${scenario}`, applicationWorkflowId(id));
-    await save(`item-${scenario}-${steps.at(-1)![0]}`, itemWorkflowId(id, steps.at(-1)![0]));
+    // Every item's history: the replay suite compares the case file's timeline with the decoder's over all of them.
+    for (const item of new Set(steps.map(([code]) => code))) await save(`item-${scenario}-${item}`, itemWorkflowId(id, item));
   }
 
   // A bad review's rectification, through an appeal and a reopened round, to its close.
@@ -131,7 +132,7 @@ await worker.runUntil(async () => {
   await postCheck.executeUpdate(verifyCommitment, { args: [{ outcome: 'revoked', reason: '承诺不实', actor: { sub: 'x', role: 'department', dept: 'xfjy' } }] });
   await postCheck.result();
   await save('application-pledged', applicationWorkflowId(pid));
-  await save('item-pledged-fire-check', itemWorkflowId(pid, 'fire-check'));
+  for (const item of ['fire-check', 'license-check', 'food-permit']) await save(`item-pledged-${item}`, itemWorkflowId(pid, item));
   await save('post-check-revoked', postCheckWorkflowId(pid, 'fire-check'));
 });
 await env.teardown();

@@ -4,7 +4,7 @@ import type { ItemState, ItemStatus, PromisedMaterial, ResultData } from '../ite
 import type { Actor } from '../shared/actor.js';
 import type { ItemDefinition } from '../shared/bundle.js';
 import { DELIVERY_LABELS, END_LABELS, compact, decisionDetail, decisionLabel, safeActor, type CaseEvent, type TimelineActor, type TimelineKind } from '../shared/case-events.js';
-import { itemWorkflowId, postCheckWorkflowId } from '../shared/ids.js';
+import { itemWorkflowId } from '../shared/ids.js';
 import { checkSubmission } from '../shared/intake.js';
 import type { Notice, NoticeKind } from '../shared/notices.js';
 import { dependentsOf, prerequisites } from '../shared/rules.js';
@@ -310,9 +310,6 @@ export class ApplicationRecord {
   completeItem(outcome: ItemState, now: string): string[] {
     this.applyItemState(outcome, now);
     const def = this.definition(outcome.code);
-    if (def.commitment && (this.input.pledges ?? []).includes(def.code)) {
-      this.record(now, 'post-check', '告知承诺核查开始', { itemName: def.name, postCheckDays: def.commitment.postCheckDays, workflowId: postCheckWorkflowId(this.state.id, def.code) }, { item: def.code });
-    }
     const status = this.item(outcome.code).status;
     this.itemEnded(now, outcome.code, status === 'approved' ? '事项办结（准予）' : status === 'rejected' ? '事项办结（不予批准）' : '事项结束', status, this.item(outcome.code).reason);
     this.ended.add(outcome.code);

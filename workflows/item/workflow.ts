@@ -102,6 +102,8 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
         applicationId: input.applicationId,
         itemCode: input.item.code,
         itemName: input.item.name,
+        // 告知承诺: the post-check starts right after; the case file records it with the archiving.
+        ...(input.pledged && input.item.commitment ? { postCheck: { days: input.item.commitment.postCheckDays, workflowId: postCheckWorkflowId(input.applicationId, input.item.code) } } : {}),
         resultType: input.item.result.type,
         resultName: input.item.result.name,
         data: item.state.result ?? {},
