@@ -69,6 +69,8 @@ interface Row {
   expect: Cells;
   /** List routes: who must find the application (or its cases) in the answer, and who must not. */
   sees?: { ids: (ids: Ids) => string[]; must: Caller[]; mustNot: Caller[] };
+  /** What must have happened before the row is tried (the withdrawal ends once its items are cancelled). */
+  before?: () => Promise<unknown>;
 }
 
 const PROBE_BUNDLE = { ...newborn, code: 'ac-probe', name: '访问控制测试' };
@@ -206,7 +208,12 @@ const TABLE: [string, Row][] = [
   [
     'POST /v1/applications/:id/evaluation',
     // Ended, so the applicant rates online; the window rates the visit.
-    { url: (ids) => `/v1/applications/${ids.app}/evaluation`, body: { rating: 4, visitId: 'ac-visit-2' }, expect: only({ owner: 201, applicantForeign: 404, window: 201 }) },
+    {
+      url: (ids) => `/v1/applications/${ids.app}/evaluation`,
+      body: { rating: 4, visitId: 'ac-visit-2' },
+      expect: only({ owner: 201, applicantForeign: 404, window: 201 }),
+      before: () => waitFor(() => call('owner', 'GET', `/v1/applications/${ids.app}`), (r) => (r.body as { status?: string }).status === 'withdrawn'),
+    },
   ],
 ];
 
@@ -266,6 +273,7 @@ describe('access control', () => {
     for (const [key, row] of TABLE) {
       const method = key.split(' ')[0]!;
       const url = row.url(ids);
+      await row.before?.();
       for (const caller of CALLER_NAMES) {
         const res = await call(caller, method, url, row.body);
         cells += 1;

@@ -386,6 +386,8 @@ export class ApplicationRecord {
   // --- withdrawal --------------------------------------------------------------------------
 
   checkWithdraw(): void {
+    // The application ends only once its items' cancellations come back: until then it is withdrawn already.
+    if (this.withdrawn) throw new Refusal('StateConflict', '申请已撤回，正在结束办理');
     if (!['incomplete', 'received', 'accepted', 'in_review'].includes(this.state.status)) {
       throw new Refusal('StateConflict', `申请当前状态为 ${this.state.status}，不能撤回`);
     }

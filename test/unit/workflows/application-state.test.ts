@@ -73,4 +73,13 @@ describe('ApplicationRecord', () => {
     expect(app.item('birth-cert').status).toBe('approved');
     expect(app.state.revision).toBeGreaterThan(before);
   });
+
+  it('takes a withdrawal once: a second one, while the items are still being cancelled, is refused', () => {
+    const app = new ApplicationRecord(newbornInput('A5'), at);
+    dispatch(app, 'birth-cert');
+    app.checkWithdraw();
+    expect(app.withdraw('不再需要', { sub: 'o', role: 'applicant' }, at)).toEqual(['birth-cert']);
+    expect(app.state.status).toBe('in_review'); // ends once birth-cert's cancellation comes back
+    expect(() => app.checkWithdraw()).toThrow(/已撤回/);
+  });
 });
