@@ -10,7 +10,7 @@ import { archivedRows, revokedRow } from './case-events.js';
 import type { ApplicationState } from '../workflows/application/messages.js';
 import type { CaseEvent } from '../workflows/shared/case-events.js';
 import type { Notice } from '../workflows/shared/notices.js';
-import { readModelSnapshot } from '../workflows/shared/read-model.js';
+import { readModelSnapshot, type CaseFileSync } from '../workflows/shared/read-model.js';
 import { deliverNotices, logSender, type NoticeSender } from './notices.js';
 
 export interface ArchiveResultInput {
@@ -27,12 +27,18 @@ export interface ArchiveResultInput {
 }
 
 export const createActivities = (deps: { db: Db; sender?: NoticeSender }) => ({
+  /** Read model of an application begun before the case file: the whole state at every change. */
+  async syncApplication(state: ApplicationState): Promise<void> {
+    await writeApplicationSnapshot(deps.db, readModelSnapshot(state));
+  },
+
   /**
-   * Read model and case file: the application and its items, ignoring snapshots older than the
-   * stored one; with `events` (executions begun with the case file), the events and the state kept for good.
+   * Read model and case file in one statement: the application row, the items that changed, the
+   * pending events, and once the application has ended its state, kept for good. Older snapshots
+   * (by revision) never overwrite newer ones; events are keyed, so a retry writes nothing twice.
    */
-  async syncApplication(state: ApplicationState, events?: CaseEvent[]): Promise<void> {
-    await writeApplicationSnapshot(deps.db, readModelSnapshot(state), events && { state: keptState(state), events });
+  async syncCaseFile(input: CaseFileSync): Promise<void> {
+    await writeApplicationSnapshot(deps.db, input.readModel, { events: input.events, ...(input.state ? { state: keptState(input.state) } : {}) });
   },
 
   /** 归集入库: the first archived result stands; a retry changes nothing. */

@@ -205,6 +205,17 @@ class TimelineBuilder {
     return { timeline, workflows: this.workflows };
   }
 
+  /**
+   * An item's state as it reported it. A bounded report (`decisionsFrom`) holds only the decisions
+   * not reported before, and an update's answer or the outcome none: the list is pieced together.
+   */
+  private report(state: ItemState): void {
+    const before = this.itemStates.get(state.code)?.decisions ?? [];
+    const { decisionsFrom, ...rest } = state;
+    const decisions = decisionsFrom !== undefined ? [...before.slice(0, decisionsFrom), ...(state.decisions ?? [])] : (state.decisions ?? before);
+    this.itemStates.set(state.code, { ...rest, decisions });
+  }
+
   private push(e: Omit<Pending, 'at' | 'order' | 'seq'>): Pending {
     const entry: Pending = { ...e, at: new Date(e.ms).toISOString(), order: ORDER[e.kind] ?? 5, seq: this.seq++ };
     this.entries.push(entry);
@@ -272,7 +283,7 @@ class TimelineBuilder {
         const a = e.childWorkflowExecutionCompletedEventAttributes;
         const state = firstArg<ItemState>(a.result);
         const code = state?.code ?? itemCodeOf(a.workflowExecution?.workflowId ?? '');
-        if (state) this.itemStates.set(state.code, state);
+        if (state) this.report(state);
         if (code) this.itemEnd(ms, code, state);
       } else if (e.childWorkflowExecutionCanceledEventAttributes) {
         const code = itemCodeOf(e.childWorkflowExecutionCanceledEventAttributes.workflowExecution?.workflowId ?? '');
@@ -291,7 +302,7 @@ class TimelineBuilder {
         const a = e.workflowExecutionSignaledEventAttributes;
         if (a.signalName === 'itemChanged') {
           const state = firstArg<ItemState>(a.input);
-          if (state?.code) this.itemStates.set(state.code, state);
+          if (state?.code) this.report(state);
         } else if (a.signalName === 'publishCalendar') {
           const cal = firstArg<{ calendar?: { years?: Record<string, unknown> } }>(a.input);
           this.push({ ms, kind: 'calendar', label: '更新工作日历', detail: { years: Object.keys(cal?.calendar?.years ?? {}) } });
@@ -431,7 +442,7 @@ class TimelineBuilder {
         else {
           const state = firstArg<ItemState>(a.outcome?.success);
           if (state?.status) entry.detail.status = state.status;
-          if (state?.code) this.itemStates.set(state.code, state);
+          if (state?.code) this.report(state);
         }
       } else if (e.activityTaskScheduledEventAttributes) {
         const a = e.activityTaskScheduledEventAttributes;
@@ -454,7 +465,7 @@ class TimelineBuilder {
         }
       } else if (e.workflowExecutionCompletedEventAttributes) {
         const state = firstArg<ItemState>(e.workflowExecutionCompletedEventAttributes.result);
-        if (state?.code) this.itemStates.set(state.code, state);
+        if (state?.code) this.report(state);
         if (code) this.itemEnd(ms, code, state);
       } else if (e.workflowExecutionCanceledEventAttributes) {
         if (code) this.itemStopped(ms, code, '事项取消', 'cancelled');

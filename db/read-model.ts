@@ -41,7 +41,8 @@ const STATEMENT_PARTS = {
 
 /** The case file's part of a sync: the state as kept for good, and the events since the last sync. */
 export interface CaseFileWrite {
-  state: Record<string, unknown>;
+  /** The state kept for good: written once the application has ended. */
+  state?: Record<string, unknown>;
   events: CaseEvent[];
 }
 
@@ -57,15 +58,19 @@ export async function writeApplicationSnapshot(db: Db, snapshot: ReadModelSnapsh
   const caseParts = caseFile
     ? sql`
     case_events_written as (
-      insert into case_events (application_id, key, at, kind, item, actor, label, detail)
-      select ${app.id}, e.key, e.at, e.kind, e.item, e.actor, e.label, e.detail
-      from jsonb_to_recordset(${JSON.stringify(caseFile.events)}::jsonb) as e(key text, at timestamptz, kind text, item text, actor jsonb, label text, detail jsonb)
+      insert into case_events (application_id, key, at, kind, item, actor, label, detail, decision)
+      select ${app.id}, e.key, e.at, e.kind, e.item, e.actor, e.label, e.detail, e.decision
+      from jsonb_to_recordset(${JSON.stringify(caseFile.events)}::jsonb) as e(key text, at timestamptz, kind text, item text, actor jsonb, label text, detail jsonb, decision jsonb)
       on conflict (application_id, key) do nothing
-    ),
+    ),${
+      caseFile.state
+        ? sql`
     case_state_written as (
       update case_files set state = ${JSON.stringify(caseFile.state)}::jsonb, revision = ${app.revision}
       where application_id = ${app.id} and revision < ${app.revision}
     ),`
+        : sql``
+    }`
     : sql``;
   await db.execute(sql`
     with ${caseParts} app as (

@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { type AnyPgColumn, boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { BundleDefinition } from '../workflows/shared/bundle.js';
+import type { Decision } from '../workflows/item/messages.js';
 import type { TimelineActor } from '../workflows/shared/case-events.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
@@ -326,6 +327,8 @@ export const caseEvents = pgTable(
     actor: jsonb('actor').$type<TimelineActor>(),
     label: text('label').notNull(),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
+    /** A decision event: the decision as the department made it (a closed case's item lists are rebuilt from these). */
+    decision: jsonb('decision').$type<Decision>(),
     recordedAt: ts('recorded_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('case_events_key_idx').on(t.applicationId, t.key), index('case_events_app_idx').on(t.applicationId, t.at)],

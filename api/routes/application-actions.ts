@@ -8,12 +8,13 @@ import { recordDelivery, reviewIntake, signOffJoint, supplement, withdraw, type 
 import { decideItem, takeItem, type DecideItemInput } from '../../workflows/item/messages.js';
 import { verifyCommitment } from '../../workflows/post-check/messages.js';
 import { itemWorkflowId, postCheckWorkflowId } from '../../workflows/shared/ids.js';
+import { jsonBytes, MAX_RESULT_BYTES } from '../../workflows/shared/limits.js';
 import type { AppDeps } from '../app.js';
 import { getBundle } from '../../db/bundles.js';
 import { addSupplementRefs } from '../../db/case-file.js';
 import { applicationHandle, applicationView, caseFileOf, loadVisible, revocationsOf, runUpdate } from '../application-access.js';
 import { actorOf, requireRole } from '../auth.js';
-import { conflict, forbidden, notFound } from '../errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../errors.js';
 import {
   ApplicationParams,
   ApplicationView,
@@ -114,6 +115,11 @@ export const applicationActionRoutes =
       { preHandler: requireRole('department'), schema: { ...schema(ItemParams), body: DecisionBody } },
       async (request) => {
         const { id, item } = request.params;
+        // Before anything reaches the workflow: a history carries every result it is given.
+        if (request.body.result && jsonBytes(request.body.result) > MAX_RESULT_BYTES) {
+          const message = `result exceeds ${MAX_RESULT_BYTES} bytes as JSON (${jsonBytes(request.body.result)}); reference documents by uri and sha256`;
+          throw badRequest('结果数据过大', [{ field: 'result', message }]);
+        }
         const target = await ownItem(request, id, item);
         // The schema admits exactly DecideItemInput's decisions and §45 reasons (built from the same lists).
         const decision = { ...request.body, actor: actorOf(request) } as DecideItemInput;

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { SUSPENSION_REASONS } from '../../workflows/item/messages.js';
+import { MAX_RESULT_BYTES, MAX_RESULT_KEYS } from '../../workflows/shared/limits.js';
 import { AppId, Code, Json } from './common.js';
 
 const MaterialRef = Type.Object(
@@ -54,7 +55,12 @@ export const DecisionBody = Type.Object(
   {
     decision: Type.Union(['approve', 'reject', 'correction', 'suspend', 'resume', 'extend'].map((d) => Type.Literal(d))),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
-    result: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    result: Type.Optional(
+      Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
+        maxProperties: MAX_RESULT_KEYS,
+        description: `approve: the result's key facts, at most ${MAX_RESULT_BYTES} bytes as JSON (documents by reference: uri, sha256)`,
+      }),
+    ),
     missing: Type.Optional(Type.Array(Code, { minItems: 1, maxItems: 100 })),
     suspension: Type.Optional(Type.Union(Object.keys(SUSPENSION_REASONS).map((r) => Type.Literal(r)))),
     expectedDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),

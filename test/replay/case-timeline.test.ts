@@ -31,10 +31,10 @@ function rowsOf(histories: WorkflowHistory[]): CaseEventRow[] {
   for (const e of scheduled) {
     // The recorded inputs, as the activity received them (the shapes are the activities' own).
      
-    const [first, second] = args(e) as [any, CaseEvent[] | undefined];
+    const [first] = args(e) as [any];
     switch (e.activityTaskScheduledEventAttributes!.activityType!.name) {
-      case 'syncApplication':
-        events.push(...(second ?? []));
+      case 'syncCaseFile':
+        events.push(...(first.events as CaseEvent[]));
         break;
       case 'sendNotices':
         events.push(...noticeRows(first.notices, first.at ?? new Date(ms(e)).toISOString()));
@@ -53,7 +53,7 @@ function rowsOf(histories: WorkflowHistory[]): CaseEventRow[] {
   const seen = new Set<string>();
   return events
     .filter((e) => !seen.has(e.key) && seen.add(e.key))
-    .map((e, i) => ({ id: i + 1, applicationId: 'x', key: e.key, at: e.at, kind: e.kind, item: e.item ?? null, actor: e.actor ?? null, label: e.label, detail: e.detail, recordedAt: e.at }));
+    .map((e, i) => ({ id: i + 1, applicationId: 'x', key: e.key, at: e.at, kind: e.kind, item: e.item ?? null, actor: e.actor ?? null, label: e.label, detail: e.detail, decision: e.decision ?? null, recordedAt: e.at }));
 }
 
 /**

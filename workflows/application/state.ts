@@ -1,6 +1,6 @@
 // The application's state and its pure transitions: intake (8.1), 一次分办 (8.2), joint procedures
 // and rejection rules (8.3), withdrawal, one feedback and one delivery (8.4). No Temporal APIs here.
-import type { ItemState, ItemStatus, PromisedMaterial, ResultData } from '../item/messages.js';
+import type { Decision, ItemState, ItemStatus, PromisedMaterial, ResultData } from '../item/messages.js';
 import type { Actor } from '../shared/actor.js';
 import type { ItemDefinition } from '../shared/bundle.js';
 import { DELIVERY_LABELS, END_LABELS, compact, decisionDetail, decisionLabel, safeActor, type CaseEvent, type TimelineActor, type TimelineKind } from '../shared/case-events.js';
@@ -50,6 +50,7 @@ export class ApplicationRecord {
   private withdrawn = false;
   private noticeSeq = 0;
   private eventSeq = 0;
+  private endRecorded = false;
 
   constructor(
     private readonly input: ApplicationInput,
@@ -296,8 +297,11 @@ export class ApplicationRecord {
   applyItemState(report: ItemState, now: string): void {
     const view = this.state.items.find((i) => i.code === report.code);
     if (!view || isFinalItem(view.status)) return;
-    this.recordItemActs(view, report, now);
-    Object.assign(view, report, { name: view.name, after: view.after });
+    // A bounded report holds the decisions from `decisionsFrom` on: the view keeps the whole list.
+    const { decisionsFrom, ...rest } = report;
+    const decisions = decisionsFrom === undefined ? report.decisions : report.decisions && [...(view.decisions ?? []).slice(0, decisionsFrom), ...report.decisions];
+    this.recordItemActs(view, { ...rest, ...(decisions ? { decisions } : {}) }, now);
+    Object.assign(view, rest, { name: view.name, after: view.after }, decisions ? { decisions } : {});
     if (report.status === 'approved' && report.result) this.results.set(report.code, report.result);
     this.touch();
   }
@@ -433,6 +437,7 @@ export class ApplicationRecord {
       });
     }
     this.prepareDelivery(now);
+    this.recordEndIfDone(now);
     this.touch();
   }
 
@@ -481,6 +486,7 @@ export class ApplicationRecord {
     if (e.event === 'shipped') Object.assign(d, { status: 'shipped', trackingNumber: e.trackingNumber });
     else d.status = 'delivered';
     this.record(now, 'delivery', DELIVERY_LABELS[e.event] ?? '送达', { event: e.event, trackingNumber: e.trackingNumber, status: this.state.status }, { actor: safeActor(e.actor) });
+    this.recordEndIfDone(now);
     this.touch();
   }
 
@@ -488,6 +494,7 @@ export class ApplicationRecord {
     this.state.delivery.status = 'closed';
     this.state.delivery.events.push({ event: 'closed', at: now });
     this.record(now, 'delivery', DELIVERY_LABELS.closed!, { event: 'closed', method: this.state.delivery.method });
+    this.recordEndIfDone(now);
     this.touch();
   }
 
@@ -499,17 +506,28 @@ export class ApplicationRecord {
     this.touch();
   }
 
-  /** The workflow's last step: the case file records its end. */
+  /**
+   * The case file records the end once nothing is left to do: at the outcome, or when the delivery
+   * is done. `close` is the workflow's last step, for an end no transition recorded (expiry).
+   */
+  private recordEndIfDone(now: string): void {
+    if (this.endRecorded || !this.state.endedAt || this.deliveryOpen()) return;
+    this.endRecorded = true;
+    this.record(now, 'ended', END_LABELS[this.state.status] ?? '流程结束', { status: this.state.status, outcome: this.state.outcome });
+  }
+
   close(now: string): void {
+    if (this.endRecorded) return;
+    this.endRecorded = true;
     this.record(now, 'ended', END_LABELS[this.state.status] ?? '流程结束', { status: this.state.status, outcome: this.state.outcome });
     this.touch();
   }
 
   // --- the case file's events --------------------------------------------------------------
 
-  private record(at: string, kind: TimelineKind, label: string, detail: Record<string, unknown>, about: { item?: string; actor?: TimelineActor } = {}): void {
+  private record(at: string, kind: TimelineKind, label: string, detail: Record<string, unknown>, about: { item?: string; actor?: TimelineActor; decision?: Decision } = {}): void {
     this.eventSeq += 1;
-    this.events.push(compact({ key: `a:${this.eventSeq}`, at, kind, item: about.item, actor: about.actor, label, detail: compact(detail) }));
+    this.events.push(compact({ key: `a:${this.eventSeq}`, at, kind, item: about.item, actor: about.actor, label, detail: compact(detail), decision: about.decision }));
   }
 
   private itemEnded(at: string, code: string, label: string, status: string, reason?: string): void {
@@ -520,7 +538,7 @@ export class ApplicationRecord {
   private recordItemActs(view: ItemView, report: ItemState, now: string): void {
     for (const d of (report.decisions ?? []).slice(view.decisions?.length ?? 0)) {
       const system = d.actor?.sub === 'system';
-      this.record(d.at ?? now, 'decision', decisionLabel(d), { ...decisionDetail(view.name, d), ...(system ? {} : { status: report.status }) }, { item: view.code, actor: safeActor(d.actor, d.actingFor) });
+      this.record(d.at ?? now, 'decision', decisionLabel(d), { ...decisionDetail(view.name, d), ...(system ? {} : { status: report.status }) }, { item: view.code, actor: safeActor(d.actor, d.actingFor), decision: d });
     }
     const a = report.assignee;
     if (a && a.at !== view.assignee?.at) {

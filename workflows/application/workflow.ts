@@ -22,10 +22,11 @@ import { itemWorkflow } from '../item/workflow.js';
 import { itemWorkflowId } from '../shared/ids.js';
 import type { CaseEvent } from '../shared/case-events.js';
 import { ANNOUNCED_ITEMS, CASE_FILE, UNCHANGED_SYNC_SKIPPED } from '../shared/patches.js';
-import { syncKey } from '../shared/read-model.js';
+import { readModelSnapshot, syncKey } from '../shared/read-model.js';
 import { ApplicationStatus, Overdue } from '../shared/search-attributes.js';
 import { addWorkingDays } from '../shared/working-days.js';
 import {
+  FINAL_STATUSES,
   applicationState,
   itemChanged,
   publishCalendar,
@@ -39,7 +40,7 @@ import {
 } from './messages.js';
 import { ApplicationRecord, Refusal } from './state.js';
 
-const { syncApplication, sendNotices } = proxyActivities<ReturnType<typeof createActivities>>({
+const { syncApplication, syncCaseFile, sendNotices } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30s',
   retry: { maximumInterval: '1m' },
 });
@@ -121,14 +122,20 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   let synced = -1;
   let indexed = '';
   let stored = '';
-  /** Case-file events not yet written: every one forces a sync, which writes them with the state. */
+  /**
+   * Case-file events not yet written, written with the next sync. A person's act and the end force
+   * one; what the workflow does by itself rides on the change it comes with (at the latest, the end).
+   */
   const pending: CaseEvent[] = [];
+  /** Each item's read-model row as last synced: a sync carries only the rows that changed. */
+  const syncedItems = new Map<string, string>();
+  const forcing = () => pending.some((e) => e.actor || e.kind === 'ended');
   const publish = async () => {
     const notices = app.outbox.splice(0);
     if (notices.length) await sendNotices({ applicationId: input.id, notices, at: now() });
     const events = app.events.splice(0);
     if (caseFile) pending.push(...events);
-    if (synced === app.state.revision && pending.length === 0) return;
+    if (synced === app.state.revision && !forcing()) return;
     synced = app.state.revision;
     // Operators filter on these in the Web UI and with `temporal workflow list --query` (never personal data).
     const overdue = app.state.items.some((i) => i.overdue);
@@ -141,10 +148,23 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     }
     if (patched(UNCHANGED_SYNC_SKIPPED)) {
       const key = syncKey(app.state);
-      if (key === stored && pending.length === 0) return;
+      if (key === stored && !forcing()) return;
       stored = key;
     }
-    await (caseFile ? syncApplication(app.state, pending.splice(0)) : syncApplication(app.state));
+    if (!caseFile) return void (await syncApplication(app.state));
+    // Linear in what changed, not in the application's size: the history grows by the change only.
+    const readModel = readModelSnapshot(app.state);
+    readModel.items = readModel.items.filter((row) => {
+      const key = JSON.stringify(row);
+      if (syncedItems.get(row.itemCode) === key) return false;
+      syncedItems.set(row.itemCode, key);
+      return true;
+    });
+    // Running applications are read by query; the state is kept for good once the application has
+    // ended, without the items' decision lists (each decision is in the log; a list grows with them).
+    const ended = FINAL_STATUSES.includes(app.state.status);
+    const kept = () => ({ ...app.state, items: app.state.items.map(({ decisions: _decisions, ...item }) => item) });
+    await syncCaseFile({ readModel, events: pending.splice(0), ...(ended ? { state: kept() } : {}) });
   };
   /** Publishes, then waits for a change made after the publish began (or until `timeoutAt`). */
   const publishAndWait = async (timeoutAt?: string) => {

@@ -98,6 +98,8 @@ export interface ItemState {
   postBActive?: boolean;
   decision?: Decision;
   decisions?: Decision[];
+  /** In a report to the application: `decisions` holds only those from this index on. */
+  decisionsFrom?: number;
   /** Deadlines moved by a newly published calendar, and why. */
   reprojections?: { at: string; from?: string; to?: string; reason: string }[];
   result?: ResultData;

@@ -2,6 +2,7 @@
 // 容缺 materials, joint blocks, AB岗 and the working-day clock. No Temporal APIs: unit-testable.
 import type { Actor } from '../shared/actor.js';
 import type { Notice, NoticeKind } from '../shared/notices.js';
+import { jsonBytes, MAX_INTERIM_DECISIONS, MAX_RESULT_BYTES } from '../shared/limits.js';
 import { addWorkingDays, deadlineOf, type WorkingCalendar } from '../shared/working-days.js';
 import {
   SUSPENSION_REASONS,
@@ -28,6 +29,9 @@ export interface Timer {
   at: string;
   material?: string;
 }
+
+/** Decisions that keep the item open and are capped; resuming is not, so a suspended clock can always run again. */
+const INTERIM: DecideItemInput['decision'][] = ['suspend', 'correction', 'extend'];
 
 const SYSTEM: Actor = { sub: 'system', role: 'window', name: '系统' };
 
@@ -86,6 +90,12 @@ export class ItemRecord {
     const need = (ok: unknown, message: string) => {
       if (!ok) throw new Refusal('InvalidDecision', message);
     };
+    if (d.result !== undefined && jsonBytes(d.result) > MAX_RESULT_BYTES) {
+      throw new Refusal('InvalidDecision', `结果数据 (result) 不得超过 ${MAX_RESULT_BYTES} 字节；证照等文件请以 uri 和 sha256 引用`);
+    }
+    if (INTERIM.includes(d.decision) && s.decisions!.filter((x) => INTERIM.includes(x.decision)).length >= MAX_INTERIM_DECISIONS) {
+      throw new Refusal('StateConflict', `事项「${s.name}」的中止、补正和延长已达 ${MAX_INTERIM_DECISIONS} 次上限，请恢复计时后作出准予或不予批准的决定`);
+    }
     switch (d.decision) {
       case 'approve':
         if (s.blockedBy?.length) throw new Refusal('StateConflict', `联合办理程序 ${s.blockedBy.join('、')} 尚未全部会签，不能批准`);

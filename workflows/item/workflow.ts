@@ -7,6 +7,7 @@ import {
   isCancellation,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -16,6 +17,7 @@ import type { createActivities } from '../../activities/index.js';
 import { itemChanged } from '../application/messages.js';
 import { postCheckWorkflow } from '../post-check/workflow.js';
 import { postCheckWorkflowId } from '../shared/ids.js';
+import { BOUNDED_ITEM_REPORTS } from '../shared/patches.js';
 import {
   calendarPublished,
   decideItem,
@@ -25,6 +27,7 @@ import {
   takeItem,
   type ItemInput,
   type ItemOutcome,
+  type ItemState,
 } from './messages.js';
 import { ItemRecord, Refusal } from './state.js';
 
@@ -36,6 +39,23 @@ const { archiveResult, sendNotices } = proxyActivities<ReturnType<typeof createA
 export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
   const item = new ItemRecord(input, now());
   let reported = input.announced ? item.revision : -1;
+  // Decided once, at the start: an execution begun before keeps sending its whole list.
+  const bounded = patched(BOUNDED_ITEM_REPORTS);
+  /** Decisions the application has been sent. */
+  let told = 0;
+  /** What an update answers and the outcome: the state without the decision list, which only grows. */
+  const slim = (): ItemState => {
+    if (!bounded) return item.state;
+    const { decisions: _decisions, ...rest } = item.state;
+    return rest;
+  };
+  const report = (): ItemState => {
+    if (!bounded) return JSON.parse(JSON.stringify(item.state));
+    const all = item.state.decisions ?? [];
+    const delta = { ...slim(), decisions: all.slice(told), decisionsFrom: told };
+    told = all.length;
+    return JSON.parse(JSON.stringify(delta));
+  };
   /**
    * Sends queued notices and keeps the application's view current (before an update returns).
    * Not cancellable: a cancelled application stops the wait for a decision, never the report of one.
@@ -46,7 +66,7 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
     if (reported === item.revision) return;
     reported = item.revision;
     const parent = workflowInfo().parent;
-    if (parent) await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(itemChanged, JSON.parse(JSON.stringify(item.state)));
+    if (parent) await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(itemChanged, report());
   });
 
   setHandler(itemState, () => item.state);
@@ -55,7 +75,7 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
     async (decision) => {
       item.decide(decision, now());
       await publish();
-      return item.state;
+      return slim();
     },
     { validator: (decision) => refuse(() => (refuseWhenCancelled(item), item.check(decision))) },
   );
@@ -64,7 +84,7 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
     async ({ actor }) => {
       item.take(actor, now());
       await publish();
-      return item.state;
+      return slim();
     },
     { validator: ({ actor }) => refuse(() => (refuseWhenCancelled(item), item.checkTake(actor))) },
   );
@@ -81,7 +101,7 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
     if (!(isCancellation(err) && item.closed())) throw err;
   }
   await CancellationScope.nonCancellable(finish);
-  return item.state as ItemOutcome;
+  return slim() as ItemOutcome;
 
   async function awaitDecision() {
     while (!item.closed()) {

@@ -56,6 +56,8 @@ export interface CaseEvent {
   actor?: TimelineActor;
   label: string;
   detail: Record<string, unknown>;
+  /** A decision event: the decision itself, kept beside the timeline's detail. */
+  decision?: Decision;
 }
 
 export const DECISION_LABELS: Record<Exclude<DecideItemInput['decision'], 'suspend'>, string> = {

@@ -10,3 +10,10 @@ export const UNCHANGED_SYNC_SKIPPED = 'unchanged-sync-skipped';
 
 /** The case file: business events written with every sync, a sync whenever one is pending, the end recorded (before: none). */
 export const CASE_FILE = 'case-file-events';
+
+/**
+ * An item reports only the decisions the application has not seen (with `decisionsFrom`); its
+ * update results and its outcome leave the list out (before: the whole list every time, so a
+ * history grew with the square of an item's decisions).
+ */
+export const BOUNDED_ITEM_REPORTS = 'bounded-item-reports';

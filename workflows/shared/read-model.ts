@@ -2,6 +2,7 @@
 // The workflow compares it to skip syncs that would write nothing. Pure.
 import type { ApplicationState } from '../application/messages.js';
 import type { Decision, ItemStatus } from '../item/messages.js';
+import type { CaseEvent } from './case-events.js';
 import { maskIdNumber, maskName } from './mask.js';
 
 export interface ReadModelSnapshot {
@@ -37,6 +38,13 @@ export interface ReadModelSnapshot {
     /** The application's first item (by code) of this department: the row that counts the application in the department's figures. */
     departmentFirst: boolean;
   }[];
+}
+
+/** What an application begun with the case file syncs: the read model's changed items, the events, the state once ended. */
+export interface CaseFileSync {
+  readModel: ReadModelSnapshot;
+  events: CaseEvent[];
+  state?: ApplicationState;
 }
 
 export function readModelSnapshot(state: ApplicationState): ReadModelSnapshot {

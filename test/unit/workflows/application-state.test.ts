@@ -82,4 +82,21 @@ describe('ApplicationRecord', () => {
     expect(app.state.status).toBe('in_review'); // ends once birth-cert's cancellation comes back
     expect(() => app.checkWithdraw()).toThrow(/已撤回/);
   });
+
+  it('pieces an item\'s decisions together from bounded reports and logs each once, with the decision kept beside it', () => {
+    const app = new ApplicationRecord(newbornInput('A6'), at);
+    dispatch(app, 'birth-cert');
+    const wsjk = { sub: 'w', role: 'department' as const, dept: 'wsjk' };
+    const d = (decision: 'suspend' | 'resume' | 'approve', minute: number) => ({ decision, actor: wsjk, at: `2026-11-26T03:0${minute}:00.000Z` });
+    const base = { code: 'birth-cert', name: 'x', department: 'wsjk', status: 'in_review' as const };
+    app.events.splice(0);
+    app.applyItemState({ ...base, decisions: [d('suspend', 1)], decisionsFrom: 0 }, at);
+    app.applyItemState({ ...base, decisions: [d('resume', 2)], decisionsFrom: 1 }, at);
+    app.applyItemState({ ...base, decisions: [d('resume', 2)], decisionsFrom: 1 }, at); // the same report again changes nothing
+    app.completeItem({ ...base, status: 'approved', decision: d('approve', 3) }, at); // an outcome without the list
+    expect(app.item('birth-cert').decisions?.map((x) => x.decision)).toEqual(['suspend', 'resume']);
+    const logged = app.events.filter((e) => e.kind === 'decision');
+    expect(logged.map((e) => e.decision?.decision)).toEqual(['suspend', 'resume']);
+    expect(logged.map((e) => e.detail.decision)).toEqual(['suspend', 'resume']);
+  });
 });

@@ -684,3 +684,34 @@ describe('ItemRecord: revision', () => {
     expect(r.state.status).toBe('approved');
   });
 });
+
+describe('ItemRecord: bounds that keep the history small', () => {
+  const at = (minute: number) => new Date(Date.parse('2026-03-03T02:00:00.000Z') + minute * 60_000).toISOString();
+
+  it('refuses a result over 8 KiB as UTF-8 JSON (Chinese: 3 bytes a character) and takes one at the bound', () => {
+    // 8 KiB = 8192 bytes; {"licence":"…"} is 14 bytes around the text.
+    const over = refusalOf(() => record(MON).check(approve(officerA, { licence: '证'.repeat(2727) }))); // 14 + 8181 = 8195
+    expect(over.type).toBe('InvalidDecision');
+    expect(over.message).toContain('8192');
+    const r = record(MON);
+    act(r, approve(officerA, { licence: '证'.repeat(2726) }), at(1)); // 14 + 8178 = 8192
+    expect(r.state.status).toBe('approved');
+  });
+
+  it('caps suspensions, corrections and extensions at 20 together, and still lets the clock resume and the item be decided', () => {
+    const r = record(MON);
+    let minute = 0;
+    act(r, extend(1, '局长', '案情复杂'), at(++minute));
+    for (let i = 0; i < 19; i++) {
+      act(r, suspend('testing', 1), at(++minute));
+      if (i < 18) act(r, resume(), at(++minute));
+    }
+    // 1 extension + 19 suspensions = 20: the 21st interim decision of any kind is refused …
+    for (const d of [suspend('hearing', 1), extend(1, '局长', '再延'), correction(['birth-certificate'])]) expect(refusalOf(() => r.check(d)).type).toBe('StateConflict');
+    // … resuming is not, nor is the final decision once the clock runs again.
+    act(r, resume(), at(++minute));
+    act(r, approve(), at(++minute));
+    expect(r.state.status).toBe('approved');
+    expect(r.state.decisions).toHaveLength(1 + 19 + 19 + 1);
+  });
+});
