@@ -1,10 +1,11 @@
 // The case file (办件档案) of an application in PostgreSQL: the submission, written by the API before
 // the workflow starts; the last state, kept by every sync; the event log (case_events). Personal
 // values are sealed with the payload key ring and never stored in the clear.
-import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Applicant, ApplicationInput, ApplicationState, SubmittedMaterial } from '../workflows/application/messages.js';
 import type { BundleVersion } from '../workflows/shared/bundle.js';
 import { safeActor, type CaseEvent, type TimelineActor } from '../workflows/shared/case-events.js';
+import { restoreKept } from '../workflows/shared/kept-state.js';
 import { maskIdNumber, maskName, maskPhone } from '../workflows/shared/mask.js';
 import type { Sealer } from '../worker/payload-codec.js';
 import type { Db } from './client.js';
@@ -101,26 +102,21 @@ export function keptState(state: ApplicationState): Record<string, unknown> {
   };
 }
 
-/**
- * The kept state leaves the items' decision lists out (they grow with every decision; the workflow
- * sends the state whole): each decision is in the log, in the order made, and the lists come back from there.
- */
-async function withDecisionLists(db: Db, id: string, kept: ApplicationState): Promise<ApplicationState> {
-  if (kept.items.every((i) => i.decisions)) return kept; // kept whole (before the lists were left out)
-  const rows = await db
-    .select({ item: caseEvents.item, decision: caseEvents.decision })
+/** The kept state with what it leaves out put back from the log (kept-state.ts). */
+async function restoredState(db: Db, id: string, kept: ApplicationState): Promise<ApplicationState> {
+  const log = await db
+    .select({ kind: caseEvents.kind, item: caseEvents.item, detail: caseEvents.detail, decision: caseEvents.decision })
     .from(caseEvents)
-    .where(and(eq(caseEvents.applicationId, id), isNotNull(caseEvents.decision)))
+    .where(and(eq(caseEvents.applicationId, id), inArray(caseEvents.kind, ['decision', 'joint-signoff'])))
     .orderBy(asc(caseEvents.at), asc(caseEvents.id));
-  const listOf = (code: string) => rows.filter((r) => r.item === code).map((r) => r.decision!);
-  return { ...kept, items: kept.items.map((i) => ({ ...i, decisions: i.decisions ?? listOf(i.code) })) };
+  return restoreKept(kept, log);
 }
 
 export async function readCaseFile(db: Db, sealer: Sealer, id: string): Promise<CaseFile | undefined> {
   const [row] = await db.select().from(caseFiles).where(eq(caseFiles.applicationId, id));
   if (!row) return undefined;
   const personal = sealer.open<PersonalValues>(row.sealed);
-  const kept = row.state && (await withDecisionLists(db, id, row.state as unknown as ApplicationState));
+  const kept = row.state && (await restoredState(db, id, row.state as unknown as ApplicationState));
   return {
     applicationId: row.applicationId,
     bundleCode: row.bundleCode,

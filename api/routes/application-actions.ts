@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import { applicationItems } from '../../db/schema.js';
-import { recordDelivery, reviewIntake, signOffJoint, supplement, withdraw, type ApplicationState } from '../../workflows/application/messages.js';
+import { recordDelivery, reviewIntake, signOffJoint, supplement, withdraw, type ApplicationState, type UpdateAnswer } from '../../workflows/application/messages.js';
 import { decideItem, takeItem, type DecideItemInput } from '../../workflows/item/messages.js';
 import { verifyCommitment } from '../../workflows/post-check/messages.js';
 import { itemWorkflowId, postCheckWorkflowId } from '../../workflows/shared/ids.js';
@@ -37,9 +37,10 @@ export const applicationActionRoutes =
   async (app) => {
     const { temporal } = deps;
     const respond = async (request: FastifyRequest, id: string) => view(await loadVisible(deps, request, id));
-    /** The application after an update on it: the update's own answer, no second query. */
     const view = async (state: ApplicationState) =>
       applicationView(state, deps.config.temporalUiUrl, temporal.options.namespace, await revocationsOf(deps.db.db, state.id));
+    /** The application after an update on it: the update's answer where it holds the state (executions begun before the case file), else a query. */
+    const answered = (request: FastifyRequest, id: string, state: UpdateAnswer) => (state ? view(state) : respond(request, id));
     const updateId = (request: FastifyRequest) => request.headers['idempotency-key'] as string | undefined;
     const schema = <B>(params: B, body?: unknown) => ({
       params,
@@ -63,7 +64,7 @@ export const applicationActionRoutes =
           const bundle = await getBundle(deps.db.db, file.bundleCode, file.bundleVersion);
           if (bundle) await addSupplementRefs(deps.db.db, id, bundle, request.body.materials, new Date().toISOString());
         }
-        return view(state);
+        return answered(request, id, state);
       },
     );
 
@@ -76,7 +77,7 @@ export const applicationActionRoutes =
         await loadVisible(deps, request, id);
         const state = await runUpdate('受理审查', () =>
           applicationHandle(temporal, id).executeUpdate(reviewIntake, { args: [{ ...request.body, actor: actorOf(request) }], updateId: updateId(request) }));
-        return view(state);
+        return answered(request, id, state);
       },
     );
 
@@ -88,7 +89,7 @@ export const applicationActionRoutes =
         await loadVisible(deps, request, id);
         const state = await runUpdate('申请', () =>
           applicationHandle(temporal, id).executeUpdate(withdraw, { args: [{ reason: request.body.reason, actor: actorOf(request) }], updateId: updateId(request) }));
-        return view(state);
+        return answered(request, id, state);
       },
     );
 
@@ -169,7 +170,7 @@ export const applicationActionRoutes =
         await loadVisible(deps, request, id);
         const state = await runUpdate(`联合办理程序 ${code}`, () =>
           applicationHandle(temporal, id).executeUpdate(signOffJoint, { args: [{ code, opinion: request.body.opinion, actor: actorOf(request) }], updateId: updateId(request) }));
-        return view(state);
+        return answered(request, id, state);
       },
     );
 
@@ -181,7 +182,7 @@ export const applicationActionRoutes =
         await loadVisible(deps, request, id);
         const state = await runUpdate('送达', () =>
           applicationHandle(temporal, id).executeUpdate(recordDelivery, { args: [{ ...request.body, actor: actorOf(request) }], updateId: updateId(request) }));
-        return view(state);
+        return answered(request, id, state);
       },
     );
   };

@@ -3,6 +3,7 @@
 // and the `after` graph are checked by validateBundle, which names every problem at once.
 import { Type } from 'typebox';
 import { Code, DeptCode, Json } from './common.js';
+import { MAX_BUNDLE_ITEMS, MAX_BUNDLE_JOINTS } from '../../workflows/shared/limits.js';
 
 export const RegionCode = Type.String({ pattern: '^\\d{6}$', description: 'administrative region code, e.g. 320000 (province), 320100 (city)' });
 /** Question and form-field keys are camelCase identifiers (they name answers and form values). */
@@ -79,8 +80,8 @@ export const BundleDefinitionBody = Type.Object(
     questions: Type.Array(Question, { maxItems: 50 }),
     materials: Type.Array(Material, { maxItems: 200 }),
     fields: Type.Array(Field, { maxItems: 300 }),
-    items: Type.Array(Item, { maxItems: 100 }),
-    joint: Type.Optional(Type.Array(Joint, { maxItems: 50 })),
+    items: Type.Array(Item, { maxItems: MAX_BUNDLE_ITEMS }),
+    joint: Type.Optional(Type.Array(Joint, { maxItems: MAX_BUNDLE_JOINTS })),
   },
   strict,
 );

@@ -168,9 +168,15 @@ export interface DeliveryEventInput {
 export const applicationState = defineQuery<ApplicationState>('applicationState');
 /** Sent by an item workflow whenever its status changes, so the application shows it at once. */
 export const itemChanged = defineSignal<[ItemState]>('itemChanged');
-export const supplement = defineUpdate<ApplicationState, [SupplementInput]>('supplement');
-export const reviewIntake = defineUpdate<ApplicationState, [ReviewIntakeInput]>('reviewIntake');
-export const withdraw = defineUpdate<ApplicationState, [WithdrawInput]>('withdraw');
-export const signOffJoint = defineUpdate<ApplicationState, [SignOffInput]>('signOffJoint');
-export const recordDelivery = defineUpdate<ApplicationState, [DeliveryEventInput]>('recordDelivery');
+/**
+ * What the application's updates answer: nothing, since the case file (the API reads the state by
+ * query: an answer in the history would hold the whole state again at every update); the state, in
+ * executions begun before it.
+ */
+export type UpdateAnswer = ApplicationState | undefined;
+export const supplement = defineUpdate<UpdateAnswer, [SupplementInput]>('supplement');
+export const reviewIntake = defineUpdate<UpdateAnswer, [ReviewIntakeInput]>('reviewIntake');
+export const withdraw = defineUpdate<UpdateAnswer, [WithdrawInput]>('withdraw');
+export const signOffJoint = defineUpdate<UpdateAnswer, [SignOffInput]>('signOffJoint');
+export const recordDelivery = defineUpdate<UpdateAnswer, [DeliveryEventInput]>('recordDelivery');
 export const publishCalendar = defineSignal<[{ calendar: WorkingCalendar }]>('publishCalendar');

@@ -6,6 +6,7 @@ import type { ItemDefinition } from '../shared/bundle.js';
 import { DELIVERY_LABELS, END_LABELS, compact, decisionDetail, decisionLabel, safeActor, type CaseEvent, type TimelineActor, type TimelineKind } from '../shared/case-events.js';
 import { itemWorkflowId } from '../shared/ids.js';
 import { checkSubmission } from '../shared/intake.js';
+import { MAX_INTAKE_CORRECTIONS, MAX_SUPPLEMENTS } from '../shared/limits.js';
 import type { Notice, NoticeKind } from '../shared/notices.js';
 import { dependentsOf, prerequisites } from '../shared/rules.js';
 import { addWorkingDays, type WorkingCalendar } from '../shared/working-days.js';
@@ -48,6 +49,9 @@ export class ApplicationRecord {
   private readonly ended = new Set<string>();
   private terminatedBy?: string;
   private withdrawn = false;
+  /** Counted against the bounds of workflows/shared/limits.ts (replayed like the rest). */
+  private supplements = 0;
+  private intakeCorrections = 0;
   private noticeSeq = 0;
   private eventSeq = 0;
   private endRecorded = false;
@@ -172,10 +176,14 @@ export class ApplicationRecord {
     if (input.decision === 'correction' && missing.length === 0) throw new Refusal('InvalidDecision', '需补正时须一次列明全部不符合法定形式的材料及理由');
     const unknown = missing.map((m) => m.material).filter((c) => !this.state.received.includes(c));
     if (unknown.length) throw new Refusal('InvalidDecision', `不是本申请已收取的材料：${unknown.join(', ')}`);
+    if (input.decision === 'correction' && this.intakeCorrections >= MAX_INTAKE_CORRECTIONS) {
+      throw new Refusal('StateConflict', `受理审查已 ${MAX_INTAKE_CORRECTIONS} 次要求补正，已达上限：请予以受理，或由申请人撤回后重新申请`);
+    }
   }
 
   /** 受理审查: accept, or tell every material not in legal form at once and wait for the supplement. */
   review(input: ReviewIntakeInput, now: string): void {
+    if (input.decision === 'correction') this.intakeCorrections += 1;
     const review = this.state.intakeReview!;
     Object.assign(review, { outcome: input.decision === 'accept' ? 'accepted' : 'correction', reviewedAt: now, by: input.actor });
     const accept = input.decision === 'accept';
@@ -214,10 +222,12 @@ export class ApplicationRecord {
     const unknown = input.materials.map((m) => m.code).filter((c) => !this.input.bundle.materials.some((m) => m.code === c));
     if (unknown.length) throw new Refusal('InvalidDecision', `不是本件事的材料：${unknown.join(', ')}`);
     if (input.materials.length === 0) throw new Refusal('InvalidDecision', '补充材料不能为空');
+    if (this.supplements >= MAX_SUPPLEMENTS) throw new Refusal('StateConflict', `本申请已补充材料 ${MAX_SUPPLEMENTS} 次，已达上限，请到窗口办理`);
   }
 
   /** Returns the codes to forward to the running items: this supplement's, not everything received so far. */
   addSupplement(input: SupplementInput, now: string): string[] {
+    this.supplements += 1;
     for (const m of input.materials) if (!this.state.received.includes(m.code)) this.state.received.push(m.code);
     if (this.state.status === 'incomplete') {
       const check = this.intake(this.state.received);

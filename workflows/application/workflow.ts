@@ -21,6 +21,7 @@ import { ItemRecord } from '../item/state.js';
 import { itemWorkflow } from '../item/workflow.js';
 import { itemWorkflowId } from '../shared/ids.js';
 import type { CaseEvent } from '../shared/case-events.js';
+import { slimForKeeping } from '../shared/kept-state.js';
 import { ANNOUNCED_ITEMS, CASE_FILE, UNCHANGED_SYNC_SKIPPED } from '../shared/patches.js';
 import { readModelSnapshot, syncKey } from '../shared/read-model.js';
 import { ApplicationStatus, Overdue } from '../shared/search-attributes.js';
@@ -53,6 +54,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   const toItems = (codes: string[], send: (id: string) => Promise<void>) =>
     Promise.all(codes.filter((c) => running.has(c)).map((c) => send(itemWorkflowId(input.id, c))));
   const cancelItems = (codes: string[]) => codes.forEach((code) => running.get(code)?.cancel());
+  /** An update's answer (see UpdateAnswer). */
+  const answer = () => (caseFile ? undefined : app.state);
 
   setHandler(applicationState, () => app.state);
   setHandler(itemChanged, (report) => app.applyItemState(report, now()));
@@ -61,7 +64,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     async (s) => {
       const received = app.addSupplement(s, now());
       await toItems([...running.keys()], (id) => getExternalWorkflowHandle(id).signal(materialsSupplied, { codes: received }));
-      return app.state;
+      return answer();
     },
     { validator: (s) => refuse(() => app.checkSupplement(s)) },
   );
@@ -69,7 +72,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     reviewIntake,
     (r) => {
       app.review(r, now());
-      return app.state;
+      return answer();
     },
     { validator: (r) => refuse(() => app.checkReview(r)) },
   );
@@ -77,7 +80,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     withdraw,
     ({ reason, actor }) => {
       cancelItems(app.withdraw(reason, actor, now()));
-      return app.state;
+      return answer();
     },
     { validator: (_input) => refuse(() => app.checkWithdraw()) },
   );
@@ -86,7 +89,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     async (s) => {
       const unblocked = app.signOff(s, now());
       await toItems(unblocked, (id) => getExternalWorkflowHandle(id).signal(jointCompleted, { code: s.code }));
-      return app.state;
+      return answer();
     },
     { validator: (s) => refuse(() => app.checkSignOff(s)) },
   );
@@ -94,7 +97,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     recordDelivery,
     (e) => {
       app.recordDelivery(e, now());
-      return app.state;
+      return answer();
     },
     { validator: (e) => refuse(() => app.checkDelivery(e)) },
   );
@@ -161,10 +164,10 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       return true;
     });
     // Running applications are read by query; the state is kept for good once the application has
-    // ended, without the items' decision lists (each decision is in the log; a list grows with them).
-    const ended = FINAL_STATUSES.includes(app.state.status);
-    const kept = () => ({ ...app.state, items: app.state.items.map(({ decisions: _decisions, ...item }) => item) });
-    await syncCaseFile({ readModel, events: pending.splice(0), ...(ended ? { state: kept() } : {}) });
+    // ended and its delivery is done, without what grows with every act (the log holds each: see
+    // kept-state.ts). Usually once; again only if something changes after.
+    const ended = FINAL_STATUSES.includes(app.state.status) && !app.deliveryOpen();
+    await syncCaseFile({ readModel, events: pending.splice(0), ...(ended ? { state: slimForKeeping(app.state) } : {}) });
   };
   /** Publishes, then waits for a change made after the publish began (or until `timeoutAt`). */
   const publishAndWait = async (timeoutAt?: string) => {
@@ -202,7 +205,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   if (caseFile) app.close(now());
   await publish();
   await condition(allHandlersFinished);
-  return app.state;
+  return caseFile ? slimForKeeping(app.state) : app.state;
 }
 
 async function runItem(app: ApplicationRecord, code: string): Promise<ItemOutcome> {

@@ -10,7 +10,15 @@ export const MAX_RESULT_KEYS = 50;
  * Suspensions, corrections and extensions of one item together. Resuming, approving and rejecting
  * stay open: the cap never leaves an application without an answer.
  */
-export const MAX_INTERIM_DECISIONS = 20;
+export const MAX_INTERIM_DECISIONS = 10;
+/** Supplements to one application (each is forwarded to every running item). */
+export const MAX_SUPPLEMENTS = 20;
+/** Intake reviews (§32) of one application that ask for correction: each names everything at once. */
+export const MAX_INTAKE_CORRECTIONS = 5;
+/** Items of one bundle: with every item at every cap, the application's history stays within the limit (README). */
+export const MAX_BUNDLE_ITEMS = 40;
+/** Joint procedures (联合办理) of one bundle: each department of each signs once. */
+export const MAX_BUNDLE_JOINTS = 10;
 
 /** Size of a value as UTF-8 JSON, without Node APIs (workflow code). */
 export function jsonBytes(value: unknown): number {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ApplicationRecord } from '../../../workflows/application/state.js';
 import type { ItemState } from '../../../workflows/item/messages.js';
-import { newbornInput } from '../../fixtures/applications.js';
+import { enterpriseChange } from '../../../db/catalogue/enterprise-change.js';
+import { completeInput, newbornInput } from '../../fixtures/applications.js';
 
 const at = '2026-11-26T03:00:00.000Z';
 const actor = { sub: 'o', role: 'department' as const, dept: 'x' };
@@ -98,5 +99,46 @@ describe('ApplicationRecord', () => {
     const logged = app.events.filter((e) => e.kind === 'decision');
     expect(logged.map((e) => e.decision?.decision)).toEqual(['suspend', 'resume']);
     expect(logged.map((e) => e.detail.decision)).toEqual(['suspend', 'resume']);
+  });
+
+  it('takes 20 supplements, then refuses (each is forwarded to every running item)', () => {
+    const app = new ApplicationRecord(newbornInput('A7'), at);
+    dispatch(app, 'birth-cert');
+    const input = { materials: [{ code: 'child-photo' }], actor: { sub: 'o', role: 'applicant' as const } };
+    let taken = 0;
+    while (taken < 100) {
+      try {
+        app.checkSupplement(input);
+      } catch (err) {
+        expect(String(err)).toMatch(/上限/);
+        break;
+      }
+      app.addSupplement(input, at);
+      taken += 1;
+    }
+    expect(taken).toBe(20);
+  });
+
+  it('asks for intake correction at most 5 times, then only acceptance is open', () => {
+    const app = new ApplicationRecord(completeInput('A8', enterpriseChange, { insuredEmployees: true, housingFund: true }, { channel: 'web' }), at);
+    expect(app.state.status).toBe('received');
+    const window = { sub: 'w', role: 'window' as const };
+    const material = app.state.received[0]!;
+    let rounds = 0;
+    while (rounds < 20) {
+      const correction = { decision: 'correction' as const, missing: [{ material, reason: '复印件不清晰' }], actor: window };
+      try {
+        app.checkReview(correction);
+      } catch (err) {
+        expect(String(err)).toMatch(/上限/);
+        break;
+      }
+      app.review(correction, at);
+      app.addSupplement({ materials: [{ code: material }], actor: { sub: 'o', role: 'applicant' } }, at);
+      expect(app.state.status).toBe('received');
+      rounds += 1;
+    }
+    expect(rounds).toBe(5);
+    app.checkReview({ decision: 'accept', actor: window });
   });
 });

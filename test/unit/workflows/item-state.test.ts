@@ -698,20 +698,20 @@ describe('ItemRecord: bounds that keep the history small', () => {
     expect(r.state.status).toBe('approved');
   });
 
-  it('caps suspensions, corrections and extensions at 20 together, and still lets the clock resume and the item be decided', () => {
+  it('caps suspensions, corrections and extensions at 10 together, and still lets the clock resume and the item be decided', () => {
     const r = record(MON);
     let minute = 0;
     act(r, extend(1, '局长', '案情复杂'), at(++minute));
-    for (let i = 0; i < 19; i++) {
+    for (let i = 0; i < 9; i++) {
       act(r, suspend('testing', 1), at(++minute));
-      if (i < 18) act(r, resume(), at(++minute));
+      if (i < 8) act(r, resume(), at(++minute));
     }
-    // 1 extension + 19 suspensions = 20: the 21st interim decision of any kind is refused …
-    for (const d of [suspend('hearing', 1), extend(1, '局长', '再延'), correction(['birth-certificate'])]) expect(refusalOf(() => r.check(d)).type).toBe('StateConflict');
+    // 1 extension + 9 suspensions = 10: the 11th interim decision of any kind is refused …
+    for (const d of [suspend('hearing', 1), extend(1, '局长', '再延'), correction(['birth-certificate'])]) expect(refusalOf(() => r.check(d)).message).toContain('上限');
     // … resuming is not, nor is the final decision once the clock runs again.
     act(r, resume(), at(++minute));
     act(r, approve(), at(++minute));
     expect(r.state.status).toBe('approved');
-    expect(r.state.decisions).toHaveLength(1 + 19 + 19 + 1);
+    expect(r.state.decisions).toHaveLength(1 + 9 + 9 + 1);
   });
 });
