@@ -1,12 +1,14 @@
 // The case file (办件档案) over HTTP: once every Temporal execution of a closed application is
-// deleted (what retention does), its detail, timeline, audit, receipt, hotline lookup and rating
-// still read back from PostgreSQL; what was submitted is kept there, personal values sealed; and
+// deleted (what retention does), its detail, timeline, audit, receipt, hotline lookup, rating and
+// rectification still work from PostgreSQL, and a 告知承诺 grant is revoked through its post-check; what was submitted is kept there, personal values sealed; and
 // each department's review sheet shows what it reviews and nothing of other items' fields.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseEvents, caseFiles } from '../../db/schema.js';
-import { newbornBody } from '../fixtures/applications.js';
+import { restaurant } from '../../db/catalogue/restaurant.js';
+import { applicableItems } from '../../workflows/shared/rules.js';
+import { completeInput, newbornBody } from '../fixtures/applications.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer, dept } from '../helpers/tokens.js';
 
@@ -127,6 +129,15 @@ describe('closed applications read from the case file after Temporal deleted the
     expect(history.timeline.at(-1)).toMatchObject({ kind: 'evaluation', label: '好差评：非常满意', actor: { sub: 'chenqi', role: 'applicant' } });
   });
 
+  it('opens a rectification on a bad rating at the window, and the department works it', async () => {
+    const rated = await call('POST', `/v1/applications/${id}/evaluation`, window, { rating: 1, visitId: 'cf-visit-1', item: 'birth-cert', comment: '排队太久' });
+    expect(rated.status, JSON.stringify(rated.body)).toBe(201);
+    const rectification: string = rated.body.rectification.id;
+    expect((await call('GET', `/v1/rectifications/${rectification}`, dept('wsjk'))).status).toBe(200);
+    const checked = await call('POST', `/v1/rectifications/${rectification}/check`, dept('wsjk'), { text: '情况属实，已核实' });
+    expect(checked.status, JSON.stringify(checked.body)).toBe(200);
+  });
+
   it('refuses acts on it as a state conflict, not a 500', async () => {
     const res = await call('POST', `/v1/applications/${id}/withdraw`, applicant, { reason: '不再需要' });
     expect(res.status).toBe(409);
@@ -143,6 +154,66 @@ describe('closed applications read from the case file after Temporal deleted the
     expect(history.timeline.map((e: { label: string }) => e.label)).toEqual(expect.arrayContaining(['提交申请', '撤回', '事项取消', '办理结束（已撤回）']));
     expect((await call('GET', `/v1/hotline/applications/${wid}`, hotline)).body).toMatchObject({ status: 'withdrawn' });
   });
+});
+
+describe('a 告知承诺 grant revoked after its application’s executions are gone', () => {
+  it('lets the department revoke it through the running post-check, and shows the revocation from the case file', async () => {
+    const answers = { largeVenue: true };
+    const items = applicableItems(restaurant, answers);
+    const input = completeInput('CF', restaurant, answers);
+    // Taken at the window (no intake review), for the applicant's account.
+    const created = await call('POST', '/v1/applications', window, {
+      bundleCode: restaurant.code,
+      channel: 'window',
+      applicantAccount: 'chenqi',
+      applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某餐饮有限公司' },
+      answers,
+      form: input.form,
+      materials: input.materials,
+      pledges: [{ item: 'fire-check' }],
+      delivery: { method: 'electronic' },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id: string = created.body.id;
+    // Every item but the pledged one is approved by its department, in the order they open.
+    let open = items.filter((i) => i.code !== 'fire-check');
+    while (open.length) {
+      const detail = await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => open.some((i) => statusOf(a, i.code) === 'in_review'));
+      const ready = open.filter((i) => statusOf(detail, i.code) === 'in_review');
+      for (const item of ready) {
+        const res = await call('POST', `/v1/applications/${id}/items/${item.code}/decisions`, dept(item.department), { decision: 'approve', result: { no: `${item.code}-1` } });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+      }
+      open = open.filter((i) => !ready.includes(i));
+    }
+    await waitFor(async () => (await call('GET', `/v1/applications/${id}/history`, coordinator)).body, (h) => h.timeline?.some((e: { kind: string }) => e.kind === 'ended'));
+    expect(statusOf((await call('GET', `/v1/applications/${id}`, applicant)).body, 'fire-check')).toBe('approved');
+
+    // Retention deletes closed executions: the application's and its items', not the running post-check.
+    const postCheck = `application:${id}:item:fire-check:post-check`;
+    const { executions } = await sys.temporal.workflowService.listWorkflowExecutions({ namespace: 'default', query: `WorkflowId STARTS_WITH "application:${id}" AND ExecutionStatus != "Running"` });
+    for (const e of executions) await sys.temporal.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: e.execution!.workflowId! } });
+    await waitFor(
+      async () => {
+        try {
+          await sys.temporal.workflow.getHandle(`application:${id}`).describe();
+          return false;
+        } catch (err) {
+          return err instanceof WorkflowNotFoundError;
+        }
+      },
+      (gone) => gone,
+      120_000,
+    );
+    expect((await sys.temporal.workflow.getHandle(postCheck).describe()).status.name).toBe('RUNNING');
+
+    const revoked = await call('POST', `/v1/applications/${id}/items/fire-check/post-check`, dept('xfjy'), { outcome: 'revoked', reason: '现场核查：消防设施与承诺不符' });
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
+    const detail = await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => a.revocations?.length > 0);
+    expect(detail.revocations).toEqual([expect.objectContaining({ item: 'fire-check', reason: '现场核查：消防设施与承诺不符' })]);
+    const history = await waitFor(async () => (await call('GET', `/v1/applications/${id}/history`, coordinator)).body, (h) => h.timeline?.some((e: { label: string }) => e.label.includes('撤销')));
+    expect(history.timeline.find((e: { label: string }) => e.label.includes('撤销'))).toMatchObject({ item: 'fire-check', actor: { role: 'department', dept: 'xfjy' } });
+  }, 240_000);
 });
 
 describe('the submission in PostgreSQL', () => {
