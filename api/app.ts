@@ -47,12 +47,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     logger: deps.logger ? { ...deps.logger, redact: REDACT } : false,
     bodyLimit: 1024 * 1024,
+    // A path parameter may be as long as a token (the Web UI's codec endpoint carries one); longer is 414.
+    routerOptions: { maxParamLength: 512 },
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installValidation(app);
   installErrorHandling(app);
-  await installAuth(app, deps.config.jwtSecret);
+  await installAuth(app, deps.config.jwtSecret, deps.config.maxTokenAgeS);
   // Before any route is added: the limiter attaches itself to each route as it is registered.
   await installRateLimit(app, deps.config.rateLimitPerMinute);
   await app.register(swagger, {

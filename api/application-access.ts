@@ -12,7 +12,7 @@ import { EncryptionCodec } from '../worker/payload-codec.js';
 import type { AppDeps } from './app.js';
 import { applicationWorkflowId } from '../workflows/shared/ids.js';
 import { maskIdNumber, maskName, maskPhone } from '../workflows/shared/mask.js';
-import { regionCovers } from './auth.js';
+import { regionCovers, type Claims } from './auth.js';
 import { conflict, forbidden, fromTemporal, notFound } from './errors.js';
 
 export function applicationHandle(temporal: Client, id: string) {
@@ -91,15 +91,30 @@ export async function revocationsOf(db: Db, id: string) {
   return rows.map((r) => ({ item: r.item, at: r.at!, reason: r.reason ?? '' }));
 }
 
+/** The delivery address: for those who deliver (the window, the lead department) and the applicant or its agent. */
+function mayReadAddress(viewer: Claims | undefined, state: ApplicationState): boolean {
+  if (!viewer) return false;
+  if (viewer.role === 'window') return true;
+  if (viewer.role === 'department') return !!state.bundle.leadDepartment && viewer.dept === state.bundle.leadDepartment;
+  return (viewer.role === 'applicant' || viewer.role === 'agent') && (state.owner === viewer.sub || state.submittedBy.sub === viewer.sub);
+}
+
+function withoutAddress(delivery: ApplicationState['delivery']): ApplicationState['delivery'] {
+  const { address: _address, ...rest } = delivery;
+  return rest;
+}
+
 /** The application as API.md shows it: personal data masked, a link to the Temporal UI. */
 export function applicationView(
   state: ApplicationState,
   temporalUiUrl?: string,
   namespace = 'default',
   revocations: { item: string; at: string; reason: string }[] = [],
+  viewer?: Claims,
 ) {
   return {
     ...state,
+    delivery: mayReadAddress(viewer, state) ? state.delivery : withoutAddress(state.delivery),
     revocations,
     applicant: {
       kind: state.applicant.kind,

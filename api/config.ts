@@ -1,5 +1,6 @@
 // API configuration (API.md): validated once, every bad variable named.
 import { ConfigError } from '../temporal.config.js';
+import { DEFAULT_MAX_TOKEN_AGE_S } from './auth.js';
 
 export const DEV_JWT_SECRET = 'yijianshi-development-secret-change-me';
 
@@ -18,6 +19,8 @@ export interface ApiConfig {
    * the request answers 503 (api/temporal-connection.ts), rather than after the SDK's ~20 s of retries.
    */
   temporalCallTimeoutMs: number;
+  /** The longest a token may live, exp − iat, in seconds (AUTH_MAX_TOKEN_AGE). */
+  maxTokenAgeS: number;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
@@ -36,6 +39,10 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (!Number.isInteger(callTimeout) || callTimeout < 1000 || callTimeout > 600_000) {
     problems.push(`TEMPORAL_CALL_TIMEOUT_MS must be a whole number of milliseconds from 1000 to 600000, got "${env.TEMPORAL_CALL_TIMEOUT_MS}"`);
   }
+  const maxTokenAgeS = env.AUTH_MAX_TOKEN_AGE ? durationSeconds(env.AUTH_MAX_TOKEN_AGE) : DEFAULT_MAX_TOKEN_AGE_S;
+  if (maxTokenAgeS === undefined || maxTokenAgeS < 60 || maxTokenAgeS > 30 * 86400) {
+    problems.push(`AUTH_MAX_TOKEN_AGE must be a duration from 60s to 30d (e.g. 12h, 30m, 3600), got "${env.AUTH_MAX_TOKEN_AGE}"`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -45,5 +52,13 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
     rateLimitPerMinute: rate,
     temporalCallTimeoutMs: callTimeout,
+    maxTokenAgeS: maxTokenAgeS!,
   };
+}
+
+/** "90", "90s", "30m", "12h", "7d" in seconds; undefined for anything else. */
+function durationSeconds(text: string): number | undefined {
+  const m = /^(\d{1,9})([smhd]?)$/.exec(text.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
 }

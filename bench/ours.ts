@@ -3,7 +3,7 @@
 // (GET /v1/departments/:dept/tasks, held until it changes, or polled with --inbox poll) and
 // approves every task as soon as it appears; an observer reads
 // completions from the listing (the read model). Every latency is measured at the client.
-import { createSigner } from 'fast-jwt';
+import { tokenSigner } from '../api/auth.js';
 import { newborn } from '../db/catalogue/newborn.js';
 import { newbornBody as fixtureBody, newbornAnswers } from '../test/fixtures/applications.js';
 import { applicableItems } from '../workflows/shared/rules.js';
@@ -26,7 +26,7 @@ export interface Http {
 }
 
 export function http(api: string, jwtSecret: string): Http {
-  const sign = createSigner({ key: jwtSecret, algorithm: 'HS256' });
+  const sign = tokenSigner(jwtSecret);
   const tokens = new Map<string, string>();
   return {
     api,

@@ -13,8 +13,8 @@
 // created on FAULTS_DATABASE_URL / TEST_DATABASE_URL's server and dropped after a clean run).
 // FAULTS_PAYLOAD_KEYS fixes the payload key (default: a random one), so that the Temporal state kept
 // after a failed run can be read and its histories replayed afterwards.
+import { tokenSigner } from '../api/auth.js';
 import { Client } from '@temporalio/client';
-import { createSigner } from 'fast-jwt';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -233,7 +233,7 @@ function lastApiError(): string | undefined {
   return `${err?.type}: ${err?.message}${cause ? ` (${cause})` : ''}`.slice(0, 400);
 }
 
-const sign = createSigner({ key: DEV_JWT_SECRET, algorithm: 'HS256' });
+const sign = tokenSigner(DEV_JWT_SECRET);
 const bearer = (claims: Record<string, string>) => ({ authorization: `Bearer ${sign(claims)}` });
 
 interface Reply {

@@ -1,9 +1,9 @@
 // `npm start`: everything on one machine. Starts (when not configured externally) the Temporal dev
 // server on a SQLite file and an embedded PostgreSQL under DATA_DIR, migrates, seeds, and runs
 // the worker and the API in this process. Ctrl-C stops everything cleanly; state survives restarts.
+import { tokenSigner } from '../api/auth.js';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
-import { createSigner } from 'fast-jwt';
 import { buildApp } from '../api/app.js';
 import { loadApiConfig } from '../api/config.js';
 import { connectApi } from '../api/temporal-connection.js';
@@ -34,8 +34,10 @@ if (!temporalConfig.address) {
     uiPort: temporalConfig.devServer.uiPort,
     dbFile: temporalConfig.devServer.dbFile,
     namespace: temporalConfig.namespace,
-    // The Web UI asks our codec endpoint to show decrypted payloads (operators only, see api/routes/codec.ts).
-    codecEndpoint: `http://${apiConfig.host === '0.0.0.0' ? '127.0.0.1' : apiConfig.host}:${apiConfig.port}/codec`,
+    // The Web UI asks our codec endpoint to show decrypted payloads (operators only, see
+    // api/routes/codec.ts). It cannot send a token: this run's operator token is in the endpoint's
+    // path, and expires with AUTH_MAX_TOKEN_AGE (restart to renew).
+    codecEndpoint: `http://${apiConfig.host === '0.0.0.0' ? '127.0.0.1' : apiConfig.host}:${apiConfig.port}/codec/ui/${tokenSigner(apiConfig.jwtSecret, apiConfig.maxTokenAgeS)({ sub: 'temporal-ui', role: 'coordinator', name: 'Temporal Web UI' })}`,
   });
 }
 const address = temporalConfig.address ?? devServer!.address;
@@ -70,7 +72,7 @@ const app = await buildApp({
 await app.listen({ port: apiConfig.port, host: apiConfig.host });
 
 const api = `http://${apiConfig.host}:${apiConfig.port}`;
-const sign = createSigner({ key: apiConfig.jwtSecret, algorithm: 'HS256' });
+const sign = tokenSigner(apiConfig.jwtSecret, apiConfig.maxTokenAgeS);
 console.log(`
 一件事一次办 is ready in ${((Date.now() - started) / 1000).toFixed(1)} s
   API          ${api}
@@ -82,7 +84,7 @@ console.log(`
 ${apiConfig.jwtSecretIsDefault ? '  JWT secret   development default (set AUTH_JWT_SECRET in production)\n' : ''}
 Tokens: npm run token -- role=applicant sub=zhangsan
         npm run token -- role=department dept=gaj post=A
-A demo applicant token:
+A demo applicant token (expires in ${Math.round(apiConfig.maxTokenAgeS / 3600)} h):
   ${sign({ sub: 'demo-applicant', role: 'applicant', name: '张三' })}
 Press Ctrl-C to stop.`);
 

@@ -1,5 +1,5 @@
 // Mints a development token: npm run token -- role=department dept=gaj post=A sub=officer-1
-import { createSigner } from 'fast-jwt';
+import { tokenSigner } from '../api/auth.js';
 import { loadApiConfig } from '../api/config.js';
 
 const claims: Record<string, string> = { role: 'applicant', sub: 'demo-applicant' };
@@ -12,4 +12,6 @@ for (const arg of process.argv.slice(2)) {
   claims[key] = value;
 }
 if (claims.role !== 'applicant' && claims.sub === 'demo-applicant') claims.sub = `demo-${claims.role}${claims.dept ? `-${claims.dept}` : ''}`;
-console.log(createSigner({ key: loadApiConfig().jwtSecret, algorithm: 'HS256', expiresIn: 7 * 24 * 3600 * 1000 })(claims));
+// As long as the API allows (AUTH_MAX_TOKEN_AGE, 12 h by default).
+const config = loadApiConfig();
+console.log(tokenSigner(config.jwtSecret, config.maxTokenAgeS)(claims));

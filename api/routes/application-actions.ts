@@ -36,11 +36,11 @@ export const applicationActionRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { temporal } = deps;
-    const respond = async (request: FastifyRequest, id: string) => view(await loadVisible(deps, request, id));
-    const view = async (state: ApplicationState) =>
-      applicationView(state, deps.config.temporalUiUrl, temporal.options.namespace, await revocationsOf(deps.db.db, state.id));
+    const respond = async (request: FastifyRequest, id: string) => view(request, await loadVisible(deps, request, id));
+    const view = async (request: FastifyRequest, state: ApplicationState) =>
+      applicationView(state, deps.config.temporalUiUrl, temporal.options.namespace, await revocationsOf(deps.db.db, state.id), request.user);
     /** The application after an update on it: the update's answer where it holds the state (executions begun before the case file), else a query. */
-    const answered = (request: FastifyRequest, id: string, state: UpdateAnswer) => (state ? view(state) : respond(request, id));
+    const answered = (request: FastifyRequest, id: string, state: UpdateAnswer) => (state ? view(request, state) : respond(request, id));
     const updateId = (request: FastifyRequest) => request.headers['idempotency-key'] as string | undefined;
     const schema = <B>(params: B, body?: unknown) => ({
       params,
@@ -51,7 +51,7 @@ export const applicationActionRoutes =
 
     app.post(
       '/applications/:id/supplements',
-      { preHandler: requireRole('applicant', 'agent', 'window'), schema: { ...schema(ApplicationParams), body: SupplementBody } },
+      { preParsing: requireRole('applicant', 'agent', 'window'), schema: { ...schema(ApplicationParams), body: SupplementBody } },
       async (request) => {
         const { id } = request.params;
         await loadVisible(deps, request, id);
@@ -71,7 +71,7 @@ export const applicationActionRoutes =
     // 受理审查 (行政许可法 §32): window staff judge the legal form of materials received online.
     app.post(
       '/applications/:id/intake-review',
-      { preHandler: requireRole('window'), schema: { ...schema(ApplicationParams), body: IntakeReviewBody } },
+      { preParsing: requireRole('window'), schema: { ...schema(ApplicationParams), body: IntakeReviewBody } },
       async (request) => {
         const { id } = request.params;
         await loadVisible(deps, request, id);
@@ -83,7 +83,7 @@ export const applicationActionRoutes =
 
     app.post(
       '/applications/:id/withdraw',
-      { preHandler: requireRole('applicant', 'agent', 'window'), schema: { ...schema(ApplicationParams), body: WithdrawBody } },
+      { preParsing: requireRole('applicant', 'agent', 'window'), schema: { ...schema(ApplicationParams), body: WithdrawBody } },
       async (request) => {
         const { id } = request.params;
         await loadVisible(deps, request, id);
@@ -113,7 +113,7 @@ export const applicationActionRoutes =
 
     app.post(
       '/applications/:id/items/:item/decisions',
-      { preHandler: requireRole('department'), schema: { ...schema(ItemParams), body: DecisionBody } },
+      { preParsing: requireRole('department'), schema: { ...schema(ItemParams), body: DecisionBody } },
       async (request) => {
         const { id, item } = request.params;
         // Before anything reaches the workflow: a history carries every result it is given.
@@ -134,7 +134,7 @@ export const applicationActionRoutes =
       },
     );
 
-    app.post('/applications/:id/items/:item/take', { preHandler: requireRole('department'), schema: schema(ItemParams) }, async (request) => {
+    app.post('/applications/:id/items/:item/take', { preParsing: requireRole('department'), schema: schema(ItemParams) }, async (request) => {
       const { id, item } = request.params;
       const target = await ownItem(request, id, item);
       await runUpdate(`事项「${target.name}」`, () =>
@@ -145,7 +145,7 @@ export const applicationActionRoutes =
 
     app.post(
       '/applications/:id/items/:item/post-check',
-      { preHandler: requireRole('department'), schema: { ...schema(ItemParams), body: PostCheckBody } },
+      { preParsing: requireRole('department'), schema: { ...schema(ItemParams), body: PostCheckBody } },
       async (request) => {
         const { id, item } = request.params;
         const state = await loadVisible(deps, request, id);
@@ -164,7 +164,7 @@ export const applicationActionRoutes =
 
     app.post(
       '/applications/:id/joint/:code/sign-offs',
-      { preHandler: requireRole('department'), schema: { ...schema(JointParams), body: SignOffBody } },
+      { preParsing: requireRole('department'), schema: { ...schema(JointParams), body: SignOffBody } },
       async (request) => {
         const { id, code } = request.params;
         await loadVisible(deps, request, id);
@@ -176,7 +176,7 @@ export const applicationActionRoutes =
 
     app.post(
       '/applications/:id/delivery',
-      { preHandler: requireRole('window'), schema: { ...schema(ApplicationParams), body: DeliveryBody } },
+      { preParsing: requireRole('window'), schema: { ...schema(ApplicationParams), body: DeliveryBody } },
       async (request) => {
         const { id } = request.params;
         await loadVisible(deps, request, id);

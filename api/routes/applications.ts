@@ -22,7 +22,7 @@ import { renderReceiptPage } from '../receipt-page.js';
 import { actorOf, requireRole } from '../auth.js';
 import { HttpError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import { ApplicationParams, ApplicationView, SubmitApplicationBody, SubmitResponse } from '../schemas/applications.js';
-import { errorResponses } from '../schemas/common.js';
+import { errorResponses, Json } from '../schemas/common.js';
 
 /** Stable hash of a body: the same JSON with keys in another order is the same body. */
 const hashBody = (body: unknown): string =>
@@ -41,7 +41,7 @@ export const applicationRoutes =
     app.post(
       '/applications',
       {
-        preHandler: requireRole('applicant', 'agent', 'window'),
+        preParsing: requireRole('applicant', 'agent', 'window'),
         schema: {
           body: SubmitApplicationBody,
           headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 128 } } },
@@ -153,19 +153,25 @@ export const applicationRoutes =
 
     app.get(
       '/applications/:id',
-      { preHandler: requireRole(), schema: { params: ApplicationParams, response: { 200: ApplicationView, ...errorResponses } } },
+      { preParsing: requireRole(), schema: { params: ApplicationParams, response: { 200: ApplicationView, ...errorResponses } } },
       async (request) => {
         const state = await loadVisible(deps, request, request.params.id);
-        return applicationView(state, deps.config.temporalUiUrl, temporal.options.namespace, await revocationsOf(db, state.id));
+        return applicationView(state, deps.config.temporalUiUrl, temporal.options.namespace, await revocationsOf(db, state.id), request.user);
       },
     );
 
     app.get(
       '/applications/:id/receipt',
       {
-        preHandler: requireRole(),
-        // JSON or a printable page by Accept, so no single response schema.
-        schema: { params: ApplicationParams },
+        preParsing: requireRole(),
+        schema: {
+          params: ApplicationParams,
+          description: 'The 收件凭证: JSON, or with Accept: text/html a printable page (with the 一次告知 of what is missing while incomplete).',
+          response: {
+            200: { content: { 'application/json': { schema: Json }, 'text/html': { schema: { type: 'string' } } } },
+            ...errorResponses,
+          },
+        },
       },
       async (request, reply) => {
         const state = await loadVisible(deps, request, request.params.id);

@@ -26,7 +26,7 @@ export const bundleRoutes =
     app.get(
       '/bundles',
       {
-        preHandler: requireRole(),
+        preParsing: requireRole(),
         schema: {
           description:
             'The latest version of every bundle not retired. `region`: the bundles serving that region (its own, its city’s, ' +
@@ -57,7 +57,7 @@ export const bundleRoutes =
     app.post(
       '/bundles',
       {
-        preHandler: requireRole('coordinator'),
+        preParsing: requireRole('coordinator'),
         schema: {
           description: 'Publishes a new version of a bundle (201); an identical re-publish changes nothing (200, created: false).',
           body: BundleDefinitionBody,
@@ -87,7 +87,7 @@ export const bundleRoutes =
     app.get(
       '/bundles/:code',
       {
-        preHandler: requireRole(),
+        preParsing: requireRole(),
         schema: { params: BundleParams, querystring: VersionQuery, response: { 200: Json, ...errorResponses } },
       },
       async (request) => {
@@ -100,7 +100,7 @@ export const bundleRoutes =
     app.post(
       '/bundles/:code/retire',
       {
-        preHandler: requireRole('coordinator'),
+        preParsing: requireRole('coordinator'),
         schema: {
           description: 'Retires every version: new applications are refused (409), running ones continue with their version.',
           params: BundleParams,

@@ -48,7 +48,7 @@ export const calendarRoutes =
     app.put(
       '/calendar/:year',
       {
-        preHandler: requireRole('coordinator'),
+        preParsing: requireRole('coordinator'),
         schema: {
           description: 'Publishes (or replaces) a year and re-projects the deadlines of running applications.',
           params: YearParams,
@@ -73,7 +73,7 @@ export const calendarRoutes =
     app.get(
       '/calendar/:year',
       {
-        preHandler: requireRole(),
+        preParsing: requireRole(),
         schema: { params: YearParams, response: { 200: CalendarYearView, ...errorResponses } },
       },
       async (request) => {

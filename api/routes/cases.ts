@@ -81,7 +81,7 @@ export const caseRoutes =
     for (const [step, [update, roles]] of Object.entries(STEPS)) {
       app.post(
         `/rectifications/:id/${step}`,
-        { preHandler: requireRole(...roles), schema: { params: IdParams, body: StepBody, response: { 200: Any, ...errorResponses } } },
+        { preParsing: requireRole(...roles), schema: { params: IdParams, body: StepBody, response: { 200: Any, ...errorResponses } } },
         async (request) => {
           const workflowId = rectificationWorkflowId(request.params.id);
           await guard(request, await query<RectificationState>(workflowId, rectificationState));
@@ -91,7 +91,7 @@ export const caseRoutes =
     }
     app.get(
       '/rectifications/:id',
-      { preHandler: requireRole('department', 'coordinator', 'hotline', 'applicant'), schema: { params: IdParams, response: { 200: Any, ...errorResponses } } },
+      { preParsing: requireRole('department', 'coordinator', 'hotline', 'applicant'), schema: { params: IdParams, response: { 200: Any, ...errorResponses } } },
       async (request) => {
         const state = await query<RectificationState>(rectificationWorkflowId(request.params.id), rectificationState);
         await guard(request, state);
@@ -102,7 +102,7 @@ export const caseRoutes =
     app.post(
       '/tickets',
       {
-        preHandler: requireRole('hotline'),
+        preParsing: requireRole('hotline'),
         schema: {
           body: Type.Object(
             {
@@ -137,14 +137,14 @@ export const caseRoutes =
         return reply.code(201).send(await query(ticketWorkflowId(id), ticketState));
       },
     );
-    app.get('/tickets/:id', { preHandler: requireRole('hotline', 'department', 'coordinator'), schema: { params: IdParams, response: { 200: Any, ...errorResponses } } }, async (request) => {
+    app.get('/tickets/:id', { preParsing: requireRole('hotline', 'department', 'coordinator'), schema: { params: IdParams, response: { 200: Any, ...errorResponses } } }, async (request) => {
       const state = await query<TicketState>(ticketWorkflowId(request.params.id), ticketState);
       await guard(request, state);
       return state;
     });
     app.post(
       '/tickets/:id/reply',
-      { preHandler: requireRole('department'), schema: { params: IdParams, body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }), response: { 200: Any, ...errorResponses } } },
+      { preParsing: requireRole('department'), schema: { params: IdParams, body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }), response: { 200: Any, ...errorResponses } } },
       async (request) => {
         const workflowId = ticketWorkflowId(request.params.id);
         await guard(request, await query<TicketState>(workflowId, ticketState));
@@ -154,7 +154,7 @@ export const caseRoutes =
     app.post(
       '/tickets/:id/close',
       {
-        preHandler: requireRole('hotline', 'coordinator'),
+        preParsing: requireRole('hotline', 'coordinator'),
         schema: { params: IdParams, body: Type.Object({ satisfied: Type.Boolean(), note: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }), response: { 200: Any, ...errorResponses } },
       },
       async (request) => {
@@ -167,7 +167,7 @@ export const caseRoutes =
     app.get(
       '/cases',
       {
-        preHandler: requireRole('department', 'coordinator', 'hotline'),
+        preParsing: requireRole('department', 'coordinator', 'hotline'),
         schema: {
           querystring: Type.Object({
             kind: Type.Optional(Type.Union([Type.Literal('rectification'), Type.Literal('ticket')])),
@@ -198,7 +198,7 @@ export const caseRoutes =
 
     app.get(
       '/hotline/applications/:id',
-      { preHandler: requireRole('hotline', 'coordinator'), schema: { params: Type.Object({ id: AppId }), response: { 200: Any, ...errorResponses } } },
+      { preParsing: requireRole('hotline', 'coordinator'), schema: { params: Type.Object({ id: AppId }), response: { 200: Any, ...errorResponses } } },
       async (request) => {
         const view = applicationView(await loadVisible(deps, request, request.params.id));
         // What a hotline agent may say on the phone: status, items and deadlines, the applicant masked.

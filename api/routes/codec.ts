@@ -1,10 +1,12 @@
 // The codec server the Temporal Web UI calls to show decrypted payloads (POST /codec/decode and
-// /codec/encode). Only coordinators (operators) may decode; on the embedded run the UI of this
-// machine is trusted as well, since it cannot send tokens.
+// /codec/encode). Only coordinators (operators) may decode, and every call proves it with a token:
+// in the Authorization header (a UI behind single sign-on forwards the operator's), or in the path,
+// /codec/ui/<token>/…, for a UI that cannot send one (the embedded run registers such an endpoint
+// with a token that expires). The UI's origin only earns CORS headers, never access.
 import type { PayloadCodec } from '@temporalio/common';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { requireRole } from '../auth.js';
-import { HttpError, badRequest } from '../errors.js';
+import { authenticate, requireRole } from '../auth.js';
+import { HttpError, badRequest, forbidden } from '../errors.js';
 
 interface JsonPayload {
   metadata?: Record<string, string>;
@@ -45,19 +47,30 @@ export const codecRoutes =
         reply.header('access-control-allow-headers', 'content-type, x-namespace, authorization').header('vary', 'Origin');
       }
     };
+    const available = () => {
+      if (!codec) throw new HttpError(404, 'not_found', 'payload encryption is not configured');
+    };
+    const coordinator = requireRole('coordinator');
     const guard = async (request: FastifyRequest, reply: FastifyReply) => {
       cors(request, reply);
-      if (!codec) throw new HttpError(404, 'not_found', 'payload encryption is not configured');
-      if (trustedOrigin && request.headers.origin === trustedOrigin && !request.headers.authorization) return;
-      await requireRole('coordinator')(request);
+      available();
+      await coordinator(request);
     };
-    app.options('/codec/:op', { schema: { hide: true } }, async (request, reply) => {
+    const pathGuard = async (request: FastifyRequest, reply: FastifyReply) => {
       cors(request, reply);
-      reply.header('access-control-allow-methods', 'POST, OPTIONS');
-      return reply.code(204).send();
-    });
+      available();
+      const claims = await authenticate(request, (request.params as { token: string }).token);
+      if (claims.role !== 'coordinator') throw forbidden(`role ${claims.role} may not do this`);
+    };
+    for (const prefix of ['/codec', '/codec/ui/:token']) {
+      app.options(`${prefix}/:op`, { schema: { hide: true } }, async (request, reply) => {
+        cors(request, reply);
+        reply.header('access-control-allow-methods', 'POST, OPTIONS');
+        return reply.code(204).send();
+      });
+    }
     for (const op of ['encode', 'decode'] as const) {
-      app.post(`/codec/${op}`, { preHandler: guard, schema: { body: PayloadsBody, hide: true } }, async (request) => {
+      const handler = async (request: FastifyRequest) => {
         const { payloads } = request.body as { payloads: JsonPayload[] };
         let result;
         try {
@@ -67,6 +80,8 @@ export const codecRoutes =
           throw badRequest(`the payloads cannot be ${op}d: ${(err as Error).message}`);
         }
         return { payloads: result.map(toJson) };
-      });
+      };
+      app.post(`/codec/${op}`, { preParsing: guard, schema: { body: PayloadsBody, hide: true } }, handler);
+      app.post(`/codec/ui/:token/${op}`, { preParsing: pathGuard, schema: { body: PayloadsBody, hide: true } }, handler);
     }
   };

@@ -44,7 +44,7 @@ export const departmentRoutes =
     app.get(
       '/departments/:dept/tasks',
       {
-        preHandler: requireRole('department', 'coordinator'),
+        preParsing: requireRole('department', 'coordinator'),
         schema: {
           description:
             'The department\'s inbox. Answers carry an ETag; with `If-None-Match` set to it and `wait`, the request is held until the inbox changes ' +

@@ -8,8 +8,6 @@ import type { AppDeps } from '../app.js';
 import { badRequest } from '../errors.js';
 import { DeptCode, requestErrorResponses } from '../schemas/common.js';
 
-/** Seven days, like `npm run token`. */
-const EXPIRES_IN_SECONDS = 7 * 24 * 3600;
 
 const DevTokenBody = Type.Object(
   {
@@ -62,8 +60,10 @@ export const devTokenRoutes =
         if (body.role === 'coordinator' && body.region) claims.region = body.region;
         if (body.role === 'agent') claims.mandate = body.mandate;
         if (body.name) claims.name = body.name;
-        const token = app.jwt.sign(claims, { expiresIn: EXPIRES_IN_SECONDS });
-        return { token, claims, expiresIn: EXPIRES_IN_SECONDS };
+        // As long as the API allows (AUTH_MAX_TOKEN_AGE), like `npm run token`.
+        const expiresIn = app.maxTokenAgeS;
+        const token = app.jwt.sign(claims, { expiresIn });
+        return { token, claims, expiresIn };
       },
     );
   };

@@ -48,7 +48,7 @@ export const evaluationRoutes =
     app.post(
       '/applications/:id/evaluation',
       {
-        preHandler: requireRole('applicant', 'window'),
+        preParsing: requireRole('applicant', 'window'),
         schema: { params: ApplicationParams, body: EvaluationBody, response: { 201: Type.Object({}, { additionalProperties: true }), ...errorResponses } },
       },
       async (request, reply) => {

@@ -77,7 +77,7 @@ export const historyRoutes =
     app.get(
       '/applications/:id/history',
       {
-        preHandler: requireRole(),
+        preParsing: requireRole(),
         schema: {
           description: 'The readable timeline (R-8.1) from the case file\'s event log (for applications submitted before it, from the workflow histories).',
           params: ApplicationParams,
@@ -98,7 +98,7 @@ export const historyRoutes =
     app.get(
       '/applications/:id/audit',
       {
-        preHandler: requireRole('coordinator', 'window', 'department', 'hotline'),
+        preParsing: requireRole('coordinator', 'window', 'department', 'hotline'),
         schema: { params: ApplicationParams, response: { 200: Type.Object({ audit: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses } },
       },
       async (request) => {

@@ -52,7 +52,7 @@ export const listingRoutes =
     app.get(
       '/applications',
       {
-        preHandler: requireRole(),
+        preParsing: requireRole(),
         schema: {
           description: 'Search applications (paged, newest first), each as a summary with masked applicant data.',
           querystring: ListingQuery,

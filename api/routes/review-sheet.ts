@@ -40,7 +40,7 @@ export const reviewSheetRoutes =
     app.get(
       '/applications/:id/items/:item',
       {
-        preHandler: requireRole(),
+        preParsing: requireRole(),
         schema: {
           description:
             'The review sheet of one item: the item, its deadline and clock, its form fields with values, its materials with uri and sha256, ' +

@@ -15,7 +15,7 @@ export const statsRoutes =
     app.get(
       '/stats',
       {
-        preHandler: requireRole('coordinator', 'department'),
+        preParsing: requireRole('coordinator', 'department'),
         schema: {
           description:
             'Volumes, outcomes, completion rate, handling times (hours) against the limits, overdue, rejections by reason, blockages and what the bundles save, per bundle, department and period (created_at).',

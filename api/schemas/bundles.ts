@@ -87,7 +87,9 @@ export const BundleDefinitionBody = Type.Object(
 );
 
 export const BundleParams = Type.Object({ code: Code });
-export const VersionQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) });
+/** A bundle version as its column holds it (a 32-bit integer): a larger one is 400, not a database error. */
+const Version = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+export const VersionQuery = Type.Object({ version: Type.Optional(Version) });
 export const ListBundlesQuery = Type.Object({
   region: Type.Optional(RegionCode),
 });
@@ -156,6 +158,6 @@ export const GuideView = Type.Object(
 
 /** The guide's query: the situation answers, each converted to its question's type, and a version. */
 export const GuideQuery = Type.Object(
-  { version: Type.Optional(Type.Integer({ minimum: 1 })) },
+  { version: Type.Optional(Version) },
   { additionalProperties: Type.String({ maxLength: 200 }) },
 );

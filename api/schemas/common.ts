@@ -14,13 +14,19 @@ export const ErrorBody = Type.Object(
   { $id: 'ErrorBody' },
 );
 
-/** Refusals of the request itself, answered with ErrorBody by every route. */
+/**
+ * Refusals of the request itself, answered with ErrorBody by every route: 413 a body over 1 MiB, 415
+ * a body that is not JSON, 429 past the rate limit (with Retry-After).
+ */
 export const requestErrorResponses = {
   400: ErrorBody,
   401: ErrorBody,
   403: ErrorBody,
   404: ErrorBody,
   409: ErrorBody,
+  413: ErrorBody,
+  415: ErrorBody,
+  429: ErrorBody,
 } as const;
 
 /**

@@ -8,7 +8,7 @@ import { newborn } from '../../db/catalogue/newborn.js';
 import { newbornBody } from '../fixtures/applications.js';
 import { registeredRoutes, routeKey } from '../helpers/routes.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
-import { token } from '../helpers/tokens.js';
+import { rawToken, token } from '../helpers/tokens.js';
 
 const CALLERS = {
   none: undefined,
@@ -30,6 +30,8 @@ const CALLERS = {
   /** 苏州: the newborn bundle is province-wide (320000), so not this region's. */
   coordCity: { sub: 'ac-coord-sz', role: 'coordinator', region: '320500' },
   hotline: { sub: 'ac-12345', role: 'hotline' },
+  /** The province's coordinator, signed without exp: refused like no token at all. */
+  noExp: { sub: 'ac-coord-js', role: 'coordinator', region: '320000' },
 } satisfies Record<string, Claims | undefined>;
 type Caller = keyof typeof CALLERS;
 const CALLER_NAMES = Object.keys(CALLERS) as Caller[];
@@ -43,7 +45,7 @@ type Cells = Record<Caller, Expect>;
 
 const everyone = (e: Expect): Cells => Object.fromEntries(CALLER_NAMES.map((c) => [c, e])) as Cells;
 /** Any signed-in caller gets `e`, except where `cells` says otherwise; no token: 401. */
-const signedIn = (e: Expect, cells: Partial<Cells> = {}): Cells => ({ ...everyone(e), none: 401, ...cells });
+const signedIn = (e: Expect, cells: Partial<Cells> = {}): Cells => ({ ...everyone(e), none: 401, noExp: 401, ...cells });
 /** Only the callers named; every other signed-in caller 403, no token 401. */
 const only = (cells: Partial<Cells>): Cells => signedIn(403, cells);
 
@@ -89,6 +91,10 @@ const TABLE: [string, Row][] = [
   ['GET /docs/json', { url: () => '/docs/json', expect: everyone('public') }],
   ['GET /docs/yaml', { url: () => '/docs/yaml', expect: everyone('public') }],
   ['OPTIONS /codec/:op', { url: () => '/codec/decode', expect: everyone(204) }],
+  // The Web UI's endpoint: the token in the path decides, whatever the caller sends (an operator's here).
+  ['OPTIONS /codec/ui/:token/:op', { url: () => `/codec/ui/${token(CALLERS.coordProvince)}/decode`, expect: everyone(204) }],
+  ['POST /codec/ui/:token/encode', { url: () => `/codec/ui/${token(CALLERS.coordProvince)}/encode`, body: { payloads: [] }, expect: everyone(200) }],
+  ['POST /codec/ui/:token/decode', { url: () => `/codec/ui/${token(CALLERS.window)}/decode`, body: { payloads: [] }, expect: everyone(403) }],
   ['POST /codec/encode', { url: () => '/codec/encode', body: { payloads: [] }, expect: only({ coordProvince: 200, coordCity: 200 }) }],
   ['POST /codec/decode', { url: () => '/codec/decode', body: { payloads: [] }, expect: only({ coordProvince: 200, coordCity: 200 }) }],
   // The console's demo login exists only with the development secret, which the test system uses.
@@ -221,7 +227,8 @@ let sys: TestSystem;
 const ids: Ids = { app: '', rectification: '', ticket: '' };
 const headersOf = (caller: Caller): Record<string, string> => {
   const claims = CALLERS[caller];
-  return claims ? { authorization: `Bearer ${token(claims)}` } : {};
+  if (!claims) return {};
+  return { authorization: `Bearer ${caller === 'noExp' ? rawToken({ ...claims }) : token(claims)}` };
 };
 const call = async (caller: Caller, method: string, url: string, body?: unknown) => {
   const res = await sys.app.inject({ method: method as 'GET', url, headers: headersOf(caller), ...(body === undefined ? {} : { payload: body as object }) });

@@ -2,10 +2,10 @@
 // route the app registers — valid bodies with one or a few fields broken (wrong types, NUL, astral
 // and RTL characters, nesting 20,000 deep), arbitrary JSON, bodies around the 1 MiB limit,
 // prototype-pollution keys, malformed text; random content types, accept headers, idempotency keys
-// and authorization (odd claims too); path values from real ids to `..`, `%00`, unicode and
+// and authorization (odd claims, tokens without exp or living too long, Origin headers too); path values from real ids to `..`, `%00`, unicode and
 // 5,000-character segments. Most requests carry a valid token of a role the route admits, so that what lies
 // behind authentication is reached. Every answer must be below 500, and every refusal must carry
-// the error body { error, message, details? }.
+// the error body { error, message, details? }; the codec never answers without an operator's token.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../api/app.js';
@@ -16,7 +16,7 @@ import { encryptingConverter } from '../../worker/payload-codec.js';
 import { newbornBody } from '../fixtures/applications.js';
 import { registeredRoutes, type RegisteredRoute } from '../helpers/routes.js';
 import { TEST_PAYLOAD_KEYS, startSystem, waitFor, type TestSystem } from '../helpers/system.js';
-import { token } from '../helpers/tokens.js';
+import { rawToken, token } from '../helpers/tokens.js';
 
 /** At least this many requests in all, spread evenly over the POST and PUT routes. */
 const TOTAL = 10_000;
@@ -52,6 +52,14 @@ const ODD_CLAIMS: Record<string, unknown>[] = [
   { sub: 'x', role: 'applicant', name: ['张', '三'] },
   { sub: 'x'.repeat(5000), role: 'hotline' },
   { sub: 'x', role: 'applicant', exp: 1 },
+];
+/** Well-formed claims whose lifetime the API must refuse: no exp, issued in the future, ten years. */
+const at = Math.floor(Date.now() / 1000);
+const BAD_LIFETIMES: Record<string, unknown>[] = [
+  { sub: 'fz-coord', role: 'coordinator' },
+  { sub: 'fz-coord', role: 'coordinator', iat: 0 },
+  { sub: 'fz-coord', role: 'coordinator', iat: at + 3600, exp: at + 7200 },
+  { sub: 'fz-coord', role: 'coordinator', iat: at, exp: at + 10 * 365 * 86400 },
 ];
 
 interface Ids {
@@ -287,12 +295,21 @@ const contentType = fc.oneof(
 const accept = fc.option(fc.oneof(fc.constantFrom('application/json', 'text/html', '*/*', 'text/html;q=0.9,*/*;q=0.1', 'application/xml', ''), headerText), { nil: undefined });
 const idempotencyKey = fc.option(fc.oneof(headerText, fc.string({ unit: 'grapheme-ascii', minLength: 120, maxLength: 300 })), { nil: undefined, freq: 3 });
 const sign = (claims: object) => `Bearer ${token(claims as Claims)}`;
+/** The role a Bearer token claims (the API verified it when it answered 2xx). */
+const roleOf = (authorization: string | undefined): unknown => {
+  try {
+    return JSON.parse(Buffer.from(authorization!.split(' ')[1]!.split('.')[1]!, 'base64url').toString()).role;
+  } catch {
+    return undefined;
+  }
+};
 const authorization = (who: Who[] | 'public'): fc.Arbitrary<string | undefined> => {
   const right = who === 'public' ? [undefined] : who.map((w) => sign(WHO[w]));
   return fc.oneof(
     { weight: 12, arbitrary: fc.constantFrom(...right) },
     { weight: 2, arbitrary: fc.constantFrom(...Object.values(WHO).map(sign)) },
     { weight: 1, arbitrary: fc.constantFrom(...ODD_CLAIMS.map(sign)) },
+    { weight: 1, arbitrary: fc.constantFrom(...BAD_LIFETIMES.map((c) => `Bearer ${rawToken(c)}`)) },
     { weight: 1, arbitrary: fc.constant(undefined) },
     {
       weight: 2,
@@ -331,14 +348,15 @@ function requests(route: RegisteredRoute, profile: Profile, ids: Ids): fc.Arbitr
   return fc
     .record({
       params: fc.tuple(...names.map((n) => segment(real[n] ?? ['x']))),
-      query: fc.oneof({ weight: 9, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom('?__proto__[polluted]=1', '?a=%zz', '?version=-1', '?x=' + 'y'.repeat(3000)) }),
+      query: fc.oneof({ weight: 9, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom('?__proto__[polluted]=1', '?a=%zz', '?version=-1', '?version=2147483648', '?version=1e300', '?x=' + 'y'.repeat(3000)) }),
+      origin: fc.option(fc.constantFrom('http://localhost:8233', 'http://127.0.0.1:8233', 'null', 'https://evil.example'), { nil: undefined, freq: 4 }),
       payload: profile.body || route.method !== 'POST' ? payloadFor(sample) : fc.option(payloadFor(sample), { nil: undefined, freq: 2 }),
       contentType,
       accept,
       idempotencyKey,
       authorization: authorization(profile.who),
     })
-    .map(({ params, query, payload, contentType, accept, idempotencyKey, authorization }) => {
+    .map(({ params, query, payload, contentType, accept, idempotencyKey, authorization, origin }) => {
       let i = 0;
       const url = route.url.replace(/:(\w+)/g, () => params[i++]!) + query;
       const headers: Record<string, string> = {};
@@ -346,6 +364,7 @@ function requests(route: RegisteredRoute, profile: Profile, ids: Ids): fc.Arbitr
       if (accept !== undefined) headers.accept = accept;
       if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
       if (authorization !== undefined) headers.authorization = authorization;
+      if (origin !== undefined) headers.origin = origin;
       return { url, payload, headers };
     });
 }
@@ -385,7 +404,10 @@ async function send(route: RegisteredRoute, req: Generated): Promise<void> {
     }
     if (!shaped) tally.unshaped += 1;
   }
-  if (res.statusCode >= 500 || !shaped) {
+  // The codec answers only an operator's token (the UI's comes in the path): never a header or an Origin.
+  const opened = route.url.startsWith('/codec/') && !route.url.includes(':token') && res.statusCode < 300 && roleOf(req.headers.authorization) !== 'coordinator';
+  if (opened) tally.fiveXX += 1;
+  if (res.statusCode >= 500 || !shaped || opened) {
     // Every distinct failure is kept (one example each) rather than stopping at the first.
     const what = `${route.method} ${route.url} → ${res.statusCode} ${res.body.slice(0, 120)}`;
     if (!tally.failures.has(what)) tally.failures.set(what, JSON.stringify({ url: req.url.slice(0, 300), headers: req.headers, payload: req.payload?.slice(0, 600) }));
@@ -399,7 +421,8 @@ beforeAll(async () => {
     temporal: sys.temporal,
     taskQueue: sys.taskQueue,
     db: sys.db,
-    config: { ...loadApiConfig({}), rateLimitPerMinute: 10_000_000 },
+    // The Web UI's origin known, as on the embedded run: its Origin header must open nothing.
+    config: { ...loadApiConfig({}), rateLimitPerMinute: 10_000_000, temporalUiUrl: 'http://localhost:8233' },
     codec: encryptingConverter(TEST_PAYLOAD_KEYS).payloadCodecs[0],
   });
   const as = (who: Claims) => ({ authorization: `Bearer ${token(who)}` });
