@@ -4,7 +4,7 @@
 import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
 import { compact, safeActor } from '../shared/case-events.js';
-import { CASE_FILE } from '../shared/patches.js';
+import { CASE_FILE, POST_CHECK_ANSWERS_RECORDED } from '../shared/patches.js';
 import { addWorkingDays } from '../shared/working-days.js';
 import { postCheckState, verifyCommitment, type PostCheckInput, type PostCheckState } from './messages.js';
 
@@ -16,10 +16,15 @@ const { recordCaseEvents, revokeResult, sendNotices } = proxyActivities<ReturnTy
 export async function postCheckWorkflow(input: PostCheckInput): Promise<PostCheckState> {
   const state: PostCheckState = { status: 'pending', dueAt: addWorkingDays(new Date().toISOString(), input.postCheckDays, input.calendar).deadline };
   setHandler(postCheckState, () => state);
+  // Decided once, at the start: an execution begun before answers at once.
+  const answerRecorded = patched(POST_CHECK_ANSWERS_RECORDED);
+  let recorded = false;
   setHandler(
     verifyCommitment,
-    ({ outcome, reason, actor }) => {
+    async ({ outcome, reason, actor }) => {
       Object.assign(state, { status: outcome, reason, actor, decidedAt: new Date().toISOString() });
+      // The department's answer shows the revocation (or confirmation) the case file now holds.
+      if (answerRecorded) await condition(() => recorded);
       return state;
     },
     {
@@ -52,6 +57,7 @@ export async function postCheckWorkflow(input: PostCheckInput): Promise<PostChec
       events: [{ key: `post-check:${input.itemCode}:confirmed`, at: state.decidedAt!, kind: 'post-check', item: input.itemCode, actor: safeActor(state.actor), label: '告知承诺核查属实', detail: compact({ itemName: input.itemName, outcome: 'confirmed', reason: state.reason }) }],
     });
   }
+  recorded = true;
   await condition(allHandlersFinished);
   return state;
 }

@@ -17,3 +17,6 @@ export const CASE_FILE = 'case-file-events';
  * history grew with the square of an item's decisions).
  */
 export const BOUNDED_ITEM_REPORTS = 'bounded-item-reports';
+
+/** A post-check decision answers once the case file has it (before: at once, the revocation archived a moment later). */
+export const POST_CHECK_ANSWERS_RECORDED = 'post-check-answers-recorded';
