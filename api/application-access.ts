@@ -3,7 +3,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
-import { readCaseFile, type CaseFile } from '../db/case-file.js';
+import { readCaseFile, readKeptState, type CaseFile } from '../db/case-file.js';
 import type { Db } from '../db/client.js';
 import { results } from '../db/schema.js';
 import { FINAL_STATUSES, applicationState, type ApplicationState } from '../workflows/application/messages.js';
@@ -38,7 +38,7 @@ export async function loadState(deps: Pick<AppDeps, 'temporal' | 'db' | 'codec'>
   try {
     return await applicationHandle(deps.temporal, id).query(applicationState);
   } catch (err) {
-    const kept = await caseFileOf(deps, id).then((c) => c?.state, () => undefined);
+    const kept = await readKeptState(deps.db.db, sealerOf(deps), id).catch(() => undefined);
     if (err instanceof WorkflowNotFoundError) {
       if (kept) return kept;
       throw notFound('application');

@@ -49,8 +49,8 @@ export interface CaseFile {
   submittedAt: string;
   submission: Submission;
   personal: PersonalValues;
-  /** The last state a workflow sync kept (personal values restored), if any sync has run. */
-  state?: ApplicationState;
+  /** The state the workflow kept once the application ended, as stored (see readKeptState). */
+  kept?: ApplicationState;
 }
 
 const refsOf = (bundle: BundleVersion, materials: SubmittedMaterial[], at: string, via: MaterialRef['via']): MaterialRef[] =>
@@ -102,30 +102,35 @@ export function keptState(state: ApplicationState): Record<string, unknown> {
   };
 }
 
-/** The kept state with what it leaves out put back from the log (kept-state.ts). */
-async function restoredState(db: Db, id: string, kept: ApplicationState): Promise<ApplicationState> {
-  const log = await db
-    .select({ kind: caseEvents.kind, item: caseEvents.item, detail: caseEvents.detail, decision: caseEvents.decision })
-    .from(caseEvents)
-    .where(and(eq(caseEvents.applicationId, id), inArray(caseEvents.kind, ['decision', 'joint-signoff'])))
-    .orderBy(asc(caseEvents.at), asc(caseEvents.id));
-  return restoreKept(kept, log);
-}
-
 export async function readCaseFile(db: Db, sealer: Sealer, id: string): Promise<CaseFile | undefined> {
   const [row] = await db.select().from(caseFiles).where(eq(caseFiles.applicationId, id));
   if (!row) return undefined;
-  const personal = sealer.open<PersonalValues>(row.sealed);
-  const kept = row.state && (await restoredState(db, id, row.state as unknown as ApplicationState));
   return {
     applicationId: row.applicationId,
     bundleCode: row.bundleCode,
     bundleVersion: row.bundleVersion,
     submittedAt: row.submittedAt,
     submission: row.submission as unknown as Submission,
-    personal,
-    state: kept ? { ...kept, applicant: personal.applicant, delivery: { ...kept.delivery, ...(personal.deliveryAddress ? { address: personal.deliveryAddress } : {}) } } : undefined,
+    personal: sealer.open<PersonalValues>(row.sealed),
+    kept: (row.state as unknown as ApplicationState | null) ?? undefined,
   };
+}
+
+/**
+ * An ended application's state as the workflow last had it: the kept state with what it leaves out
+ * put back from the log (kept-state.ts) and the personal values unsealed. Undefined while it runs.
+ */
+export async function readKeptState(db: Db, sealer: Sealer, id: string): Promise<ApplicationState | undefined> {
+  const file = await readCaseFile(db, sealer, id);
+  if (!file?.kept) return undefined;
+  const log = await db
+    .select({ kind: caseEvents.kind, item: caseEvents.item, detail: caseEvents.detail, decision: caseEvents.decision })
+    .from(caseEvents)
+    .where(and(eq(caseEvents.applicationId, id), inArray(caseEvents.kind, ['decision', 'joint-signoff'])))
+    .orderBy(asc(caseEvents.at), asc(caseEvents.id));
+  const state = restoreKept(file.kept, log);
+  const { applicant, deliveryAddress } = file.personal;
+  return { ...state, applicant, delivery: { ...state.delivery, ...(deliveryAddress ? { address: deliveryAddress } : {}) } };
 }
 
 /** Appends events to the log; one already written (same key) is left as it is. */

@@ -31,11 +31,12 @@ const sha = (c: string) => c.repeat(64).slice(0, 64);
 const materials = newbornBody.materials.map((m, i) => ({ ...m, uri: `https://files.example.gov.cn/m/${m.code}.pdf`, sha256: sha('abcdef0123456789'[i]!) }));
 
 /**
- * Deletes every execution of the applications (parent, items, post-checks), as retention does, and
- * waits until they are gone (the dev server deletes in the background: about 30 s).
+ * Deletes the executions of the applications (parent, items, post-checks; with `closedOnly`, those
+ * that have ended, as retention does), and waits until the parent is gone (the dev server deletes
+ * in the background: about 30 s).
  */
-async function deleteExecutions(...apps: string[]) {
-  await Promise.all(apps.map(deleteAll));
+async function deleteExecutions(apps: string[], closedOnly = false) {
+  await Promise.all(apps.map((id) => deleteAll(id, closedOnly)));
   for (const id of apps) {
     await waitFor(
       async () => {
@@ -52,8 +53,9 @@ async function deleteExecutions(...apps: string[]) {
   }
 }
 
-async function deleteAll(id: string) {
-  const { executions } = await sys.temporal.workflowService.listWorkflowExecutions({ namespace: 'default', query: `WorkflowId STARTS_WITH "application:${id}"` });
+async function deleteAll(id: string, closedOnly: boolean) {
+  const query = `WorkflowId STARTS_WITH "application:${id}"${closedOnly ? ' AND ExecutionStatus != "Running"' : ''}`;
+  const { executions } = await sys.temporal.workflowService.listWorkflowExecutions({ namespace: 'default', query });
   const ids = [`application:${id}`, ...executions.map((e) => e.execution!.workflowId!)];
   for (const workflowId of new Set(ids)) {
     try {
@@ -101,7 +103,7 @@ describe('closed applications read from the case file after Temporal deleted the
     await waitFor(async () => (await call('GET', `/v1/applications/${withdrawn}`, applicant)).body, (a) => statusOf(a, 'birth-cert') === 'in_review');
     expect((await call('POST', `/v1/applications/${withdrawn}/withdraw`, applicant, { reason: '信息填错' })).status).toBe(200);
     await waitFor(async () => (await call('GET', `/v1/applications/${withdrawn}/history`, coordinator)).body, (h) => h.timeline?.at(-1)?.kind === 'ended');
-    await deleteExecutions(id, withdrawn);
+    await deleteExecutions([id, withdrawn]);
   }, 240_000);
 
   it('answered every read before the deletion', () => {
@@ -191,20 +193,7 @@ describe('a 告知承诺 grant revoked after its application’s executions are 
 
     // Retention deletes closed executions: the application's and its items', not the running post-check.
     const postCheck = `application:${id}:item:fire-check:post-check`;
-    const { executions } = await sys.temporal.workflowService.listWorkflowExecutions({ namespace: 'default', query: `WorkflowId STARTS_WITH "application:${id}" AND ExecutionStatus != "Running"` });
-    for (const e of executions) await sys.temporal.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: e.execution!.workflowId! } });
-    await waitFor(
-      async () => {
-        try {
-          await sys.temporal.workflow.getHandle(`application:${id}`).describe();
-          return false;
-        } catch (err) {
-          return err instanceof WorkflowNotFoundError;
-        }
-      },
-      (gone) => gone,
-      120_000,
-    );
+    await deleteExecutions([id], true);
     expect((await sys.temporal.workflow.getHandle(postCheck).describe()).status.name).toBe('RUNNING');
 
     const revoked = await call('POST', `/v1/applications/${id}/items/fire-check/post-check`, dept('xfjy'), { outcome: 'revoked', reason: '现场核查：消防设施与承诺不符' });

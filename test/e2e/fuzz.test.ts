@@ -374,7 +374,7 @@ function requests(route: RegisteredRoute, profile: Profile, ids: Ids): fc.Arbitr
 let sys: TestSystem;
 let app: App;
 const ids: Ids = { app: '', rectification: '', ticket: '', encrypted: undefined };
-const tally = { sent: 0, fiveXX: 0, unshaped: 0, byStatus: new Map<number, number>(), failures: new Map<string, string>() };
+const tally = { sent: 0, fiveXX: 0, unshaped: 0, opened: 0, byStatus: new Map<number, number>(), failures: new Map<string, string>() };
 /** Fixed per run and printed, so that a failure can be replayed with FUZZ_SEED=…. */
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
@@ -406,7 +406,7 @@ async function send(route: RegisteredRoute, req: Generated): Promise<void> {
   }
   // The codec answers only an operator's token (the UI's comes in the path): never a header or an Origin.
   const opened = route.url.startsWith('/codec/') && !route.url.includes(':token') && res.statusCode < 300 && roleOf(req.headers.authorization) !== 'coordinator';
-  if (opened) tally.fiveXX += 1;
+  if (opened) tally.opened += 1;
   if (res.statusCode >= 500 || !shaped || opened) {
     // Every distinct failure is kept (one example each) rather than stopping at the first.
     const what = `${route.method} ${route.url} → ${res.statusCode} ${res.body.slice(0, 120)}`;
@@ -476,12 +476,13 @@ describe('fuzzing every POST and PUT route', () => {
     const statuses = [...tally.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
     console.log(
       `fuzz (seed ${seed}): ${tally.sent} requests over ${routes.length} POST/PUT routes in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
-        `5xx: ${tally.fiveXX}; refusals without the error body: ${tally.unshaped}; statuses: ${statuses}`,
+        `5xx: ${tally.fiveXX}; refusals without the error body: ${tally.unshaped}; codec answers without an operator token: ${tally.opened}; statuses: ${statuses}`,
     );
     for (const [what, example] of tally.failures) console.log(`fuzz failure: ${what}\n  e.g. ${example}`);
     expect(tally.sent).toBeGreaterThanOrEqual(TOTAL);
     expect([...tally.failures.keys()]).toEqual([]);
     expect(tally.fiveXX).toBe(0);
+    expect(tally.opened).toBe(0);
     expect(tally.unshaped).toBe(0);
   });
 });

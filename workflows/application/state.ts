@@ -521,16 +521,19 @@ export class ApplicationRecord {
    * is done. `close` is the workflow's last step, for an end no transition recorded (expiry).
    */
   private recordEndIfDone(now: string): void {
-    if (this.endRecorded || !this.state.endedAt || this.deliveryOpen()) return;
-    this.endRecorded = true;
-    this.record(now, 'ended', END_LABELS[this.state.status] ?? '流程结束', { status: this.state.status, outcome: this.state.outcome });
+    if (this.state.endedAt && !this.deliveryOpen()) this.recordEnd(now);
   }
 
   close(now: string): void {
-    if (this.endRecorded) return;
+    if (this.recordEnd(now)) this.touch();
+  }
+
+  /** Records the end once; false when it was recorded already. */
+  private recordEnd(now: string): boolean {
+    if (this.endRecorded) return false;
     this.endRecorded = true;
     this.record(now, 'ended', END_LABELS[this.state.status] ?? '流程结束', { status: this.state.status, outcome: this.state.outcome });
-    this.touch();
+    return true;
   }
 
   // --- the case file's events --------------------------------------------------------------

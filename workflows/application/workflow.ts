@@ -149,20 +149,22 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         { key: Overdue, value: overdue },
       ]);
     }
+    // Computed once per sync: it decides whether to sync and is what the case file's sync carries.
+    const snapshot = readModelSnapshot(app.state);
     if (patched(UNCHANGED_SYNC_SKIPPED)) {
-      const key = syncKey(app.state);
+      const key = syncKey(app.state, snapshot);
       if (key === stored && !forcing()) return;
       stored = key;
     }
     if (!caseFile) return void (await syncApplication(app.state));
     // Linear in what changed, not in the application's size: the history grows by the change only.
-    const readModel = readModelSnapshot(app.state);
-    readModel.items = readModel.items.filter((row) => {
+    const changedItems = snapshot.items.filter((row) => {
       const key = JSON.stringify(row);
       if (syncedItems.get(row.itemCode) === key) return false;
       syncedItems.set(row.itemCode, key);
       return true;
     });
+    const readModel = { ...snapshot, items: changedItems };
     // Running applications are read by query; the state is kept for good once the application has
     // ended and its delivery is done, without what grows with every act (the log holds each: see
     // kept-state.ts). Usually once; again only if something changes after.

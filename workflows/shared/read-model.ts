@@ -93,7 +93,6 @@ export function readModelSnapshot(state: ApplicationState): ReadModelSnapshot {
  * (not its revision) and the delivery's events, which the history's timeline reads from the sync's
  * input. Equal keys: the sync is skipped.
  */
-export function syncKey(state: ApplicationState): string {
-  const snapshot = readModelSnapshot(state);
+export function syncKey(state: ApplicationState, snapshot: ReadModelSnapshot = readModelSnapshot(state)): string {
   return JSON.stringify([{ ...snapshot, app: { ...snapshot.app, revision: 0 } }, state.delivery.events.length]);
 }
