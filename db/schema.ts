@@ -5,6 +5,7 @@ import { type AnyPgColumn, boolean, date, index, integer, jsonb, numeric, pgTabl
 import type { BundleDefinition } from '../workflows/shared/bundle.js';
 import type { Decision } from '../workflows/item/messages.js';
 import type { TimelineActor } from '../workflows/shared/case-events.js';
+import type { CalendarSource } from '../workflows/shared/working-days.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
 
@@ -225,6 +226,8 @@ export const calendarYears = pgTable('calendar_years', {
   year: integer('year').primaryKey(),
   holidays: jsonb('holidays').$type<string[]>().notNull(),
   workdays: jsonb('workdays').$type<string[]>().notNull(),
+  /** The State Council notice the year was entered from (absent for years published without one). */
+  source: jsonb('source').$type<CalendarSource>(),
   publishedAt: ts('published_at').notNull().defaultNow(),
   publishedBy: text('published_by').notNull(),
 });

@@ -1,10 +1,40 @@
-// The working-day calendar (DOMAIN.md): State Council holiday notices for 2025 and 2026, every date
-// spelled out so the data can be checked against the notice line by line. Later years are added
-// when published (early November); until then deadlines reaching into them are provisional.
-import type { WorkingCalendar } from '../../workflows/shared/working-days.js';
+// The working-day calendar (DOMAIN.md): State Council holiday notices for 2024, 2025 and 2026, every
+// date spelled out so the data can be checked against the notice line by line, each year with the
+// notice it comes from. Later years are added when published (early November); until then
+// deadlines reaching into them are provisional.
+import type { CalendarSource, CalendarYear, WorkingCalendar } from '../../workflows/shared/working-days.js';
 
-export const seedCalendar: WorkingCalendar = {
+/** Where each seeded year comes from: 国务院办公厅关于YYYY年部分节假日安排的通知. */
+export const seedSources: Record<string, CalendarSource> = {
+  '2024': { notice: '国务院办公厅关于2024年部分节假日安排的通知（国办发明电〔2023〕7号）', issuedOn: '2023-10-25' },
+  '2025': { notice: '国务院办公厅关于2025年部分节假日安排的通知', issuedOn: '2024-11-12' },
+  '2026': { notice: '国务院办公厅关于2026年部分节假日安排的通知', issuedOn: '2025-11-04' },
+};
+
+export const seedCalendar: WorkingCalendar & { years: Record<string, CalendarYear> } = {
   years: {
+    '2024': {
+      holidays: [
+        // 元旦
+        '2024-01-01',
+        // 春节 2/10–2/17
+        '2024-02-10', '2024-02-11', '2024-02-12', '2024-02-13',
+        '2024-02-14', '2024-02-15', '2024-02-16', '2024-02-17',
+        // 清明 4/4–4/6
+        '2024-04-04', '2024-04-05', '2024-04-06',
+        // 劳动节 5/1–5/5
+        '2024-05-01', '2024-05-02', '2024-05-03', '2024-05-04', '2024-05-05',
+        // 端午 6/10 (与周末连休)
+        '2024-06-10',
+        // 中秋 9/15–9/17
+        '2024-09-15', '2024-09-16', '2024-09-17',
+        // 国庆 10/1–10/7
+        '2024-10-01', '2024-10-02', '2024-10-03', '2024-10-04',
+        '2024-10-05', '2024-10-06', '2024-10-07',
+      ],
+      // Sun 2/4, Sun 2/18, Sun 4/7, Sun 4/28, Sat 5/11, Sat 9/14, Sun 9/29, Sat 10/12
+      workdays: ['2024-02-04', '2024-02-18', '2024-04-07', '2024-04-28', '2024-05-11', '2024-09-14', '2024-09-29', '2024-10-12'],
+    },
     '2025': {
       holidays: [
         // 元旦

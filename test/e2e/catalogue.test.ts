@@ -304,19 +304,24 @@ describe('the guide (一次告知), public', () => {
 
 describe('the working-day calendar', () => {
   it('round-trips a published year and refuses bad dates, naming each', async () => {
-    const year = { holidays: ['2027-10-01', '2027-01-01'], workdays: ['2027-02-20'] };
+    // A notice may decide the previous year's late December too (as the 2019 notice did for 2018-12-29/31).
+    const source = { notice: '国务院办公厅关于2027年部分节假日安排的通知', issuedOn: '2026-11-05' };
+    const year = { holidays: ['2027-10-01', '2027-01-01', '2026-12-31'], workdays: ['2027-02-20'], source };
     const put = await call('PUT', '/v1/calendar/2027', province, year);
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ year: 2027, holidays: ['2027-01-01', '2027-10-01'], workdays: ['2027-02-20'], publishedBy: 'coord-js' });
+    const holidays = ['2026-12-31', '2027-01-01', '2027-10-01'];
+    expect(put.body).toMatchObject({ year: 2027, holidays, workdays: ['2027-02-20'], source, publishedBy: 'coord-js' });
     expect(put.body.reprojected).toEqual(expect.any(Number));
     const got = await call('GET', '/v1/calendar/2027', applicant);
     expect(got.status).toBe(200);
-    expect(got.body).toEqual({ year: 2027, holidays: ['2027-01-01', '2027-10-01'], workdays: ['2027-02-20'], publishedAt: put.body.publishedAt, publishedBy: 'coord-js' });
+    expect(got.body).toEqual({ year: 2027, holidays, workdays: ['2027-02-20'], source, publishedAt: put.body.publishedAt, publishedBy: 'coord-js' });
+    // The seeded years carry their notice.
+    expect((await call('GET', '/v1/calendar/2024', applicant)).body).toMatchObject({ source: { notice: expect.stringContaining('国办发明电〔2023〕7号'), issuedOn: '2023-10-25' } });
 
-    const bad = await call('PUT', '/v1/calendar/2027', province, { holidays: ['2026-10-01', '2027-02-30', '2027-05-01'], workdays: ['2027-02-22', '2027-05-01'] });
+    const bad = await call('PUT', '/v1/calendar/2027', province, { holidays: ['2026-10-01', '2027-02-30', '2027-05-01'], workdays: ['2027-02-22', '2027-05-01'], source });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(['holidays[0]', 'holidays[1]', 'workdays[0]', 'workdays[1]']);
-    expect((await call('GET', '/v1/calendar/2027', applicant)).body.holidays).toEqual(['2027-01-01', '2027-10-01']); // unchanged
+    expect((await call('GET', '/v1/calendar/2027', applicant)).body.holidays).toEqual(holidays); // unchanged
     const shape = await call('PUT', '/v1/calendar/2027', province, { holidays: ['1 May'], extra: [] });
     expect(shape.status).toBe(400);
     expect(shape.body.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['body.holidays.0', 'body.workdays', 'body.extra']));

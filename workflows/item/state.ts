@@ -3,7 +3,7 @@
 import type { Actor } from '../shared/actor.js';
 import type { Notice, NoticeKind } from '../shared/notices.js';
 import { jsonBytes, MAX_INTERIM_DECISIONS, MAX_RESULT_BYTES } from '../shared/limits.js';
-import { addWorkingDays, deadlineOf, type WorkingCalendar } from '../shared/working-days.js';
+import { addWorkingDays, deadlineOf, legacyDeadlineOf, type WorkingCalendar } from '../shared/working-days.js';
 import {
   SUSPENSION_REASONS,
   type DecideItemInput,
@@ -42,11 +42,15 @@ export class ItemRecord {
   private calendar: WorkingCalendar;
   private halt?: { reason: SuspensionReason; expectedDays?: number };
   private noticeSeq = 0;
+  /** The ledger's rules (working-days.ts); an execution begun before the patch `ledger-rules` keeps the old count. */
+  private readonly deadlineOf: typeof deadlineOf;
 
   constructor(
     private readonly input: ItemInput,
     now: string,
+    rules: { ledger: boolean } = { ledger: true },
   ) {
+    this.deadlineOf = rules.ledger ? deadlineOf : legacyDeadlineOf;
     const { item } = input;
     // Dispatched at a time the application chose, so that it can show this same state at once.
     const start = input.dispatchedAt ?? now;
@@ -116,6 +120,8 @@ export class ItemRecord {
         return;
       case 'extend': {
         need(Number.isInteger(d.days) && d.days! > 0, '延长时限须给出工作日数 (days)');
+        // §42: the extension is approved within the limit; an expired limit is not reopened.
+        if (s.overdue) throw new Refusal('StateConflict', `事项「${s.name}」已超过办理时限（${s.deadline}），不能再延长`);
         need(d.approver?.trim() && d.reason?.trim(), '延长时限须经负责人批准并说明理由 (approver, reason)');
         const left = this.input.policy.maxExtensionDays - (s.extensionDays ?? 0);
         if (d.days! > left) throw new Refusal('StateConflict', `延长时限最多还可延长 ${left} 个工作日`);
@@ -330,13 +336,13 @@ export class ItemRecord {
     const s = this.state;
     const { legalDays, committedDays } = this.input.item;
     const extra = s.extensionDays ?? 0;
-    const legal = deadlineOf(s.startedAt!, legalDays + extra, s.suspensions!, now, this.calendar);
-    const committed = deadlineOf(s.startedAt!, committedDays + extra, s.suspensions!, now, this.calendar);
+    const legal = this.deadlineOf(s.startedAt!, legalDays + extra, s.suspensions!, now, this.calendar);
+    const committed = this.deadlineOf(s.startedAt!, committedDays + extra, s.suspensions!, now, this.calendar);
     const warnDays = Math.max(0, Math.floor((legalDays + extra) * this.input.policy.warnFraction));
     s.deadline = legal.deadline;
     s.provisional = legal.provisional;
     s.committedDeadline = committed.deadline;
-    s.warnAt = deadlineOf(s.startedAt!, warnDays, s.suspensions!, now, this.calendar).deadline;
+    s.warnAt = this.deadlineOf(s.startedAt!, warnDays, s.suspensions!, now, this.calendar).deadline;
     this.touch();
   }
 

@@ -20,3 +20,10 @@ export const BOUNDED_ITEM_REPORTS = 'bounded-item-reports';
 
 /** A post-check decision answers once the case file has it (before: at once, the revocation archived a moment later). */
 export const POST_CHECK_ANSWERS_RECORDED = 'post-check-answers-recorded';
+
+/**
+ * The ledger's rules (working-days.ts deadlineOf): a suspension begun after the limit ran out gives
+ * nothing back, one begun on the last day restarts the clock at the resumption, overlapping ones
+ * count once (before: every suspension gave back the working days it covered).
+ */
+export const LEDGER_RULES = 'ledger-rules';

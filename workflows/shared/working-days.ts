@@ -2,11 +2,22 @@
 // the workflow sandbox, so no clock, no Intl, no imports. Shanghai is a fixed UTC+08:00 (no DST),
 // so a Shanghai date is the UTC date of the instant shifted by eight hours.
 
-/** One published year (State Council notice). Dates are `YYYY-MM-DD`. */
+/**
+ * One published year (State Council notice). Dates are `YYYY-MM-DD`. A notice may also list days
+ * of the previous year's late December (from LATE_DECEMBER_FROM), which it then decides.
+ */
 export interface CalendarYear {
   holidays: string[];
   /** Make-up working days (调休) that fall on a weekend. */
   workdays: string[];
+}
+
+/** The notice a year was entered from, kept with the stored year (not needed to count days). */
+export interface CalendarSource {
+  /** The notice's title, with its document number where known. */
+  notice: string;
+  /** The day it was issued, `YYYY-MM-DD`. */
+  issuedOn: string;
 }
 
 /** Keyed by year, e.g. "2026". A year absent here is unpublished: Monday–Friday, provisionally. */
@@ -51,6 +62,23 @@ function yearOf(cal: WorkingCalendar, date: string): CalendarYear | undefined {
   return cal.years[date.slice(0, 4)];
 }
 
+/**
+ * The days of a year's late December that the next year's notice may still change: the State
+ * Council moved 2018-12-29/30/31 in its 2019 notice (国办发明电〔2018〕15号). A notice therefore may
+ * list such days of the year before, and they stay provisional until that notice is published.
+ */
+export const LATE_DECEMBER_FROM = '12-25';
+
+function nextYearOf(cal: WorkingCalendar, date: string): CalendarYear | undefined {
+  return date.slice(5) >= LATE_DECEMBER_FROM ? cal.years[String(Number(date.slice(0, 4)) + 1)] : undefined;
+}
+
+/** A day whose kind a notice not yet published may still decide. */
+function unsettled(day: number, cal: WorkingCalendar): boolean {
+  const date = dateOfDay(day);
+  return !yearOf(cal, date) || (date.slice(5) >= LATE_DECEMBER_FROM && !nextYearOf(cal, date));
+}
+
 /** The `YYYY-MM-DD` date in Shanghai of an instant; a bare date is taken as a Shanghai date already. */
 export function shanghaiDate(instant: string | Date): string {
   if (typeof instant === 'string' && DATE.test(instant)) return dateOfDay(dayNumber(instant));
@@ -71,6 +99,10 @@ export function isWorkingDay(date: string, cal: WorkingCalendar): boolean {
 function isWorkingDayNumber(day: number, cal: WorkingCalendar): boolean {
   const date = dateOfDay(day);
   const weekend = weekday(day) === 0 || weekday(day) === 6;
+  // The next year's notice has the last word on the late December days it lists.
+  const next = nextYearOf(cal, date);
+  if (next?.holidays.includes(date)) return false;
+  if (next?.workdays.includes(date)) return true;
   const year = yearOf(cal, date);
   if (!year) return !weekend;
   if (year.holidays.includes(date)) return false;
@@ -93,7 +125,7 @@ export function addWorkingDays(from: string | Date, days: number, cal: WorkingCa
   for (let counted = 0; counted < days; ) {
     day += 1;
     // Even a skipped weekend in an unpublished year may turn out to be a make-up day.
-    if (!yearOf(cal, dateOfDay(day))) provisional = true;
+    if (unsettled(day, cal)) provisional = true;
     if (isWorkingDayNumber(day, cal)) counted += 1;
   }
   const date = dateOfDay(day);
@@ -117,10 +149,22 @@ export interface Suspension {
 }
 
 /**
- * A limit is a budget of working days plus a ledger of suspensions (R-6.2): each suspension gives
- * back the working days it covered, the day it began excluded and the day it ended included (the
- * department could not act on it in full). An open suspension runs to `now`, so the deadline moves
- * on while it stays open. Suspensions are assumed not to overlap; overlapping ones count twice.
+ * A limit is a budget of working days plus a ledger of suspensions (R-6.2, 行政许可法 §45 and the
+ * 补正 rule of §32). The rule for the edge days, written down because the statute leaves it to us:
+ *
+ * - The day a suspension begins counts: the department could act on it (it acted that day).
+ * - The day it ends is not counted: the limit restarts then, and 期间开始之日不计算在内
+ *   (民法典 §201, 行政许可法 §82 by reference) applies to the restarted period as to the first.
+ *   So a suspension gives back the working days d with begin < d <= end, in Shanghai dates; one
+ *   begun and ended within one day gives back nothing, one from 23:30 to 00:30 gives back a day.
+ * - An expired limit stays expired: a suspension that begins after the last day gives nothing back.
+ *   One that begins on the last day is in time; the limit then runs out on the day the clock
+ *   restarts, or on the first working day after it when that is a rest day (期间届满的最后一日是
+ *   法定休假日的，以法定休假日结束的次日为期间的最后一日, 民法典 §203) — never inside the suspension.
+ * - Overlapping suspensions are one wait: the ledger is merged before counting, never counted twice.
+ *
+ * An open suspension runs to `now`, so the deadline moves on while it stays open. Workflows begun
+ * before the patch `ledger-rules` count with legacyDeadlineOf below.
  */
 export function deadlineOf(
   start: string,
@@ -129,14 +173,72 @@ export function deadlineOf(
   now: string,
   cal: WorkingCalendar,
 ): Deadline {
-  if (!Number.isSafeInteger(limitDays) || limitDays < 0) {
-    throw new RangeError(`limitDays must be a non-negative integer: ${limitDays}`);
+  checkLimit(limitDays);
+  let day = dayNumber(shanghaiDate(start));
+  let left = limitDays;
+  let provisional = false;
+  const advance = (): boolean => {
+    day += 1;
+    if (unsettled(day, cal)) provisional = true;
+    return isWorkingDayNumber(day, cal);
+  };
+  for (const wait of mergedWaits(suspensions, now)) {
+    while (left > 0 && day < wait.from) if (advance()) left -= 1;
+    // The limit ran out on a day before this wait began: neither it nor any later one gives time back.
+    if (day < wait.from) break;
+    while (day < wait.to) advance();
+    // Began on the last day: the limit runs out when the clock restarts, on a working day.
+    if (left === 0) while (!isWorkingDayNumber(day, cal)) advance();
   }
+  while (left > 0) if (advance()) left -= 1;
+  const date = dateOfDay(day);
+  return { deadline: endOfDay(date), date, provisional };
+}
+
+/** The ledger as day spans (Shanghai day numbers), in order, overlapping waits merged by instant. */
+function mergedWaits(suspensions: Suspension[], now: string): { from: number; to: number }[] {
+  const spans = suspensions
+    .map((s) => ({ from: s.from, to: s.to ?? now }))
+    .map((s) => ({ fromMs: instantMs(s.from), toMs: Math.max(instantMs(s.from), instantMs(s.to)), from: s.from, to: s.to }))
+    .sort((a, b) => a.fromMs - b.fromMs);
+  const merged: typeof spans = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && s.fromMs <= last.toMs) {
+      if (s.toMs > last.toMs) Object.assign(last, { toMs: s.toMs, to: s.to });
+    } else merged.push({ ...s });
+  }
+  return merged.map((s) => ({ from: dayNumber(shanghaiDate(s.from)), to: dayNumber(shanghaiDate(s.to)) }));
+}
+
+function instantMs(instant: string): number {
+  // A bare date is a Shanghai date: its start.
+  return DATE.test(instant) ? dayNumber(instant) * DAY_MS - SHANGHAI_OFFSET_MS : Date.parse(instant);
+}
+
+/**
+ * Before the patch `ledger-rules`: each suspension gave back the working days it covered, even one
+ * begun after the limit had run out, and overlapping ones counted twice. Kept for replay only.
+ */
+export function legacyDeadlineOf(
+  start: string,
+  limitDays: number,
+  suspensions: Suspension[],
+  now: string,
+  cal: WorkingCalendar,
+): Deadline {
+  checkLimit(limitDays);
   const suspended = suspensions.reduce(
     (sum, s) => sum + workingDaysBetween(shanghaiDate(s.from), shanghaiDate(s.to ?? now), cal),
     0,
   );
   return addWorkingDays(start, limitDays + suspended, cal);
+}
+
+function checkLimit(limitDays: number): void {
+  if (!Number.isSafeInteger(limitDays) || limitDays < 0) {
+    throw new RangeError(`limitDays must be a non-negative integer: ${limitDays}`);
+  }
 }
 
 /** Working days since `start`, its own day not counted; suspensions are not subtracted. */

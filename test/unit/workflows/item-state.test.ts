@@ -591,6 +591,70 @@ describe('ItemRecord: warning and overdue', () => {
   });
 });
 
+describe('ItemRecord: an expired limit stays expired (issue #16)', () => {
+  /** 5 working days (birth-cert's legal limit) from a Shanghai date at 10:00. */
+  const from = (date: string): ItemRecord => record(new Date(`${date}T10:00:00+08:00`).toISOString(), { item: birthCert, policy: { ...DEFAULT_POLICY, postADays: 30 } });
+  const sh = (date: string, time = '10:00'): string => new Date(`${date}T${time}:00+08:00`).toISOString();
+
+  it('a suspension after the limit ran out keeps the deadline, the item overdue and a later decision late', () => {
+    // Accepted Fri 3/27/2026: the limit runs out Fri 4/3.
+    const r = from('2026-03-27');
+    expect(r.state.deadline).toBe(endOf('2026-04-03'));
+    fireNext(r, 'warn');
+    fireNext(r, 'overdue');
+    expect(r.state.overdue).toBe(true);
+    act(r, suspend('inspection', 3, wsjkA), sh('2026-04-04'));
+    expect(r.state.deadline).toBe(endOf('2026-04-03'));
+    act(r, resume(wsjkA), sh('2026-04-08'));
+    expect(r.state.deadline).toBe(endOf('2026-04-03'));
+    expect(r.state.overdue).toBe(true);
+    act(r, approve(wsjkA, { certNo: 'N1' }), sh('2026-04-08', '15:00'));
+    // What the statistics read: decided after the deadline.
+    expect(Date.parse(r.state.decision!.at)).toBeGreaterThan(Date.parse(r.state.deadline!));
+  });
+
+  it('a correction asked after the limit ran out gives nothing back either', () => {
+    const r = from('2026-03-27');
+    fireNext(r, 'warn');
+    fireNext(r, 'overdue');
+    act(r, { decision: 'correction', missing: ['delivery-record'], reason: '不清晰', actor: wsjkA }, sh('2026-04-07'));
+    r.supply(['delivery-record'], sh('2026-04-09'));
+    expect(r.state.status).toBe('in_review');
+    expect(r.state.deadline).toBe(endOf('2026-04-03'));
+  });
+
+  it('an extension is refused once the limit has run out (§42: approved within the limit)', () => {
+    const r = from('2026-03-27');
+    fireNext(r, 'warn');
+    fireNext(r, 'overdue');
+    expect(refusalOf(() => r.check(extend(5, '局长', '情况复杂', wsjkA))).message).toContain('已超过办理时限');
+  });
+
+  it('a suspension on the last day restarts the clock at the resumption: the deadline never falls inside it', () => {
+    // Accepted Mon 3/23: out on Mon 3/30. Suspended that day, resumed Sun 4/5 (清明 4/4–4/6).
+    const r = from('2026-03-23');
+    expect(r.state.deadline).toBe(endOf('2026-03-30'));
+    act(r, suspend('inspection', 3, wsjkA), sh('2026-03-30'));
+    act(r, resume(wsjkA), sh('2026-04-05'));
+    expect(r.state.deadline).toBe(endOf('2026-04-07'));
+    expect(r.nextTimer()).toMatchObject({ kind: 'warn' });
+    expect(r.state.overdue).toBe(false);
+  });
+
+  it('an execution begun before the ledger rules keeps the old count (replay)', () => {
+    const legacy = new ItemRecord(
+      { applicationId: 'A1', item: birthCert, inputs: {}, calendar: seedCalendar, policy: { ...DEFAULT_POLICY, postADays: 30 }, promised: [], blockedBy: [] },
+      sh('2026-03-27'),
+      { ledger: false },
+    );
+    fireNext(legacy, 'warn');
+    fireNext(legacy, 'overdue');
+    act(legacy, suspend('inspection', 3, wsjkA), sh('2026-04-04'));
+    act(legacy, resume(wsjkA), sh('2026-04-08'));
+    expect(legacy.state.deadline).toBe(endOf('2026-04-08'));
+  });
+});
+
 describe('ItemRecord: decision validation', () => {
   it('refuses a rejection without reason and a correction without missing materials or reason', () => {
     const r = record(MON);
