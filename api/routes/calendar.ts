@@ -1,12 +1,10 @@
-// The working-day calendar (R-6.1): coordinators publish a year; running applications re-project
-// their deadlines on it (a deadline counted into an unpublished year was provisional).
+// The working-day calendar (R-6.1): coordinators publish a year; every running workflow that keeps
+// a clock counts it again on it (a deadline counted into an unpublished year was provisional).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { notInArray } from 'drizzle-orm';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { getCalendarYear, loadCalendar, publishYear } from '../../db/calendar.js';
-import { applications } from '../../db/schema.js';
-import { FINAL_STATUSES, publishCalendar } from '../../workflows/application/messages.js';
-import { applicationWorkflowId } from '../../workflows/shared/ids.js';
+import { publishCalendar } from '../../workflows/application/messages.js';
+import { calendarPublished } from '../../workflows/shared/calendar-published.js';
 import type { WorkingCalendar } from '../../workflows/shared/working-days.js';
 import type { AppDeps } from '../app.js';
 import { requireRole } from '../auth.js';
@@ -18,23 +16,30 @@ import { errorResponses } from '../schemas/common.js';
 /** Signals sent at once; enough to be quick, few enough not to flood the frontend. */
 const SIGNAL_BATCH = 20;
 
+/**
+ * This deployment's running workflows with clocks of their own: applications (which forward the
+ * calendar to their items) — also those that have an outcome and still await the delivery —,
+ * tickets, rectifications and 告知承诺 post-checks (which outlive their application).
+ */
+const clocksQuery = (taskQueue: string) =>
+  `ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replaceAll("'", '')}' AND WorkflowType IN ('applicationWorkflow', 'ticketWorkflow', 'rectificationWorkflow', 'postCheckWorkflow')`;
+
 export const calendarRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     const db = deps.db.db;
 
-    /** Sends the calendar to every application the read model shows running; counts those reached. */
-    async function reproject(calendar: WorkingCalendar): Promise<number> {
-      const rows = await db.select({ id: applications.id }).from(applications).where(notInArray(applications.status, [...FINAL_STATUSES]));
+    /** Sends a signal to each workflow, a batch at a time; counts those reached. */
+    async function tell(workflowIds: string[], send: (handle: WorkflowHandle) => Promise<void>): Promise<number> {
       let reached = 0;
-      for (let i = 0; i < rows.length; i += SIGNAL_BATCH) {
+      for (let i = 0; i < workflowIds.length; i += SIGNAL_BATCH) {
         const sent = await Promise.all(
-          rows.slice(i, i + SIGNAL_BATCH).map(async ({ id }) => {
+          workflowIds.slice(i, i + SIGNAL_BATCH).map(async (workflowId) => {
             try {
-              await deps.temporal.workflow.getHandle(applicationWorkflowId(id)).signal(publishCalendar, { calendar });
+              await send(deps.temporal.workflow.getHandle(workflowId));
               return true;
             } catch (err) {
-              // Ended since the read model last heard of it: nothing left to re-project.
+              // Ended since it was listed: nothing left to re-project.
               if (err instanceof WorkflowNotFoundError) return false;
               throw err;
             }
@@ -45,12 +50,26 @@ export const calendarRoutes =
       return reached;
     }
 
+    /** Tells every running workflow with a clock; counts the applications and the other cases reached. */
+    async function reproject(calendar: WorkingCalendar): Promise<{ reprojected: number; reprojectedCases: number }> {
+      const applications: string[] = [];
+      const cases: string[] = [];
+      for await (const wf of deps.temporal.workflow.list({ query: clocksQuery(deps.taskQueue) })) {
+        (wf.type === 'applicationWorkflow' ? applications : cases).push(wf.workflowId);
+      }
+      const [reprojected, reprojectedCases] = await Promise.all([
+        tell(applications, (h) => h.signal(publishCalendar, { calendar })),
+        tell(cases, (h) => h.signal(calendarPublished, { calendar })),
+      ]);
+      return { reprojected, reprojectedCases };
+    }
+
     app.put(
       '/calendar/:year',
       {
         preParsing: requireRole('coordinator'),
         schema: {
-          description: 'Publishes (or replaces) a year and re-projects the deadlines of running applications.',
+          description: 'Publishes (or replaces) a year; every running application, item, ticket, rectification and post-check counts its clocks again on it.',
           params: YearParams,
           body: CalendarYearBody,
           response: { 200: PublishedCalendarYear, ...errorResponses },
@@ -65,8 +84,7 @@ export const calendarRoutes =
         if (problems.length) throw badRequest(`the calendar of ${year} has bad dates`, problems);
         await publishYear(db, year, request.body, request.user.sub);
         const stored = (await getCalendarYear(db, year))!;
-        const reprojected = await reproject(await loadCalendar(db));
-        return { ...stored, reprojected };
+        return { ...stored, ...(await reproject(await loadCalendar(db))) };
       },
     );
 

@@ -123,6 +123,8 @@ export const ApplicationView = Type.Object(
   items: Type.Array(ItemView),
   createdAt: Type.String(),
   acceptedAt: Type.Optional(Type.String()),
+  deadline: Type.Optional(Type.String({ description: "the bundle's committed limit (承诺时限): its working days from acceptance, the time any item's clock stood given back" })),
+  deadlineProvisional: Type.Optional(Type.Boolean({ description: 'the deadline counts over days a calendar not yet published may still change' })),
   endedAt: Type.Optional(Type.String()),
   outcome: Type.Optional(Type.String()),
   links: Type.Optional(Type.Object({ temporal: Type.Optional(Type.String()) })),

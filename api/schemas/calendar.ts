@@ -35,5 +35,6 @@ export const CalendarYearView = Type.Object({
 
 export const PublishedCalendarYear = Type.Object({
   ...CalendarYearView.properties,
-  reprojected: Type.Integer({ description: 'running applications told to recompute their deadlines' }),
+  reprojected: Type.Integer({ description: 'running applications told to recompute their deadlines (each tells its items)' }),
+  reprojectedCases: Type.Integer({ description: 'running tickets, rectifications and 告知承诺 post-checks told to recompute their clocks' }),
 });

@@ -107,6 +107,8 @@ export interface DeliveryState extends Delivery {
   status: 'pending' | 'ready' | 'shipped' | 'delivered' | 'closed' | 'none';
   pickupCode?: string;
   trackingNumber?: string;
+  /** Until when the pickup or shipment is awaited (8.4); re-projected with the calendar. */
+  dueAt?: string;
   events: { event: string; at: string; actor?: Actor }[];
 }
 
@@ -132,8 +134,10 @@ export interface ApplicationState {
   delivery: DeliveryState;
   createdAt: string;
   acceptedAt?: string;
-  /** The bundle's committed limit (承诺时限) from acceptance. */
+  /** The bundle's committed limit (承诺时限) from acceptance, its waits given back (ApplicationRecord.projectDeadline). */
   deadline?: string;
+  /** The deadline counts over days a calendar not yet published may change. */
+  deadlineProvisional?: boolean;
   endedAt?: string;
   outcome?: string;
   /** Increases with every change: the read model ignores older snapshots. */

@@ -9,7 +9,7 @@ import { checkSubmission } from '../shared/intake.js';
 import { MAX_INTAKE_CORRECTIONS, MAX_SUPPLEMENTS } from '../shared/limits.js';
 import type { Notice, NoticeKind } from '../shared/notices.js';
 import { dependentsOf, prerequisites } from '../shared/rules.js';
-import { addWorkingDays, type WorkingCalendar } from '../shared/working-days.js';
+import { addWorkingDays, deadlineOf, type WorkingCalendar } from '../shared/working-days.js';
 import type {
   ApplicationInput,
   ApplicationState,
@@ -55,10 +55,19 @@ export class ApplicationRecord {
   private noticeSeq = 0;
   private eventSeq = 0;
   private endRecorded = false;
+  /** When the supplement of an incomplete application and the delivery were first awaited (their clocks' starts). */
+  private supplementFrom?: string;
+  private deliveryFrom?: string;
 
+  /**
+   * `rules.reproject`: every clock is derived from its start, its budget and the calendar, and a
+   * newly published calendar moves them all (patch `clocks-reprojected`; before it, only the items'
+   * deadlines moved and the application's own limit was fixed at acceptance).
+   */
   constructor(
     private readonly input: ApplicationInput,
     now: string,
+    private readonly rules: { reproject: boolean } = { reproject: true },
   ) {
     this.calendar = input.calendar;
     const check = this.intake(input.materials.map((m) => m.code));
@@ -106,6 +115,7 @@ export class ApplicationRecord {
 
   private holdIncomplete(missing: ApplicationState['missing'], now: string, title = '一次性告知：请补齐以下材料'): void {
     this.state.missing = missing;
+    this.supplementFrom = now;
     this.state.supplementDue = addWorkingDays(now, this.input.policy.intakeDays, this.calendar).deadline;
     this.notify('incomplete', title, { missing, dueAt: this.state.supplementDue });
   }
@@ -117,7 +127,7 @@ export class ApplicationRecord {
       // The deadline is the material's deferDays, never beyond the committed limit of any item needing it.
       const cap = Math.min(...[...this.defs.values()].filter((d) => d.materials.some((m) => m.code === code)).map((d) => d.committedDays));
       const days = Math.min(material.deferDays ?? cap, cap);
-      return { material: code, name: material.name, due: addWorkingDays(from, days, this.calendar).deadline };
+      return { material: code, name: material.name, due: addWorkingDays(from, days, this.calendar).deadline, ...(this.rules.reproject ? { from, days } : {}) };
     });
   }
 
@@ -144,6 +154,7 @@ export class ApplicationRecord {
     this.state.receipt.promised = promised;
     this.state.receipt.materials = [...this.state.received];
     this.state.deadline = addWorkingDays(now, this.input.bundle.committedDays, this.calendar).deadline;
+    this.projectDeadline(now);
     if (promised.length || title) {
       this.notify('accepted', title ?? '容缺受理通知书', {
         ...(title ? { acceptedAt: now, deadline: this.state.deadline } : {}),
@@ -313,6 +324,7 @@ export class ApplicationRecord {
     this.recordItemActs(view, { ...rest, ...(decisions ? { decisions } : {}) }, now);
     Object.assign(view, rest, { name: view.name, after: view.after }, decisions ? { decisions } : {});
     if (report.status === 'approved' && report.result) this.results.set(report.code, report.result);
+    this.projectDeadline(now);
     this.touch();
   }
 
@@ -512,8 +524,54 @@ export class ApplicationRecord {
 
   setCalendar(calendar: WorkingCalendar, now: string): void {
     this.calendar = calendar;
-    this.record(now, 'calendar', '更新工作日历', { years: Object.keys(calendar.years ?? {}) });
+    const moved = this.rules.reproject ? this.reproject(now) : undefined;
+    this.record(now, 'calendar', '更新工作日历', { years: Object.keys(calendar.years ?? {}), ...(moved?.length ? { moved } : {}) });
     this.touch();
+  }
+
+  /**
+   * The application's committed limit (承诺时限): the bundle's budget from acceptance, with the
+   * application-wide waits as its ledger — every time one of its items' clocks stood (awaiting the
+   * applicant's correction or material, or a §45 procedure), merged, so that a wait shared by two
+   * items counts once. Counted by the ledger's rules (deadlineOf); provisional like an item's.
+   */
+  private projectDeadline(now: string): void {
+    const s = this.state;
+    if (!this.rules.reproject || !s.acceptedAt) return;
+    const waits = s.items.flatMap((i) => i.suspensions ?? []);
+    const limit = deadlineOf(s.acceptedAt, this.input.bundle.committedDays, waits, now, this.calendar);
+    s.deadline = limit.deadline;
+    s.deadlineProvisional = limit.provisional || undefined;
+  }
+
+  /** Every clock the application keeps, counted again on the calendar just published; returns what moved. */
+  private reproject(now: string): { clock: string; from: string; to: string }[] {
+    const s = this.state;
+    const moved: { clock: string; from: string; to: string }[] = [];
+    const due = (from: string, days: number) => addWorkingDays(from, days, this.calendar).deadline;
+    const move = (clock: string, before: string | undefined, after: string) => {
+      if (before && before !== after) moved.push({ clock, from: before, to: after });
+      return after;
+    };
+    if (s.status === 'incomplete' && this.supplementFrom) s.supplementDue = move('supplement', s.supplementDue, due(this.supplementFrom, this.input.policy.intakeDays));
+    const review = s.intakeReview;
+    if (s.status === 'received' && review && !review.outcome) review.due = move('intake-review', review.due, due(review.receivedAt, this.input.policy.intakeReviewDays ?? 5));
+    for (const p of s.receipt.promised) {
+      if (p.from && p.days !== undefined) p.due = move(`material:${p.material}`, p.due, due(p.from, p.days));
+    }
+    if (this.deliveryFrom && this.deliveryOpen()) s.delivery.dueAt = move('delivery', s.delivery.dueAt, due(this.deliveryFrom, this.input.policy.deliveryDays));
+    const before = s.deadline;
+    this.projectDeadline(now);
+    if (before && s.deadline) move('deadline', before, s.deadline);
+    return moved;
+  }
+
+  /** Starts the delivery's clock (8.4): by its due date a pickup or shipment still open is closed. */
+  openDeliveryClock(now: string): string {
+    this.deliveryFrom = now;
+    const due = addWorkingDays(now, this.input.policy.deliveryDays, this.calendar).deadline;
+    if (this.rules.reproject && this.deliveryOpen()) this.state.delivery.dueAt = due;
+    return due;
   }
 
   /**

@@ -22,10 +22,9 @@ import { itemWorkflow } from '../item/workflow.js';
 import { itemWorkflowId } from '../shared/ids.js';
 import type { CaseEvent } from '../shared/case-events.js';
 import { slimForKeeping } from '../shared/kept-state.js';
-import { ANNOUNCED_ITEMS, CASE_FILE, UNCHANGED_SYNC_SKIPPED } from '../shared/patches.js';
+import { ANNOUNCED_ITEMS, CASE_FILE, CLOCKS_REPROJECTED, UNCHANGED_SYNC_SKIPPED } from '../shared/patches.js';
 import { readModelSnapshot, syncKey } from '../shared/read-model.js';
 import { ApplicationStatus, Overdue } from '../shared/search-attributes.js';
-import { addWorkingDays } from '../shared/working-days.js';
 import {
   FINAL_STATUSES,
   applicationState,
@@ -47,7 +46,9 @@ const { syncApplication, syncCaseFile, sendNotices } = proxyActivities<ReturnTyp
 });
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
-  const app = new ApplicationRecord(input, now());
+  // Decided once, at the start: an execution begun before keeps its clocks as they were set.
+  const reprojected = patched(CLOCKS_REPROJECTED);
+  const app = new ApplicationRecord(input, now(), { reproject: reprojected });
   // Decided once, at the start: an execution begun before the case file keeps its old commands.
   const caseFile = patched(CASE_FILE);
   const running = new Map<string, CancellationScope>();
@@ -200,9 +201,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   }
 
   // 8.4 — one delivery: wait for the window's pickup or the courier, bounded.
-  const deliveryDue = addWorkingDays(now(), input.policy.deliveryDays, app.calendar).deadline;
+  const deliveryDue = app.openDeliveryClock(now());
   while (app.deliveryOpen()) {
-    if (!(await publishAndWait(deliveryDue))) app.closeDelivery(now());
+    if (!(await publishAndWait(app.state.delivery.dueAt ?? deliveryDue))) app.closeDelivery(now());
   }
   if (caseFile) app.close(now());
   await publish();

@@ -67,6 +67,9 @@ export interface PromisedMaterial {
   name: string;
   /** Instant by which the material must arrive (its deferDays, never beyond the item's committed limit). */
   due: string;
+  /** The clock behind `due` (acceptance, working days), so a newly published calendar can move it. */
+  from?: string;
+  days?: number;
   receivedAt?: string;
   overdueAt?: string;
 }
@@ -137,4 +140,4 @@ export const materialsSupplied = defineSignal<[{ codes: string[] }]>('materialsS
 /** From the application: a joint procedure covering this item was signed off by everyone. */
 export const jointCompleted = defineSignal<[{ code: string }]>('jointCompleted');
 /** From the application: a newly published calendar; deadlines and timers are re-projected. */
-export const calendarPublished = defineSignal<[{ calendar: WorkingCalendar }]>('calendarPublished');
+export { calendarPublished } from '../shared/calendar-published.js';

@@ -44,16 +44,20 @@ export class ItemRecord {
   private noticeSeq = 0;
   /** The ledger's rules (working-days.ts); an execution begun before the patch `ledger-rules` keeps the old count. */
   private readonly deadlineOf: typeof deadlineOf;
+  /** When the item was dispatched: post A's time (AB岗) counts from then. */
+  private readonly dispatchedAt: string;
 
+  /** `rules.reproject`: a published calendar moves every clock, not only the deadlines (patch `clocks-reprojected`). */
   constructor(
     private readonly input: ItemInput,
     now: string,
-    rules: { ledger: boolean } = { ledger: true },
+    private readonly rules: { ledger: boolean; reproject: boolean } = { ledger: true, reproject: true },
   ) {
     this.deadlineOf = rules.ledger ? deadlineOf : legacyDeadlineOf;
     const { item } = input;
     // Dispatched at a time the application chose, so that it can show this same state at once.
     const start = input.dispatchedAt ?? now;
+    this.dispatchedAt = start;
     this.calendar = input.calendar;
     this.state = {
       code: item.code,
@@ -238,9 +242,21 @@ export class ItemRecord {
   setCalendar(calendar: WorkingCalendar, now: string): void {
     const before = this.state.deadline;
     this.calendar = calendar;
+    if (this.rules.reproject) this.reprojectClocks();
     this.project(now);
     if (before !== this.state.deadline) {
       (this.state.reprojections ??= []).push({ at: now, from: before, to: this.state.deadline, reason: '工作日历更新（节假日/调休发布）' });
+    }
+  }
+
+  /** The item's other clocks, counted again on the calendar just set (the deadlines: project()). */
+  private reprojectClocks(): void {
+    const s = this.state;
+    const due = (from: string, days: number) => addWorkingDays(from, days, this.calendar).deadline;
+    if (!s.postBActive) s.postBFrom = due(this.dispatchedAt, this.input.policy.postADays);
+    if (s.correction) s.correction.dueAt = due(s.correction.requestedAt, this.input.policy.correctionDays);
+    for (const p of s.promised ?? []) {
+      if (p.from && p.days !== undefined && !p.overdueAt) p.due = due(p.from, p.days);
     }
   }
 

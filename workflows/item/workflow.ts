@@ -17,7 +17,7 @@ import type { createActivities } from '../../activities/index.js';
 import { itemChanged } from '../application/messages.js';
 import { postCheckWorkflow } from '../post-check/workflow.js';
 import { postCheckWorkflowId } from '../shared/ids.js';
-import { BOUNDED_ITEM_REPORTS, LEDGER_RULES } from '../shared/patches.js';
+import { BOUNDED_ITEM_REPORTS, CLOCKS_REPROJECTED, LEDGER_RULES } from '../shared/patches.js';
 import {
   calendarPublished,
   decideItem,
@@ -37,7 +37,7 @@ const { archiveResult, sendNotices } = proxyActivities<ReturnType<typeof createA
 });
 
 export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
-  const item = new ItemRecord(input, now(), { ledger: patched(LEDGER_RULES) });
+  const item = new ItemRecord(input, now(), { ledger: patched(LEDGER_RULES), reproject: patched(CLOCKS_REPROJECTED) });
   let reported = input.announced ? item.revision : -1;
   // Decided once, at the start: an execution begun before keeps sending its whole list.
   const bounded = patched(BOUNDED_ITEM_REPORTS);

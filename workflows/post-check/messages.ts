@@ -15,6 +15,8 @@ export interface PostCheckInput {
 
 export interface PostCheckState {
   status: 'pending' | 'confirmed' | 'revoked' | 'lapsed';
+  /** When the check period began (the grant): a newly published calendar counts `dueAt` again from it. */
+  startedAt?: string;
   dueAt: string;
   decidedAt?: string;
   reason?: string;

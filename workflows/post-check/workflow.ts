@@ -5,6 +5,7 @@ import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActiv
 import type { createActivities } from '../../activities/index.js';
 import { compact, safeActor } from '../shared/case-events.js';
 import { CASE_FILE, POST_CHECK_ANSWERS_RECORDED } from '../shared/patches.js';
+import { calendarPublished } from '../shared/calendar-published.js';
 import { addWorkingDays } from '../shared/working-days.js';
 import { postCheckState, verifyCommitment, type PostCheckInput, type PostCheckState } from './messages.js';
 
@@ -14,8 +15,16 @@ const { recordCaseEvents, revokeResult, sendNotices } = proxyActivities<ReturnTy
 });
 
 export async function postCheckWorkflow(input: PostCheckInput): Promise<PostCheckState> {
-  const state: PostCheckState = { status: 'pending', dueAt: addWorkingDays(new Date().toISOString(), input.postCheckDays, input.calendar).deadline };
+  const startedAt = new Date().toISOString();
+  const state: PostCheckState = { status: 'pending', startedAt, dueAt: addWorkingDays(startedAt, input.postCheckDays, input.calendar).deadline };
   setHandler(postCheckState, () => state);
+  /** Calendars published while the check is pending: each moves its due date (and the timer). */
+  let recounts = 0;
+  setHandler(calendarPublished, ({ calendar }) => {
+    if (state.status !== 'pending') return;
+    state.dueAt = addWorkingDays(startedAt, input.postCheckDays, calendar).deadline;
+    recounts += 1;
+  });
   // Decided once, at the start: an execution begun before answers at once.
   const answerRecorded = patched(POST_CHECK_ANSWERS_RECORDED);
   let recorded = false;
@@ -36,7 +45,11 @@ export async function postCheckWorkflow(input: PostCheckInput): Promise<PostChec
     },
   );
 
-  const checked = await condition(() => state.status !== 'pending', Math.max(1, Date.parse(state.dueAt) - Date.now()));
+  let checked: boolean;
+  do {
+    const seen = recounts;
+    checked = await condition(() => state.status !== 'pending' || recounts !== seen, Math.max(1, Date.parse(state.dueAt) - Date.now()));
+  } while (checked && state.status === 'pending');
   const about = { item: input.itemCode, itemName: input.itemName };
   if (!checked) {
     state.status = 'lapsed';

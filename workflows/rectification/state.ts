@@ -1,6 +1,7 @@
 // The rectification's steps and who may take each: 核实 → 整改 → 答复 → 回访, with 申诉复核. Pure.
 import type { Actor } from '../shared/actor.js';
-import { caseClock } from '../shared/case-clock.js';
+import { caseClock, recountClock } from '../shared/case-clock.js';
+import type { WorkingCalendar } from '../shared/working-days.js';
 import type { Notice } from '../shared/notices.js';
 import { OUTCOME_LABELS, type RectificationInput, type RectificationState, type RectificationStatus, type StepInput } from './messages.js';
 
@@ -19,12 +20,15 @@ export class RectificationRecord {
   readonly state: RectificationState;
   readonly outbox: Notice[] = [];
   revision = 0;
+  /** The calendar in force: the input's until a newer one is published. */
+  calendar: WorkingCalendar;
   private noticeSeq = 0;
 
   constructor(
     readonly input: RectificationInput,
     now: string,
   ) {
+    this.calendar = input.calendar;
     this.state = {
       id: input.id,
       applicationId: input.applicationId,
@@ -67,10 +71,17 @@ export class RectificationRecord {
     if (step === 'appeal') this.notify('coordinator', '评价人申诉复核', { reason: input.text });
     if (step === 'appeal-decision' && input.reopen) {
       // The coordinator upholds the appeal: the department rectifies again, on a new clock.
-      Object.assign(s, { status: 'assigned', outcome: undefined, satisfied: undefined, overdue: false, clock: caseClock(now, this.input.days, this.input.calendar) });
+      Object.assign(s, { status: 'assigned', outcome: undefined, satisfied: undefined, overdue: false, clock: caseClock(now, this.input.days, this.calendar) });
       this.notify('department', '申诉复核：重新整改', { reason: input.text });
     }
     if (s.status === 'closed') s.closedAt = now;
+    this.revision += 1;
+  }
+
+  /** A newly published calendar: the clock (and the appeal window) count on it from now on. */
+  setCalendar(calendar: WorkingCalendar): void {
+    this.calendar = calendar;
+    this.state.clock = recountClock(this.state.clock, calendar);
     this.revision += 1;
   }
 

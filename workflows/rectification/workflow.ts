@@ -3,6 +3,7 @@
 // a reminder and escalations; the evaluator may appeal and a coordinator decides.
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
+import { calendarPublished } from '../shared/calendar-published.js';
 import { nextClockEvent } from '../shared/case-clock.js';
 import { addWorkingDays } from '../shared/working-days.js';
 import {
@@ -30,6 +31,7 @@ const APPEAL_DAYS = 5;
 export async function rectificationWorkflow(input: RectificationInput): Promise<RectificationState> {
   const r = new RectificationRecord(input, now());
   setHandler(rectificationState, () => r.state);
+  setHandler(calendarPublished, ({ calendar }) => r.setCalendar(calendar));
   const steps: [typeof checkRectification, Step][] = [
     [checkRectification, 'check'],
     [rectify, 'rectify'],
@@ -60,7 +62,7 @@ export async function rectificationWorkflow(input: RectificationInput): Promise<
     const seen = r.revision;
     await publish();
     if (r.state.status === 'closed') {
-      const appealBy = addWorkingDays(r.state.closedAt!, APPEAL_DAYS, input.calendar).deadline;
+      const appealBy = addWorkingDays(r.state.closedAt!, APPEAL_DAYS, r.calendar).deadline;
       if (!(await condition(() => r.revision !== seen, untilMs(appealBy)))) break;
       continue;
     }

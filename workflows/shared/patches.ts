@@ -27,3 +27,10 @@ export const POST_CHECK_ANSWERS_RECORDED = 'post-check-answers-recorded';
  * count once (before: every suspension gave back the working days it covered).
  */
 export const LEDGER_RULES = 'ledger-rules';
+
+/**
+ * Every clock follows the calendar: the application's committed limit is derived (budget, the
+ * items' waits, the calendar) and, with the supplement, intake-review, 容缺 material, delivery,
+ * correction and AB岗 clocks, moves when a calendar is published (before: only the items' deadlines did).
+ */
+export const CLOCKS_REPROJECTED = 'clocks-reprojected';

@@ -3,7 +3,8 @@
 // hotline's return visit (回访) after the department's reply.
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
-import { caseClock, nextClockEvent } from '../shared/case-clock.js';
+import { calendarPublished } from '../shared/calendar-published.js';
+import { caseClock, nextClockEvent, recountClock } from '../shared/case-clock.js';
 import type { Notice } from '../shared/notices.js';
 import { TICKET_LABELS, closeTicket, replyTicket, ticketState, type TicketInput, type TicketState } from './messages.js';
 
@@ -34,6 +35,10 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketState> {
   notify('department', `${label}派单：${input.subject}（${state.clock.dueAt} 前办结）`);
 
   setHandler(ticketState, () => state);
+  setHandler(calendarPublished, ({ calendar }) => {
+    state.clock = recountClock(state.clock, calendar);
+    revision += 1;
+  });
   setHandler(
     replyTicket,
     ({ text, actor }) => {

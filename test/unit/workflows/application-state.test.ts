@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApplicationRecord } from '../../../workflows/application/state.js';
 import type { ItemState } from '../../../workflows/item/messages.js';
 import { enterpriseChange } from '../../../db/catalogue/enterprise-change.js';
+import { seedCalendar } from '../../../db/catalogue/calendar.js';
 import { completeInput, newbornInput } from '../../fixtures/applications.js';
 
 const at = '2026-11-26T03:00:00.000Z';
@@ -141,5 +142,96 @@ describe('ApplicationRecord', () => {
     );
     expect(rounds).toBe(5);
     app.checkReview({ decision: 'accept', actor: window });
+  });
+});
+
+describe('ApplicationRecord: every clock follows the calendar (issue #16)', () => {
+  // An independent count: weekdays, less the seeded holidays and any extra ones, plus make-up days.
+  const DAY = 86_400_000;
+  const day = (date: string) => Date.parse(`${date}T00:00:00Z`);
+  const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  function nth(from: string, n: number, extraHolidays: string[] = []): string {
+    const cal = seedCalendar.years;
+    const works = (d: string) => {
+      const y = cal[d.slice(0, 4)];
+      if (y?.holidays.includes(d) || extraHolidays.includes(d)) return false;
+      if (y?.workdays.includes(d)) return true;
+      return ![0, 6].includes(new Date(day(d)).getUTCDay());
+    };
+    let d = from;
+    for (let counted = 0; counted < n; ) if (works((d = dateOf(day(d) + DAY)))) counted += 1;
+    return `${d}T15:59:59.999Z`;
+  }
+  /** Mon 2026-03-02, 10:00 in Shanghai. */
+  const MON = '2026-03-02T02:00:00.000Z';
+  const withHoliday = (date: string) => ({ years: { ...seedCalendar.years, '2026': { ...seedCalendar.years['2026']!, holidays: [...seedCalendar.years['2026']!.holidays, date] } } });
+  const waiting = (code: string, from: string, to?: string): ItemState => ({
+    code, name: code, department: 'wsjk', status: 'in_review', startedAt: MON, suspensions: [{ from, ...(to ? { to } : {}), reason: 'inspection' }],
+  });
+
+  it("derives the committed limit from its budget, the items' waits merged, and the calendar", () => {
+    const app = new ApplicationRecord(newbornInput('D1', { submittedAt: MON }), MON);
+    expect(app.state.deadline).toBe(nth('2026-03-02', 5)); // committed 5 working days: Mon 3/9
+    dispatch(app, 'birth-cert');
+    dispatch(app, 'vaccination');
+    // birth-cert stood Tue 10:00 → Thu 10:00 (gives back Wed, Thu); vaccination Wed → Fri (adds Fri only).
+    app.applyItemState(waiting('birth-cert', '2026-03-03T02:00:00.000Z', '2026-03-05T02:00:00.000Z'), '2026-03-05T02:00:00.000Z');
+    expect(app.state.deadline).toBe(nth('2026-03-02', 7));
+    app.applyItemState({ ...waiting('vaccination', '2026-03-04T02:00:00.000Z', '2026-03-06T02:00:00.000Z'), department: 'jkzx' }, '2026-03-06T02:00:00.000Z');
+    expect(app.state.deadline).toBe(nth('2026-03-02', 8)); // Thu 3/12, not 3/13: the shared Thu counts once
+    expect(app.state.deadlineProvisional).toBeUndefined();
+  });
+
+  it('is provisional in late December until the next notice, and moves when it is published', () => {
+    const accepted = '2026-12-18T02:00:00.000Z'; // Fri: 5 working days → Fri 12/25
+    const app = new ApplicationRecord(newbornInput('D2', { submittedAt: accepted }), accepted);
+    expect(app.state).toMatchObject({ deadline: '2026-12-25T15:59:59.999Z', deadlineProvisional: true });
+    // The 2027 notice makes 12/25 a holiday (a made-up notice): Mon 12/28, settled.
+    app.setCalendar({ years: { ...seedCalendar.years, '2027': { holidays: ['2026-12-25', '2027-01-01'], workdays: [] } } }, '2026-12-19T02:00:00.000Z');
+    expect(app.state.deadline).toBe('2026-12-28T15:59:59.999Z');
+    expect(app.state.deadlineProvisional).toBeUndefined();
+    expect(app.events.at(-1)).toMatchObject({ kind: 'calendar', detail: { moved: [{ clock: 'deadline', from: '2026-12-25T15:59:59.999Z', to: '2026-12-28T15:59:59.999Z' }] } });
+  });
+
+  it('moves the supplement, intake-review, 容缺 material and delivery clocks with a newly published holiday', () => {
+    const later = '2026-03-02T03:00:00.000Z';
+    const incomplete = new ApplicationRecord(newbornInput('D3', { submittedAt: MON, materials: [{ code: 'parent-id' }] }), MON);
+    expect(incomplete.state.supplementDue).toBe(nth('2026-03-02', 10));
+    incomplete.setCalendar(withHoliday('2026-03-03'), later);
+    expect(incomplete.state.supplementDue).toBe(nth('2026-03-02', 10, ['2026-03-03']));
+
+    const received = new ApplicationRecord(newbornInput('D4', { submittedAt: MON, bundle: { ...newbornInput('x').bundle, intakeReview: true } }), MON);
+    expect(received.state.intakeReview!.due).toBe(nth('2026-03-02', 5));
+    received.setCalendar(withHoliday('2026-03-03'), later);
+    expect(received.state.intakeReview!.due).toBe(nth('2026-03-02', 5, ['2026-03-03']));
+
+    const promised = new ApplicationRecord(
+      newbornInput('D5', { submittedAt: MON, materials: newbornInput('x').materials.filter((m) => m.code !== 'marriage-cert'), commitments: ['marriage-cert'] }),
+      MON,
+    );
+    const [material] = promised.state.receipt.promised;
+    const days = material!.days!;
+    expect(material!.due).toBe(nth('2026-03-02', days));
+    promised.setCalendar(withHoliday('2026-03-03'), later);
+    expect(promised.state.receipt.promised[0]!.due).toBe(nth('2026-03-02', days, ['2026-03-03']));
+    expect(promised.state.deadline).toBe(nth('2026-03-02', 5, ['2026-03-03']));
+
+    const delivered = new ApplicationRecord(newbornInput('D6', { submittedAt: MON, answers: {}, delivery: { method: 'window' } }), MON);
+    for (const code of ['birth-cert', 'vaccination']) {
+      dispatch(delivered, code);
+      delivered.completeItem(outcome(code, delivered.item(code).department, 'approved'), MON);
+    }
+    delivered.finish(MON);
+    expect(delivered.openDeliveryClock(MON)).toBe(nth('2026-03-02', 30));
+    delivered.setCalendar(withHoliday('2026-03-03'), later);
+    expect(delivered.state.delivery.dueAt).toBe(nth('2026-03-02', 30, ['2026-03-03']));
+  });
+
+  it('keeps the old clocks in an execution begun before the patch (replay)', () => {
+    const app = new ApplicationRecord(newbornInput('D7', { submittedAt: MON }), MON, { reproject: false });
+    dispatch(app, 'birth-cert');
+    app.applyItemState(waiting('birth-cert', '2026-03-03T02:00:00.000Z', '2026-03-05T02:00:00.000Z'), '2026-03-05T02:00:00.000Z');
+    app.setCalendar(withHoliday('2026-03-03'), '2026-03-05T03:00:00.000Z');
+    expect(app.state.deadline).toBe(nth('2026-03-02', 5));
   });
 });

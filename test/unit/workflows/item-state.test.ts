@@ -645,13 +645,41 @@ describe('ItemRecord: an expired limit stays expired (issue #16)', () => {
     const legacy = new ItemRecord(
       { applicationId: 'A1', item: birthCert, inputs: {}, calendar: seedCalendar, policy: { ...DEFAULT_POLICY, postADays: 30 }, promised: [], blockedBy: [] },
       sh('2026-03-27'),
-      { ledger: false },
+      { ledger: false, reproject: false },
     );
     fireNext(legacy, 'warn');
     fireNext(legacy, 'overdue');
     act(legacy, suspend('inspection', 3, wsjkA), sh('2026-04-04'));
     act(legacy, resume(wsjkA), sh('2026-04-08'));
     expect(legacy.state.deadline).toBe(endOf('2026-04-08'));
+  });
+});
+
+describe('ItemRecord: a published calendar moves every clock (issue #16.4)', () => {
+  const withHoliday = (date: string): WorkingCalendar => ({
+    years: { ...seedCalendar.years, '2026': { ...seedCalendar.years['2026']!, holidays: [...seedCalendar.years['2026']!.holidays, date] } },
+  });
+  const moved = withHoliday('2026-03-03');
+
+  it('moves the AB岗 hand-over, the warning and the deadline', () => {
+    const r = record(MON, { item: birthCert });
+    expect(r.state.postBFrom).toBe(endOf('2026-03-03'));
+    r.setCalendar(moved, '2026-03-02T03:00:00.000Z');
+    expect(r.state.postBFrom).toBe(endOf('2026-03-04'));
+    expect(r.state.deadline).toBe(endOf('2026-03-10'));
+    expect(r.state.warnAt).toBe(endOf('2026-03-09'));
+  });
+
+  it('moves the correction due date and a 容缺 material due date (from its clock)', () => {
+    const promised: PromisedMaterial[] = [{ material: 'household-book', name: '户口簿', due: endOf('2026-03-05'), from: MON, days: 3 }];
+    const r = record(MON, { promised });
+    act(r, correction(['parent-id']), '2026-03-02T03:00:00.000Z');
+    expect(r.state.correction!.dueAt).toBe(endOf('2026-03-16'));
+    r.setCalendar(moved, '2026-03-02T04:00:00.000Z');
+    expect(r.state.correction!.dueAt).toBe(endOf('2026-03-17'));
+    expect(r.state.promised![0]!.due).toBe(endOf('2026-03-06'));
+    // The timers follow: the material's due date is the next thing to happen.
+    expect(r.nextTimer()).toEqual({ kind: 'material-due', at: endOf('2026-03-06'), material: 'household-book' });
   });
 });
 
