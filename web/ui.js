@@ -161,8 +161,16 @@ export function deadlineCell(item) {
     state === 'overdue' ? h('span', { class: 'badge bad' }, '已超期') : null,
     state === 'warned' ? h('span', { class: 'badge warn' }, '即将到期') : null,
     item?.clock === 'suspended' ? h('span', { class: 'badge' }, '计时中止') : null,
+    item?.provisional ? provisionalMark() : null,
   );
 }
+
+/** A deadline counted over days whose holiday notice is not yet published (or late December). */
+export const provisionalMark = () => h('span', { class: 'badge', title: '期限跨越尚未公布节假日安排的日期，公布后将重新计算' }, '暂定');
+
+/** The application's committed limit (承诺办结期限), marked when provisional. */
+export const appDeadline = (app, suffix = '') =>
+  app.deadline ? h('span', {}, `${bj(app.deadline)}${suffix}`, app.deadlineProvisional ? [' ', provisionalMark()] : null) : null;
 
 /** Key/value result data as text lines. */
 export function resultView(result) {

@@ -11,6 +11,7 @@ import {
   RATINGS,
   appBadge,
   bj,
+  appDeadline,
   deadlineCell,
   deptName,
   h,
@@ -193,7 +194,7 @@ async function renderApplication(container, id) {
       kv([
         ['提交时间', bj(app.createdAt)],
         ['受理时间', app.acceptedAt ? bj(app.acceptedAt) : null],
-        ['承诺办结期限', app.deadline ? `${bj(app.deadline)}（北京时间）` : null],
+        ['承诺办结期限', appDeadline(app, '（北京时间）')],
         ['办结时间', app.endedAt ? bj(app.endedAt) : null],
       ]),
       h(

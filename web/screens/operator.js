@@ -1,7 +1,7 @@
 // 运营统筹 / 12345: search, one application's timeline with its Temporal UI link, and the views for
 // statistics, rectifications and tickets, publishing bundles and the calendar.
 import { api, query } from '../api.js';
-import { APP_STATUS, CHANNELS, DEPARTMENTS, actorText, appBadge, bj, deadlineCell, deptName, field, h, itemBadge, kv, mount, resultView, table } from '../ui.js';
+import { APP_STATUS, CHANNELS, DEPARTMENTS, actorText, appBadge, appDeadline, bj, deadlineCell, deptName, field, h, itemBadge, kv, mount, resultView, table } from '../ui.js';
 import { renderCases } from './operator-cases.js';
 import { renderBundles, renderCalendar } from './operator-catalogue.js';
 import { renderStats } from './operator-stats.js';
@@ -137,7 +137,7 @@ async function renderTimeline(container, id) {
           ['渠道', CHANNELS[app.channel] ?? app.channel],
           ['提交', bj(app.createdAt)],
           ['受理', app.acceptedAt ? bj(app.acceptedAt) : null],
-          ['承诺期限', app.deadline ? bj(app.deadline) : null],
+          ['承诺期限', appDeadline(app)],
           ['办结', app.endedAt ? bj(app.endedAt) : null],
           ['结论', app.outcome],
         ]),
