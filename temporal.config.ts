@@ -34,7 +34,11 @@ export interface TemporalConfig {
   payloadKeys?: string;
   payloadKeyFile: string;
   devServer: { port: number; uiPort: number; dbFile: string };
+  /** host:port of the worker's Prometheus exporter (the SDK Runtime's); undefined when WORKER_METRICS_ADDRESS=off. */
+  workerMetricsAddress?: string;
 }
+
+export const WORKER_METRICS_ADDRESS_DEFAULT = '127.0.0.1:9464';
 
 const projectRoot = path.dirname(fileURLToPath(import.meta.url));
 
@@ -67,6 +71,8 @@ export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Tempor
   if (address && !payloadKeys) problems.push('PAYLOAD_KEYS is required with TEMPORAL_ADDRESS: every process must encrypt with the same keys');
   const devPort = port(env, 'TEMPORAL_DEV_PORT', 7233, problems);
   const uiPort = port(env, 'TEMPORAL_UI_PORT', 8233, problems);
+  const metrics = env.WORKER_METRICS_ADDRESS || WORKER_METRICS_ADDRESS_DEFAULT;
+  if (metrics !== 'off' && !/^[\w.-]+:\d{1,5}$/.test(metrics)) problems.push(`WORKER_METRICS_ADDRESS must be host:port or off, got "${metrics}"`);
   if (problems.length) throw new ConfigError(problems);
   return {
     address,
@@ -80,6 +86,7 @@ export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Tempor
     payloadKeys,
     payloadKeyFile: path.resolve(env.DATA_DIR || '.data', 'payload-key'),
     devServer: { port: devPort, uiPort, dbFile: path.resolve(env.DATA_DIR || '.data', 'temporal.db') },
+    workerMetricsAddress: metrics === 'off' ? undefined : metrics,
   };
 }
 

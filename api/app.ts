@@ -7,6 +7,8 @@ import type { EncryptionCodec } from '../worker/payload-codec.js';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { DbHandle } from '../db/client.js';
 import { installAuth } from './auth.js';
+import { installMetrics } from './metrics.js';
+import { documentOperations } from './operations.js';
 import type { ApiConfig } from './config.js';
 import { frameworkErrors, installErrorHandling } from './errors.js';
 import { installRateLimit } from './rate-limit.js';
@@ -60,12 +62,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(swagger, {
     openapi: {
       info: { title: '一件事一次办 API', version: '0.1.0', description: 'One application, several departments, one answer.' },
+      // Where `npm start` listens; a generated client takes its deployment's address instead.
+      servers: [{ url: `http://127.0.0.1:${deps.config.port}`, description: 'npm start' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
+    transformObject: (document) => ('openapiObject' in document ? documentOperations(document.openapiObject) : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  installMetrics(app, { db: deps.db, workerMetricsUrl: deps.config.workerMetricsUrl });
   await app.register(healthRoutes(deps));
   await app.register(codecRoutes(deps.codec, deps.config.temporalUiUrl));
   await app.register(bundleRoutes(deps), { prefix: '/v1' });

@@ -21,6 +21,8 @@ export interface ApiConfig {
   temporalCallTimeoutMs: number;
   /** The longest a token may live, exp − iat, in seconds (AUTH_MAX_TOKEN_AGE). */
   maxTokenAgeS: number;
+  /** The worker's Prometheus exporter, whose series /metrics appends (WORKER_METRICS_URL; `npm start` sets it itself). */
+  workerMetricsUrl?: string;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
@@ -43,6 +45,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (maxTokenAgeS === undefined || maxTokenAgeS < 60 || maxTokenAgeS > 30 * 86400) {
     problems.push(`AUTH_MAX_TOKEN_AGE must be a duration from 60s to 30d (e.g. 12h, 30m, 3600), got "${env.AUTH_MAX_TOKEN_AGE}"`);
   }
+  if (env.WORKER_METRICS_URL && !/^https?:\/\/\S+$/.test(env.WORKER_METRICS_URL)) problems.push(`WORKER_METRICS_URL must be an http(s) URL, got "${env.WORKER_METRICS_URL}"`);
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -53,6 +56,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     rateLimitPerMinute: rate,
     temporalCallTimeoutMs: callTimeout,
     maxTokenAgeS: maxTokenAgeS!,
+    workerMetricsUrl: env.WORKER_METRICS_URL || undefined,
   };
 }
 

@@ -1,5 +1,5 @@
 // Rate limiting (API.md "Errors": 429): per user — the verified JWT `sub`, else the client address —
-// per minute, counted before the body is read. /healthz stays exempt for probes and load balancers.
+// per minute, counted before the body is read. /healthz and /metrics stay exempt for probes, load balancers and Prometheus.
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from './errors.js';
@@ -24,7 +24,7 @@ export async function installRateLimit(app: FastifyInstance, perMinute: number):
     timeWindow: 60_000,
     hook: 'onRequest',
     keyGenerator: (request) => quotaKey(app, request),
-    allowList: (request) => request.routeOptions.url === '/healthz',
+    allowList: (request) => request.routeOptions.url === '/healthz' || request.routeOptions.url === '/metrics',
     errorResponseBuilder: (_request, context) =>
       new HttpError(context.statusCode, 'rate_limited', `too many requests: at most ${context.max} a minute; retry in ${context.after}`),
   });

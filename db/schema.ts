@@ -334,5 +334,10 @@ export const caseEvents = pgTable(
     decision: jsonb('decision').$type<Decision>(),
     recordedAt: ts('recorded_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('case_events_key_idx').on(t.applicationId, t.key), index('case_events_app_idx').on(t.applicationId, t.at)],
+  (t) => [
+    uniqueIndex('case_events_key_idx').on(t.applicationId, t.key),
+    index('case_events_app_idx').on(t.applicationId, t.at),
+    // /metrics reads the last minutes' write lag at each scrape.
+    index('case_events_recorded_idx').on(t.recordedAt),
+  ],
 );

@@ -8,7 +8,7 @@ import { desc, inArray, sql, type SQL } from 'drizzle-orm';
 import type { ApplicationStatus } from '../workflows/application/messages.js';
 import type { BundleDefinition } from '../workflows/shared/bundle.js';
 import { buildGuide } from '../workflows/shared/guide.js';
-import type { Db } from './client.js';
+import { rows, type Db } from './client.js';
 import { bundleVersions } from './schema.js';
 
 export interface StatsFilters {
@@ -139,11 +139,6 @@ export interface Stats extends ApplicationFigures {
   savings: Savings[];
 }
 
-/** Rows of db.execute, whichever driver: postgres.js answers an array, PGlite `{ rows }`. */
-async function rows<T>(db: Db, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown;
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
 
 const iso = (expr: SQL) => sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 /** Constant status lists as literals, not parameters: a partial index's predicate must be provable from the query. */

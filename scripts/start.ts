@@ -3,7 +3,7 @@
 // the worker and the API in this process. Ctrl-C stops everything cleanly; state survives restarts.
 import { tokenSigner } from '../api/auth.js';
 import { Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { NativeConnection, type LogLevel } from '@temporalio/worker';
 import { buildApp } from '../api/app.js';
 import { loadApiConfig } from '../api/config.js';
 import { connectApi } from '../api/temporal-connection.js';
@@ -13,17 +13,19 @@ import { installDriverGuard } from '../db/driver-guard.js';
 import { seedCatalogue } from '../db/seed.js';
 import { logSender } from '../activities/notices.js';
 import { connectionOptions, loadTemporalConfig, payloadKeySpec } from '../temporal.config.js';
+import { installRuntime } from '../worker/runtime.js';
 import { encryptingConverter } from '../worker/payload-codec.js';
 import { createWorker } from '../worker/create.js';
 import { startDevServer, type DevServer } from '../worker/dev-server.js';
 
 const started = Date.now();
-// The SDK's own logs (bundling, worker state) only from warnings up, unless LOG_LEVEL says otherwise.
-Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL?.toUpperCase() ?? 'WARN') as LogLevel) });
+const temporalConfig = loadTemporalConfig();
+// The SDK's own logs (bundling, worker state) only from warnings up, unless LOG_LEVEL says otherwise;
+// its metrics on their exporter, which the API's /metrics appends to its own.
+const metricsUrl = installRuntime(temporalConfig, (process.env.LOG_LEVEL?.toUpperCase() ?? 'WARN') as LogLevel);
 // A postgres.js defect must not take the worker and the API down when PostgreSQL drops connections.
 installDriverGuard({ warn: (message, err) => console.warn(`warning: ${message}\n${err.stack}`) });
-const apiConfig = loadApiConfig();
-const temporalConfig = loadTemporalConfig();
+const apiConfig = { ...loadApiConfig(), ...(metricsUrl && !process.env.WORKER_METRICS_URL ? { workerMetricsUrl: metricsUrl } : {}) };
 const dbConfig = loadDbConfig();
 
 let devServer: DevServer | undefined;
@@ -77,6 +79,7 @@ console.log(`
 一件事一次办 is ready in ${((Date.now() - started) / 1000).toFixed(1)} s
   API          ${api}
   API docs     ${api}/docs
+  Metrics      ${api}/metrics${metricsUrl ? `  (with the worker's, from ${metricsUrl})` : ''}
   Console      ${api}/console/  (pick a role to log in)
   Temporal UI  ${uiUrl ?? '(external cluster)'}  (${address}, namespace ${temporalConfig.namespace})
   Database     ${db.kind === 'pglite' ? `embedded PostgreSQL in ${dbConfig.embeddedDir}` : 'DATABASE_URL'}

@@ -5,12 +5,16 @@ import { openDb } from '../db/client.js';
 import { installDriverGuard } from '../db/driver-guard.js';
 import { logSender } from '../activities/notices.js';
 import { connectionOptions, loadTemporalConfig, payloadKeySpec } from '../temporal.config.js';
+import { installRuntime } from './runtime.js';
 import { createWorker } from './create.js';
 import { encryptingConverter } from './payload-codec.js';
 
 // A postgres.js defect must not take the worker down when PostgreSQL drops its connections.
 installDriverGuard({ warn: (message, err) => console.warn(`warning: ${message}\n${err.stack}`) });
 const temporal = loadTemporalConfig();
+// The SDK's metrics for Prometheus on WORKER_METRICS_ADDRESS (default 127.0.0.1:9464; off to disable).
+const metricsUrl = installRuntime(temporal, 'INFO');
+if (metricsUrl) console.log(`worker metrics on ${metricsUrl}`);
 const dbConfig = loadDbConfig();
 const address = temporal.address ?? `127.0.0.1:${temporal.devServer.port}`;
 const connection = await NativeConnection.connect(connectionOptions(temporal, address));

@@ -81,6 +81,7 @@ const RETIRE_BUNDLE = { ...newborn, code: 'ac-retire', name: '访问控制测试
 /** Execution order matters for the cells that change state: reads first, then acting, withdrawal last. */
 const TABLE: [string, Row][] = [
   ['GET /healthz', { url: () => '/healthz', expect: everyone(200) }],
+  ['GET /metrics', { url: () => '/metrics', expect: everyone(200) }],
   ['GET /', { url: () => '/', expect: everyone('public') }],
   ['GET /*', { url: () => '/console/index.html', expect: everyone('public') }],
   ['GET /docs', { url: () => '/docs', expect: everyone('public') }],

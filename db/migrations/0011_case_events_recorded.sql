@@ -1,0 +1,1 @@
+CREATE INDEX "case_events_recorded_idx" ON "case_events" USING btree ("recorded_at");
