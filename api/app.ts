@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { DbHandle } from '../db/client.js';
 import { installAuth } from './auth.js';
 import { installMetrics } from './metrics.js';
+import { installRequestLog, requestId } from './request-log.js';
 import { documentOperations } from './operations.js';
 import type { ApiConfig } from './config.js';
 import { frameworkErrors, installErrorHandling } from './errors.js';
@@ -52,8 +53,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // A path parameter may be as long as a token (the Web UI's codec endpoint carries one); longer is 414.
     routerOptions: { maxParamLength: 512 },
     frameworkErrors,
+    genReqId: requestId,
+    disableRequestLogging: true, // one line per request, with its context: api/request-log.ts
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  installRequestLog(app);
   installValidation(app);
   installErrorHandling(app);
   await installAuth(app, deps.config.jwtSecret, deps.config.maxTokenAgeS);

@@ -23,6 +23,7 @@ import { actorOf, requireRole } from '../auth.js';
 import { HttpError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import { ApplicationParams, ApplicationView, SubmitApplicationBody, SubmitResponse } from '../schemas/applications.js';
 import { errorResponses, Json } from '../schemas/common.js';
+import { bindApplication } from '../request-log.js';
 
 /** Stable hash of a body: the same JSON with keys in another order is the same body. */
 const hashBody = (body: unknown): string =>
@@ -92,6 +93,7 @@ export const applicationRoutes =
             repeated = true;
           }
         }
+        bindApplication(request, reply, id);
 
         const input: ApplicationInput = {
           id,

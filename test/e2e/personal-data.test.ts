@@ -70,6 +70,31 @@ describe('personal data', () => {
     expect(logs).not.toContain(applicant.authorization.slice(7));
   });
 
+  it('logs every line about an application with its number, its workflow and the request id (issue #19)', async () => {
+    logLines.length = 0;
+    const created = await logged.inject({ method: 'POST', url: '/v1/applications', headers: { ...applicant, 'x-request-id': 'portal-42' }, payload: { ...newbornBody, answers: {} } });
+    expect(created.headers['x-request-id']).toBe('portal-42');
+    const id: string = created.json().id;
+    await logged.inject({ method: 'GET', url: `/v1/applications/${id}`, headers: applicant });
+    await logged.inject({ method: 'POST', url: `/v1/applications/${id}/items/vaccination/decisions`, headers: dept('jkzx'), payload: { decision: 'bogus' } });
+    // Free text is not taken as a request id: a fresh one is made and sent back.
+    const odd = await logged.inject({ method: 'GET', url: `/v1/applications/${id}`, headers: { ...applicant, 'x-request-id': 'two words\nforged' } });
+    expect(odd.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+
+    const lines = logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const about = lines.filter((l) => JSON.stringify(l).includes(id));
+    expect(about.length).toBeGreaterThanOrEqual(4);
+    // Every line of these requests (incoming, completed, the refusal) names the application and the workflow.
+    const ofRequests = lines.filter((l) => about.some((a) => a.reqId === l.reqId));
+    for (const line of ofRequests) {
+      expect(line, JSON.stringify(line)).toMatchObject({ reqId: expect.any(String), applicationNumber: id, workflowId: expect.stringMatching(new RegExp(`^application:${id}`)) });
+    }
+    expect(ofRequests.some((l) => l.reqId === 'portal-42')).toBe(true);
+    expect(ofRequests.some((l) => l.workflowId === `application:${id}:item:vaccination`)).toBe(true);
+    const text = logLines.join('\n');
+    for (const secret of [ID_NUMBER, PHONE, '张三']) expect(text).not.toContain(secret);
+  });
+
   it('decrypts through the codec endpoint for operators only', async () => {
     const [encoded] = (
       await sys.app.inject({
