@@ -9,6 +9,7 @@ import type { DbHandle } from '../db/client.js';
 import { installAuth } from './auth.js';
 import { installMetrics } from './metrics.js';
 import { installRequestLog, requestId } from './request-log.js';
+import { nameServerSpans, tracedServerFactory } from './traced-server.js';
 import { documentOperations } from './operations.js';
 import type { ApiConfig } from './config.js';
 import { frameworkErrors, installErrorHandling } from './errors.js';
@@ -39,6 +40,8 @@ export interface AppDeps {
   /** The payload codec, served to the Temporal Web UI at /codec (operators only); its key ring seals the case files' personal values. */
   codec: EncryptionCodec;
   logger?: false | { level: string; stream?: { write(line: string): void } };
+  /** Each request in a server span (tracing on: worker/tracing.ts). */
+  traced?: boolean;
 }
 
 /** Personal data never reaches the logs (R-9.2), whatever a log line carries. */
@@ -54,10 +57,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     routerOptions: { maxParamLength: 512 },
     frameworkErrors,
     genReqId: requestId,
+    ...(deps.traced ? { serverFactory: tracedServerFactory } : {}),
     disableRequestLogging: true, // one line per request, with its context: api/request-log.ts
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installRequestLog(app);
+  if (deps.traced) nameServerSpans(app);
   installValidation(app);
   installErrorHandling(app);
   await installAuth(app, deps.config.jwtSecret, deps.config.maxTokenAgeS);

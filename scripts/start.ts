@@ -14,6 +14,7 @@ import { seedCatalogue } from '../db/seed.js';
 import { logSender } from '../activities/notices.js';
 import { connectionOptions, loadTemporalConfig, payloadKeySpec } from '../temporal.config.js';
 import { installRuntime } from '../worker/runtime.js';
+import { installTracing } from '../worker/tracing.js';
 import { encryptingConverter } from '../worker/payload-codec.js';
 import { createWorker } from '../worker/create.js';
 import { startDevServer, type DevServer } from '../worker/dev-server.js';
@@ -23,6 +24,7 @@ const temporalConfig = loadTemporalConfig();
 // The SDK's own logs (bundling, worker state) only from warnings up, unless LOG_LEVEL says otherwise;
 // its metrics on their exporter, which the API's /metrics appends to its own.
 const metricsUrl = installRuntime(temporalConfig, (process.env.LOG_LEVEL?.toUpperCase() ?? 'WARN') as LogLevel);
+const tracing = installTracing();
 // A postgres.js defect must not take the worker and the API down when PostgreSQL drops connections.
 installDriverGuard({ warn: (message, err) => console.warn(`warning: ${message}\n${err.stack}`) });
 const apiConfig = { ...loadApiConfig(), ...(metricsUrl && !process.env.WORKER_METRICS_URL ? { workerMetricsUrl: metricsUrl } : {}) };
@@ -58,11 +60,12 @@ const worker = await createWorker({
   db: db.db,
   dataConverter,
   sender: logSender((line) => console.log(line)),
+  plugins: tracing && [tracing.plugin],
 });
 const workerRun = worker.run();
 
 const connection = await connectApi(connectionOptions(temporalConfig, address), apiConfig.temporalCallTimeoutMs);
-const temporal = new Client({ connection, namespace: temporalConfig.namespace, dataConverter });
+const temporal = new Client({ connection, namespace: temporalConfig.namespace, dataConverter, plugins: tracing && [tracing.plugin] });
 const app = await buildApp({
   temporal,
   taskQueue: temporalConfig.taskQueue,
@@ -70,6 +73,7 @@ const app = await buildApp({
   config: { ...apiConfig, temporalUiUrl: uiUrl },
   codec: dataConverter.payloadCodecs[0],
   logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+  traced: !!tracing,
 });
 await app.listen({ port: apiConfig.port, host: apiConfig.host });
 
@@ -79,6 +83,7 @@ console.log(`
 一件事一次办 is ready in ${((Date.now() - started) / 1000).toFixed(1)} s
   API          ${api}
   API docs     ${api}/docs
+  Traces       ${tracing ? `to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT} (OTLP/HTTP)` : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT)'}
   Metrics      ${api}/metrics${metricsUrl ? `  (with the worker's, from ${metricsUrl})` : ''}
   Console      ${api}/console/  (pick a role to log in)
   Temporal UI  ${uiUrl ?? '(external cluster)'}  (${address}, namespace ${temporalConfig.namespace})
@@ -102,6 +107,7 @@ async function stop(signal: string) {
   await connection.close();
   await nativeConnection.close();
   await db.close();
+  await tracing?.shutdown();
   await devServer?.stop();
   console.log('stopped.');
 }

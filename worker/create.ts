@@ -18,6 +18,8 @@ export interface WorkerDeps {
   /** Encrypts payloads (worker/payload-codec.ts); the same as the clients'. */
   dataConverter?: WorkerOptions['dataConverter'];
   sender?: NoticeSender;
+  /** Tracing (worker/tracing.ts), when on. */
+  plugins?: WorkerOptions['plugins'];
 }
 
 export function createWorker(deps: WorkerDeps): Promise<Worker> {
@@ -27,6 +29,7 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     taskQueue: deps.taskQueue,
     activities: createActivities({ db: deps.db, sender: deps.sender }),
     dataConverter: deps.dataConverter,
+    plugins: deps.plugins,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
   });
 }

@@ -6,6 +6,7 @@ import { installDriverGuard } from '../db/driver-guard.js';
 import { logSender } from '../activities/notices.js';
 import { connectionOptions, loadTemporalConfig, payloadKeySpec } from '../temporal.config.js';
 import { installRuntime } from './runtime.js';
+import { installTracing } from './tracing.js';
 import { createWorker } from './create.js';
 import { encryptingConverter } from './payload-codec.js';
 
@@ -14,6 +15,7 @@ installDriverGuard({ warn: (message, err) => console.warn(`warning: ${message}\n
 const temporal = loadTemporalConfig();
 // The SDK's metrics for Prometheus on WORKER_METRICS_ADDRESS (default 127.0.0.1:9464; off to disable).
 const metricsUrl = installRuntime(temporal, 'INFO');
+const tracing = installTracing();
 if (metricsUrl) console.log(`worker metrics on ${metricsUrl}`);
 const dbConfig = loadDbConfig();
 const address = temporal.address ?? `127.0.0.1:${temporal.devServer.port}`;
@@ -26,8 +28,10 @@ const worker = await createWorker({
   db: db.db,
   dataConverter: encryptingConverter(payloadKeySpec(temporal)),
   sender: logSender((line) => console.log(line)),
+  plugins: tracing && [tracing.plugin],
 });
 console.log(`worker polling ${temporal.taskQueue} on ${address} (namespace ${temporal.namespace})`);
 await worker.run(); // returns after SIGINT/SIGTERM, which the SDK handles by draining
 await db.close();
 await connection.close();
+await tracing?.shutdown();

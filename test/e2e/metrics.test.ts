@@ -1,68 +1,18 @@
 // Issue #19 as an operator meets it: `npm start` (here against the test run's Temporal and a fresh
 // PostgreSQL database) answers GET /metrics with the API's HTTP series, the business figures and
 // the worker's Temporal SDK series in one scrape.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newbornBody } from '../fixtures/applications.js';
-import { createTestDb, urlFor } from '../helpers/db.js';
-import { TEST_PAYLOAD_KEYS } from '../helpers/system.js';
+import { freePort, npmStart, type StartedProcess } from '../helpers/npm-start.js';
 import { bearer, dept } from '../helpers/tokens.js';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
-let child: ChildProcess;
-let output = '';
-let api = '';
-let db: Awaited<ReturnType<typeof createTestDb>>;
-
+let started: StartedProcess;
 beforeAll(async () => {
-  db = await createTestDb();
-  const [port, metricsPort] = [await freePort(), await freePort()];
-  api = `http://127.0.0.1:${port}`;
-  child = spawn('npx', ['tsx', 'scripts/start.ts'], {
-    detached: true, // its own process group: the stop reaches tsx's node process
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: `metrics-${randomBytes(4).toString('hex')}`,
-      PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
-      DATABASE_URL: urlFor(db.name),
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-      LOG_LEVEL: 'warn',
-    },
-  });
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 120_000;
-  while (!/is ready/.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not come up:\n${output}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  started = await npmStart({ WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` });
 }, 150_000);
+afterAll(async () => started?.stop());
+const http: StartedProcess['http'] = (...args) => started.http(...args);
 
-afterAll(async () => {
-  if (child?.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    process.kill(-child.pid!, 'SIGTERM');
-    await exited;
-  }
-  await db?.drop();
-});
-
-const http = async (method: string, path: string, headers: Record<string, string> = {}, body?: object) => {
-  const res = await fetch(`${api}${path}`, { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body && JSON.stringify(body) });
-  return { status: res.status, text: await res.text(), type: res.headers.get('content-type') };
-};
 /** The value of one series, or undefined. */
 const value = (text: string, series: string) => {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
