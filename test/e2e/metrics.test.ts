@@ -1,6 +1,7 @@
 // Issue #19 as an operator meets it: `npm start` (here against the test run's Temporal and a fresh
 // PostgreSQL database) answers GET /metrics with the API's HTTP series, the business figures and
 // the worker's Temporal SDK series in one scrape.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newbornBody } from '../fixtures/applications.js';
 import { freePort, npmStart, type StartedProcess } from '../helpers/npm-start.js';
@@ -49,6 +50,10 @@ describe('GET /metrics from npm start', () => {
     expect(text).toMatch(/^temporal_workflow_task_execution_latency\w*_bucket\{/m);
     expect(text).toMatch(/^temporal_sticky_cache_size\{/m);
     expect(text).toMatch(/^temporal_worker_task_slots_available\{/m);
+    // Every series the Grafana dashboard draws is one this scrape carries.
+    const dashboard = JSON.parse(readFileSync(new URL('../../grafana/dashboard.json', import.meta.url), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    const drawn = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => t.expr.match(/\b(?:http|yjs|temporal)_[a-z_]+/g) ?? [])));
+    expect([...drawn].filter((name) => !new RegExp(`^${name}[{ ]`, 'm').test(text))).toEqual([]);
     // No personal data in any series.
     expect(text).not.toMatch(/张三|320681199001011234|13800000000/);
   });
