@@ -57,6 +57,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     routerOptions: { maxParamLength: 512 },
     frameworkErrors,
     genReqId: requestId,
+    // X-Forwarded-* count only from a configured proxy (TRUST_PROXY); never the Host of anyone else.
+    ...(deps.config.trustProxy ? { trustProxy: deps.config.trustProxy } : {}),
     ...(deps.traced ? { serverFactory: tracedServerFactory } : {}),
     // One line per request, with its context, instead of Fastify's two: api/request-log.ts.
     logController: new LogController({ disableRequestLogging: true }),

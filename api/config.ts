@@ -23,6 +23,17 @@ export interface ApiConfig {
   maxTokenAgeS: number;
   /** The worker's Prometheus exporter, whose series /metrics appends (WORKER_METRICS_URL; `npm start` sets it itself). */
   workerMetricsUrl?: string;
+  /** The address the public reaches the API at (guides' links and QR codes), without a trailing slash. */
+  publicBaseUrl?: string;
+  /** Fastify's trustProxy: true, or the proxies' addresses/CIDRs; only then do X-Forwarded-* headers count. */
+  trustProxy?: boolean | string[];
+}
+
+/** Where a printed or linked address points: the configured public address, the trusted proxy's forwarded one, or where the API listens. */
+export function publicBase(config: ApiConfig, forwarded: { protocol: string; host: string }): string {
+  if (config.publicBaseUrl) return config.publicBaseUrl;
+  if (config.trustProxy) return `${forwarded.protocol}://${forwarded.host}`;
+  return `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
@@ -46,6 +57,11 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     problems.push(`AUTH_MAX_TOKEN_AGE must be a duration from 60s to 30d (e.g. 12h, 30m, 3600), got "${env.AUTH_MAX_TOKEN_AGE}"`);
   }
   if (env.WORKER_METRICS_URL && !/^https?:\/\/\S+$/.test(env.WORKER_METRICS_URL)) problems.push(`WORKER_METRICS_URL must be an http(s) URL, got "${env.WORKER_METRICS_URL}"`);
+  const publicBaseUrl = env.PUBLIC_BASE_URL?.replace(/\/+$/, '') || undefined;
+  if (publicBaseUrl && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicBaseUrl)) problems.push(`PUBLIC_BASE_URL must be an http(s) URL without query, got "${env.PUBLIC_BASE_URL}"`);
+  const trust = env.TRUST_PROXY?.trim();
+  const trustProxy = !trust || trust === 'false' ? undefined : trust === 'true' ? true : trust.split(',').map((a) => a.trim());
+  if (Array.isArray(trustProxy) && !trustProxy.every((a) => /^[\d.:a-fA-F]+(\/\d{1,3})?$/.test(a))) problems.push(`TRUST_PROXY must be true or the proxies' addresses or CIDRs, comma-separated, got "${trust}"`);
   if (problems.length) throw new ConfigError(problems);
   return {
     port,
@@ -57,6 +73,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     temporalCallTimeoutMs: callTimeout,
     maxTokenAgeS: maxTokenAgeS!,
     workerMetricsUrl: env.WORKER_METRICS_URL || undefined,
+    publicBaseUrl,
+    trustProxy,
   };
 }
 

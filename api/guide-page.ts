@@ -6,6 +6,9 @@ import type { Guide, GuideItem } from '../workflows/shared/guide.js';
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for HTML element content and quoted attribute values. */
+/** The Shanghai date of an instant: 2026-12-07. */
+const shanghaiDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+
 export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
@@ -26,6 +29,7 @@ html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 body{margin:0 auto;max-width:210mm;padding:12mm 14mm;color:#111;background:#fff;
   font-family:"SimSun","Songti SC","Noto Serif CJK SC","Source Han Serif SC",serif;font-size:10.5pt;line-height:1.55}
 header{display:flex;justify-content:space-between;align-items:flex-start;gap:8mm;border-bottom:2px solid #b00;padding-bottom:4mm}
+.retired{border:2px solid #b00;color:#b00;padding:2mm 3mm;margin:0 0 4mm}
 h1{font-family:"SimHei","Heiti SC","Noto Sans CJK SC","Source Han Sans SC",sans-serif;font-size:18pt;margin:0 0 2mm;color:#b00}
 h2{font-family:"SimHei","Heiti SC","Noto Sans CJK SC","Source Han Sans SC",sans-serif;font-size:13pt;margin:6mm 0 2mm;
   border-left:4px solid #b00;padding-left:2mm;break-after:avoid;page-break-after:avoid}
@@ -187,6 +191,7 @@ ${figureBox('办理时限', `法定 ${escapeHtml(figures.legalDays)} 个工作�
 </figure>
 </header>
 <main>
+${guide.retired ? `<p class="retired" role="alert"><strong>停止受理</strong>：${escapeHtml(guide.retired.notice)}（${escapeHtml(shanghaiDay(guide.retired.since))} 起）</p>` : ''}
 ${situation}
 <h2>适用事项</h2>
 ${items}

@@ -2,13 +2,14 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { isDeepStrictEqual } from 'node:util';
 import type { BundleDefinition, BundleVersion } from '../workflows/shared/bundle.js';
-import type { Db } from './client.js';
+import { rows, type Db } from './client.js';
 import { bundleVersions } from './schema.js';
 
-const toVersion = (row: typeof bundleVersions.$inferSelect): BundleVersion & { retired: boolean } => ({
+const toVersion = (row: typeof bundleVersions.$inferSelect): BundleVersion & { retired: boolean; retiredAt?: string } => ({
   ...row.definition,
   version: row.version,
   retired: row.retiredAt !== null,
+  ...(row.retiredAt ? { retiredAt: new Date(row.retiredAt).toISOString() } : {}),
 });
 
 export async function getBundle(db: Db, code: string, version?: number) {
@@ -19,6 +20,12 @@ export async function getBundle(db: Db, code: string, version?: number) {
     .orderBy(desc(bundleVersions.version))
     .limit(1);
   return row ? toVersion(row) : undefined;
+}
+
+/** A department some published bundle has (12345 tickets are routed only to those). */
+export async function departmentExists(db: Db, code: string): Promise<boolean> {
+  const found = await rows(db, sql`select 1 from ${bundleVersions}, jsonb_array_elements(${bundleVersions.definition}->'departments') d where d->>'code' = ${code} limit 1`);
+  return found.length > 0;
 }
 
 /** The latest version of every bundle that is not retired. */

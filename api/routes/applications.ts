@@ -53,6 +53,12 @@ export const applicationRoutes =
         const actor = actorOf(request);
         const body = request.body;
         if (actor.role === 'agent' && !actor.mandate) throw forbidden('帮办代办须持有申请人的委托 (mandate claim)');
+        // The channel is who acts: a window (whose staff judged the materials, §32) only through window staff.
+        if ((body.channel === 'window') !== (actor.role === 'window')) {
+          throw badRequest('the channel does not match who submits', [
+            { field: 'body.channel', message: actor.role === 'window' ? 'window staff submit as window' : 'only window staff submit as window; say web, app or api' },
+          ]);
+        }
         const bundle = await getBundle(db, body.bundleCode);
         if (!bundle) throw notFound(`bundle ${body.bundleCode}`);
         if (bundle.retired) throw conflict(`bundle ${body.bundleCode} is retired and takes no new applications`);

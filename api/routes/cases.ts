@@ -7,6 +7,7 @@ import { and, desc, eq, inArray, like, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import { loadCalendar } from '../../db/calendar.js';
+import { departmentExists } from '../../db/bundles.js';
 import { applications, cases } from '../../db/schema.js';
 import {
   appealRectification,
@@ -22,6 +23,7 @@ import { TICKET_DAYS, closeTicket, replyTicket, ticketState, type TicketState, t
 import type { ticketWorkflow } from '../../workflows/ticket/workflow.js';
 import type { Role } from '../../workflows/shared/actor.js';
 import { rectificationWorkflowId, ticketWorkflowId } from '../../workflows/shared/ids.js';
+import { maskFreeText } from '../../workflows/shared/mask.js';
 import type { AppDeps } from '../app.js';
 import { applicationView, loadVisible, runUpdate } from '../application-access.js';
 import { actorOf, requireRole } from '../auth.js';
@@ -118,7 +120,10 @@ export const caseRoutes =
         },
       },
       async (request, reply) => {
-        const { type, subject, applicationNumber, item, department: given } = request.body;
+        const { type, applicationNumber, item, department: given } = request.body;
+        // What a caller says on the hotline may hold an ID or phone number: never into the ticket, its notices or logs.
+        const subject = maskFreeText(request.body.subject);
+        if (given && !(await departmentExists(db, given))) throw badRequest(`no department ${given} in the catalogue`, [{ field: 'body.department', message: 'unknown department' }]);
         let department = given;
         if (applicationNumber) {
           // A complaint about an item goes to its department; otherwise to the bundle's lead.

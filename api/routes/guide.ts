@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import { getBundle } from '../../db/bundles.js';
 import { buildGuide } from '../../workflows/shared/guide.js';
 import type { AppDeps } from '../app.js';
+import { publicBase } from '../config.js';
 import { badRequest, notFound } from '../errors.js';
 import { renderGuidePage } from '../guide-page.js';
 import { parseAnswers, prefersHtml } from '../guide-request.js';
@@ -66,9 +67,10 @@ export const guideRoutes =
         for (const q of bundle.questions) if (q.key in answers) query.set(q.key, String(answers[q.key]));
         if (version !== undefined) query.set('version', String(version));
         const path = request.url.split('?')[0]!;
-        const url = `${request.protocol}://${request.host}${path}${query.size ? `?${query}` : ''}`;
+        // Printed into the QR code: the configured public address, never a client's Host header.
+        const url = `${publicBase(deps.config, request)}${path}${query.size ? `?${query}` : ''}`;
 
-        const guide = buildGuide(bundle, answers, { url, known: await knownFromToken(request) });
+        const guide = buildGuide(bundle, answers, { url, known: await knownFromToken(request), retiredAt: bundle.retiredAt });
         reply.header('vary', 'Accept, Authorization');
         if (prefersHtml(request.headers.accept)) {
           return reply.type('text/html; charset=utf-8').send(await renderGuidePage(guide));

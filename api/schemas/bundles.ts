@@ -152,6 +152,7 @@ export const GuideView = Type.Object(
     }),
     url: Type.String({ description: 'this guide, answers included (the printable page’s QR code)' }),
     questions: Type.Array(Json),
+    retired: Type.Optional(Type.Object({ since: Type.String({ description: 'when the bundle stopped taking applications' }), notice: Type.String() })),
   },
   open,
 );

@@ -67,7 +67,8 @@ interface Ids {
 }
 interface Row {
   url: (ids: Ids) => string;
-  body?: unknown;
+  /** The body sent, or what each caller sends (window staff submit as `window`). */
+  body?: unknown | ((caller: Caller) => unknown);
   expect: Cells;
   /** List routes: who must find the application (or its cases) in the answer, and who must not. */
   sees?: { ids: (ids: Ids) => string[]; must: Caller[]; mustNot: Caller[] };
@@ -160,7 +161,7 @@ const TABLE: [string, Row][] = [
 
   [
     'POST /v1/applications',
-    { url: () => '/v1/applications', body: newbornBody, expect: only({ owner: 201, applicantForeign: 201, agent: 201, agentOtherMandate: 201, window: 201 }) },
+    { url: () => '/v1/applications', body: (caller: Caller) => ({ ...newbornBody, channel: caller === 'window' ? 'window' : 'web' }), expect: only({ owner: 201, applicantForeign: 201, agent: 201, agentOtherMandate: 201, window: 201 }) },
   ],
   ['POST /v1/applications/:id/items/:item/take', { url: (ids) => `/v1/applications/${ids.app}/items/birth-cert/take`, expect: only({ dept: 200 }) }],
   [
@@ -283,7 +284,7 @@ describe('access control', () => {
       const url = row.url(ids);
       await row.before?.();
       for (const caller of CALLER_NAMES) {
-        const res = await call(caller, method, url, row.body);
+        const res = await call(caller, method, url, typeof row.body === 'function' ? row.body(caller) : row.body);
         cells += 1;
         const want = row.expect[caller];
         const ok =

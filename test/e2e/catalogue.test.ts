@@ -230,7 +230,7 @@ describe('the guide (一次告知), public', () => {
     expect(codesOf(res.body.items)).toEqual(['license-check', 'food-permit']);
     expect(codesOf(res.body.materials)).toEqual(['biz-license', 'legal-rep-id', 'premises-proof', 'floor-plan', 'food-safety-system']);
     expect(res.body.figures).toEqual({ items: 2, materialsBefore: 7, materialsAfter: 5, fieldsBefore: 12, fieldsAfter: 8, legalDays: 23, committedDays: 5 });
-    expect(res.body.url).toBe('http://localhost:80/v1/bundles/restaurant/guide');
+    expect(res.body.url).toBe('http://127.0.0.1:3000/v1/bundles/restaurant/guide'); // where the API listens, PUBLIC_BASE_URL unset
     // Answering no changes nothing.
     const no = await guide('?sellsTobacco=false&largeVenue=false&outdoorSign=false');
     expect(codesOf(no.body.items)).toEqual(['license-check', 'food-permit']);
@@ -250,7 +250,7 @@ describe('the guide (一次告知), public', () => {
     expect(codesOf(all.items)).toEqual(['license-check', 'food-permit', 'outdoor-sign', 'fire-check', 'tobacco-license']);
     expect(all.figures).toEqual({ items: 5, materialsBefore: 17, materialsAfter: 7, fieldsBefore: 30, fieldsAfter: 11, legalDays: 73, committedDays: 5 });
     // The URL carries the answers in the bundle's question order.
-    expect(all.url).toBe('http://localhost:80/v1/bundles/restaurant/guide?outdoorSign=true&largeVenue=true&sellsTobacco=true');
+    expect(all.url).toBe('http://127.0.0.1:3000/v1/bundles/restaurant/guide?outdoorSign=true&largeVenue=true&sellsTobacco=true');
     expect(all.questions.map((q: { answer?: unknown }) => q.answer)).toEqual([true, true, true]);
   });
 
@@ -269,7 +269,7 @@ describe('the guide (一次告知), public', () => {
   it('serves a chosen version', async () => {
     const v1 = (await call('GET', '/v1/bundles/test-versions/guide?version=1')).body;
     expect(v1.bundle).toMatchObject({ version: 1, name: '测试一件事 test-versions' });
-    expect(v1.url).toBe('http://localhost:80/v1/bundles/test-versions/guide?version=1');
+    expect(v1.url).toBe('http://127.0.0.1:3000/v1/bundles/test-versions/guide?version=1');
     expect((await call('GET', '/v1/bundles/test-versions/guide')).body.bundle.version).toBe(2);
   });
 
@@ -283,13 +283,13 @@ describe('the guide (一次告知), public', () => {
     expect(res.body).not.toContain('户外招牌设置</td>');
     // The QR code opens the same guide: the `url` of the JSON answer to the same request.
     const json = await guide('?sellsTobacco=true');
-    expect(json.body.url).toBe('http://localhost:80/v1/bundles/restaurant/guide?sellsTobacco=true');
+    expect(json.body.url).toBe('http://127.0.0.1:3000/v1/bundles/restaurant/guide?sellsTobacco=true');
     expect(decodePageQr(res.body)).toBe(json.body.url);
     // Answers in any order give the canonical address, in the page's QR code as in the JSON.
     const query = '?sellsTobacco=true&outdoorSign=false';
     const page = await guide(query, { accept: 'text/html' });
     expect(decodePageQr(page.body)).toBe((await guide(query)).body.url);
-    expect(decodePageQr(page.body)).toBe('http://localhost:80/v1/bundles/restaurant/guide?outdoorSign=false&sellsTobacco=true');
+    expect(decodePageQr(page.body)).toBe('http://127.0.0.1:3000/v1/bundles/restaurant/guide?outdoorSign=false&sellsTobacco=true');
   });
 
   it('pre-fills the applicant’s name from an applicant token, and from nothing else', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newborn } from '../../db/catalogue/newborn.js';
 import { checkSubmission } from '../../workflows/shared/intake.js';
-import { maskIdNumber, maskName, maskPhone } from '../../workflows/shared/mask.js';
+import { maskFreeText, maskIdNumber, maskName, maskPhone } from '../../workflows/shared/mask.js';
 import { newbornAnswers, newbornForm } from '../fixtures/applications.js';
 
 const materials = ['parent-id', 'delivery-record', 'household-book', 'marriage-cert', 'child-photo'];
@@ -49,5 +49,11 @@ describe('masking', () => {
     expect(maskPhone('13800000000')).toBe('138****0000');
     expect(maskName('张三')).toBe('张*');
     expect(maskName('欧阳小明')).toBe('欧***');
+  });
+
+  it('masks ID and mobile numbers inside free text, and nothing else', () => {
+    expect(maskFreeText('身份证32068119900101123X，手机13800000000。')).toBe('身份证3206**********123X，手机138****0000。');
+    // Not a number of that shape: an order number, a landline, a longer digit run.
+    expect(maskFreeText('工单2026120700001，座机025-83000000，编号1234567890123456789')).toBe('工单2026120700001，座机025-83000000，编号1234567890123456789');
   });
 });

@@ -83,6 +83,8 @@ export interface Guide {
   figures: GuideFigures;
   url: string;
   questions: GuideQuestion[];
+  /** The bundle takes no new applications (停止受理) since this instant. */
+  retired?: { since: string; notice: string };
 }
 
 export interface GuideOptions {
@@ -90,6 +92,8 @@ export interface GuideOptions {
   url: string;
   /** Field values the platform already holds (identity from the token, earlier results). */
   known?: Record<string, unknown>;
+  /** When the bundle was retired, if it was. */
+  retiredAt?: string;
 }
 
 const hasOwn = (record: Record<string, unknown> | undefined, key: string): boolean =>
@@ -173,6 +177,7 @@ export function buildGuide(bundle: BundleVersion, answers: Answers, options: Gui
       if (hasOwn(answers, q.key)) question.answer = answers[q.key];
       return question;
     }),
+    ...(options.retiredAt ? { retired: { since: options.retiredAt, notice: '本一件事已停止受理，指南仅供查阅；请向窗口咨询现行办理方式' } } : {}),
   };
 }
 

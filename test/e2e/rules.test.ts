@@ -1,0 +1,112 @@
+// Issue #14, the rules that leaked, each reproduced over HTTP as the issue found it (row numbers
+// are the issue's).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type App } from '../../api/app.js';
+import { loadApiConfig } from '../../api/config.js';
+import { enterpriseChange } from '../../db/catalogue/enterprise-change.js';
+import { completeInput } from '../fixtures/applications.js';
+import { startSystem, type TestSystem } from '../helpers/system.js';
+import { bearer } from '../helpers/tokens.js';
+
+let sys: TestSystem;
+beforeAll(async () => {
+  sys = await startSystem();
+});
+afterAll(async () => sys?.stop());
+
+type Json = Record<string, any>;
+const call = async (method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, payload?: object, app: App = sys.app) => {
+  const res = await app.inject({ method, url, headers, payload });
+  return { status: res.statusCode, body: (res.headers['content-type']?.toString().includes('json') ? res.json() : res.body) as Json, headers: res.headers };
+};
+const applicant = bearer({ sub: 'wangwu', role: 'applicant', name: '王五' });
+const agent = bearer({ sub: 'agent-1', role: 'agent', mandate: 'M-1' });
+const window = bearer({ sub: 'w-1', role: 'window', name: '窗口' });
+const coordinator = bearer({ sub: 'coord', role: 'coordinator' });
+const hotline = bearer({ sub: 'agent-12345', role: 'hotline' });
+
+describe('row 1: the channel comes from who acts', () => {
+  const ec = completeInput('x', enterpriseChange, {});
+  const body = (channel: string) => ({
+    bundleCode: enterpriseChange.code,
+    channel,
+    applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某有限公司' },
+    applicantAccount: 'wangwu',
+    answers: {},
+    form: ec.form,
+    materials: ec.materials,
+    delivery: { method: 'electronic' },
+  });
+
+  it('refuses window from an applicant or an agent (it would skip the §32 review), naming the field', async () => {
+    for (const who of [applicant, agent]) {
+      const res = await call('POST', '/v1/applications', who, body('window'));
+      expect(res.status).toBe(400);
+      expect(res.body.details).toEqual([{ field: 'body.channel', message: expect.stringContaining('only window staff') }]);
+    }
+    // Online, the application waits for the window's review.
+    expect((await call('POST', '/v1/applications', applicant, body('web'))).body.status).toBe('received');
+  });
+
+  it('lets window staff submit only as window, where the review is done', async () => {
+    expect((await call('POST', '/v1/applications', window, body('web'))).status).toBe(400);
+    expect((await call('POST', '/v1/applications', window, body('window'))).body.status).toBe('accepted');
+  });
+});
+
+describe('row 8: tickets', () => {
+  it('are routed only to a department the catalogue has', async () => {
+    const res = await call('POST', '/v1/tickets', hotline, { type: 'complaint', subject: '办理慢', department: 'nosuchdept' });
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual([{ field: 'body.department', message: 'unknown department' }]);
+    expect((await call('POST', '/v1/tickets', hotline, { type: 'complaint', subject: '办理慢', department: 'gaj' })).status).toBe(201);
+  });
+
+  it('never keep an ID or phone number typed into the subject', async () => {
+    const res = await call('POST', '/v1/tickets', hotline, { type: 'help', subject: '来电人320681199001011234，电话13800000000，询问进度', department: 'gaj' });
+    expect(res.status).toBe(201);
+    expect(res.body.subject).toBe('来电人3206**********1234，电话138****0000，询问进度');
+    expect(JSON.stringify((await call('GET', `/v1/tickets/${res.body.id}`, hotline)).body)).not.toMatch(/320681199001011234|13800000000/);
+  });
+});
+
+describe('row 13: the guide’s address', () => {
+  it('never comes from a client’s Host header', async () => {
+    const res = await call('GET', '/v1/bundles/newborn/guide', { host: 'evil.example' });
+    expect(res.body.url).toBe('http://127.0.0.1:3000/v1/bundles/newborn/guide');
+    const page = await call('GET', '/v1/bundles/newborn/guide', { host: 'evil.example', accept: 'text/html' });
+    expect(page.body).not.toContain('evil.example');
+  });
+
+  it('is the configured public address, or the trusted proxy’s forwarded one', async () => {
+    const build = (env: Record<string, string>) => buildApp({ temporal: sys.temporal, taskQueue: sys.taskQueue, db: sys.db, codec: sys.codec, config: loadApiConfig(env) });
+    const pub = await build({ PUBLIC_BASE_URL: 'https://zwfw.jiangsu.gov.cn/yjs/' });
+    const proxied = await build({ TRUST_PROXY: '127.0.0.1' });
+    try {
+      const forwarded = { host: 'evil.example', 'x-forwarded-host': 'yjs.example.gov.cn', 'x-forwarded-proto': 'https' };
+      expect((await call('GET', '/v1/bundles/newborn/guide?insured=true', forwarded, undefined, pub)).body.url).toBe('https://zwfw.jiangsu.gov.cn/yjs/v1/bundles/newborn/guide?insured=true');
+      expect((await call('GET', '/v1/bundles/newborn/guide', forwarded, undefined, proxied)).body.url).toBe('https://yjs.example.gov.cn/v1/bundles/newborn/guide');
+      // Without a trusted proxy, forwarded headers count for nothing.
+      expect((await call('GET', '/v1/bundles/newborn/guide', forwarded)).body.url).toBe('http://127.0.0.1:3000/v1/bundles/newborn/guide');
+    } finally {
+      await pub.close();
+      await proxied.close();
+    }
+  });
+});
+
+describe('row 14: a retired bundle’s guide', () => {
+  it('says the bundle takes no applications, and since when, in JSON and on the page', async () => {
+    const bundle = (await call('GET', '/v1/bundles/newborn', coordinator)).body;
+    const { version: _version, retired: _retired, ...definition } = bundle;
+    const copy = { ...definition, code: 'retired-guide', name: '停用测试' };
+    expect((await call('POST', '/v1/bundles', coordinator, copy)).status).toBe(201);
+    expect((await call('GET', '/v1/bundles/retired-guide/guide')).body.retired).toBeUndefined();
+    expect((await call('POST', '/v1/bundles/retired-guide/retire', coordinator)).status).toBe(200);
+    const guide = await call('GET', '/v1/bundles/retired-guide/guide');
+    expect(guide.status).toBe(200);
+    expect(guide.body.retired).toEqual({ since: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), notice: expect.stringContaining('停止受理') });
+    const page = await call('GET', '/v1/bundles/retired-guide/guide', { accept: 'text/html' });
+    expect(page.body).toContain('停止受理');
+  });
+});
