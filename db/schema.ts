@@ -1,13 +1,26 @@
 // PostgreSQL tables: the catalogue, the case file (submission, event log, last state: the system of
 // record of every application), the read models kept current by activities, results and notices.
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, customType, date, index, integer, jsonb, numeric, pgTable, primaryKey, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { BundleDefinition } from '../workflows/shared/bundle.js';
 import type { Decision } from '../workflows/item/messages.js';
 import type { TimelineActor } from '../workflows/shared/case-events.js';
 import type { CalendarSource } from '../workflows/shared/working-days.js';
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
+/**
+ * timestamptz read as ISO 8601 with its offset (`2026-12-04T21:02:37.373456+00:00`), microseconds
+ * kept (keyset cursors compare them): PostgreSQL's own text (`2026-12-04 21:02:37.373456+00`) never
+ * reaches an answer.
+ */
+const ts = customType<{ data: string; driverData: string }>({
+  dataType: () => 'timestamp with time zone',
+  fromDriver: (value) => isoTimestamp(value),
+});
+
+export function isoTimestamp(value: string | Date): string {
+  if (value instanceof Date) return value.toISOString();
+  return value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+}
 
 export const bundleVersions = pgTable(
   'bundle_versions',
@@ -17,7 +30,7 @@ export const bundleVersions = pgTable(
     name: text('name').notNull(),
     region: text('region').notNull(),
     definition: jsonb('definition').$type<BundleDefinition>().notNull(),
-    publishedAt: ts('published_at').notNull().defaultNow(),
+    publishedAt: ts('published_at').notNull().default(sql`now()`),
     retiredAt: ts('retired_at'),
   },
   (t) => [primaryKey({ columns: [t.code, t.version] })],
@@ -215,7 +228,7 @@ export const notices = pgTable(
     department: text('department'),
     title: text('title').notNull().default(''),
     body: jsonb('body').notNull(),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    createdAt: ts('created_at').notNull().default(sql`now()`),
     sentAt: ts('sent_at'),
   },
   (t) => [uniqueIndex('notices_app_key_idx').on(t.applicationId, t.key), index('notices_unsent_idx').on(t.sentAt)],
@@ -228,7 +241,7 @@ export const calendarYears = pgTable('calendar_years', {
   workdays: jsonb('workdays').$type<string[]>().notNull(),
   /** The State Council notice the year was entered from (absent for years published without one). */
   source: jsonb('source').$type<CalendarSource>(),
-  publishedAt: ts('published_at').notNull().defaultNow(),
+  publishedAt: ts('published_at').notNull().default(sql`now()`),
   publishedBy: text('published_by').notNull(),
 });
 
@@ -236,7 +249,7 @@ export const calendarYears = pgTable('calendar_years', {
 export const creditFlags = pgTable('credit_flags', {
   idHash: text('id_hash').primaryKey(),
   reason: text('reason').notNull(),
-  flaggedAt: ts('flagged_at').notNull().defaultNow(),
+  flaggedAt: ts('flagged_at').notNull().default(sql`now()`),
 });
 
 /** Idempotency-Key of submissions: the same key and body return the same application. */
@@ -247,7 +260,7 @@ export const idempotencyKeys = pgTable(
     key: text('key').notNull(),
     bodyHash: text('body_hash').notNull(),
     applicationId: text('application_id').notNull(),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    createdAt: ts('created_at').notNull().default(sql`now()`),
   },
   (t) => [primaryKey({ columns: [t.owner, t.key] })],
 );
@@ -267,7 +280,7 @@ export const evaluations = pgTable(
     bundleCode: text('bundle_code').notNull(),
     department: text('department').notNull(),
     item: text('item'),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    createdAt: ts('created_at').notNull().default(sql`now()`),
   },
   (t) => [uniqueIndex('evaluations_once_idx').on(t.applicationId, t.channel, t.visitId), index('evaluations_bundle_idx').on(t.bundleCode, t.createdAt)],
 );
@@ -287,7 +300,7 @@ export const cases = pgTable(
     replied: boolean('replied').notNull().default(false),
     rectified: boolean('rectified').notNull().default(false),
     visited: boolean('visited').notNull().default(false),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    createdAt: ts('created_at').notNull().default(sql`now()`),
     closedAt: ts('closed_at'),
   },
   (t) => [index('cases_department_idx').on(t.department, t.status), index('cases_kind_idx').on(t.kind, t.createdAt)],
@@ -332,7 +345,7 @@ export const caseEvents = pgTable(
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
     /** A decision event: the decision as the department made it (a closed case's item lists are rebuilt from these). */
     decision: jsonb('decision').$type<Decision>(),
-    recordedAt: ts('recorded_at').notNull().defaultNow(),
+    recordedAt: ts('recorded_at').notNull().default(sql`now()`),
   },
   (t) => [
     uniqueIndex('case_events_key_idx').on(t.applicationId, t.key),

@@ -276,6 +276,15 @@ describe('access control', () => {
     expect(tableKeys.filter((k) => !keys.includes(k)), 'rows for routes the app does not register').toEqual([]);
   });
 
+  /** Strings that look like an instant (a date, then a time) but are not ISO 8601 with an offset. */
+  function nonIsoInstants(value: unknown, found: string[] = []): string[] {
+    if (typeof value === 'string') {
+      if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}/.test(value) && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(value)) found.push(value);
+    } else if (Array.isArray(value)) value.forEach((v) => nonIsoInstants(v, found));
+    else if (value && typeof value === 'object') Object.values(value).forEach((v) => nonIsoInstants(v, found));
+    return found;
+  }
+
   it('answers every route × caller as the table says, with the error body on every refusal', async () => {
     const wrong: string[] = [];
     let cells = 0;
@@ -300,6 +309,8 @@ describe('access control', () => {
             Object.keys(body).every((k) => ['error', 'message', 'details'].includes(k));
           if (!shaped) wrong.push(`${key} as ${caller}: ${res.status} without the error body: ${res.text.slice(0, 160)}`);
         }
+        // Issue #14 row 11: every instant in every answer is ISO 8601 with its offset.
+        for (const bad of nonIsoInstants(res.body)) wrong.push(`${key} as ${caller}: a timestamp not in ISO 8601 with offset: ${bad}`);
         if (row.sees && res.status === 200) {
           const found = row.sees.ids(ids).some((id) => mentions(res.body, id));
           if (row.sees.must.includes(caller) && !found) wrong.push(`${key} as ${caller}: does not list what it may see`);
