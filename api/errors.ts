@@ -19,7 +19,17 @@ export class HttpError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: ErrorDetail[]) => new HttpError(400, 'bad_request', message, details);
+/** Every 400 names each bad field (API.md). */
+export const badRequest = (message: string, details: ErrorDetail[]) => new HttpError(400, 'bad_request', message, details);
+
+/**
+ * The fields a workflow's refusal names: the state machines say them in parentheses, as
+ * `须说明理由 (reason)` or `(approver, reason)` or `(suspension: inspection, …)`; none named: the body.
+ */
+export function refusalDetails(message: string): ErrorDetail[] {
+  const named = /\(([a-zA-Z]+(?:, ?[a-zA-Z]+)*)(?::[^)]*)?\)/.exec(message)?.[1];
+  return named ? named.split(/, ?/).map((name) => ({ field: `body.${name}`, message })) : [{ field: 'body', message }];
+}
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
 export const conflict = (message: string) => new HttpError(409, 'conflict', message);
@@ -30,7 +40,7 @@ export function fromTemporal(err: unknown): unknown {
   if (err instanceof WorkflowExecutionAlreadyStartedError) return conflict('application already exists');
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     if (err.cause.type === 'StateConflict') return conflict(err.cause.message);
-    if (err.cause.type === 'InvalidDecision') return badRequest(err.cause.message);
+    if (err.cause.type === 'InvalidDecision') return badRequest(err.cause.message, refusalDetails(err.cause.message));
   }
   return err;
 }
@@ -88,17 +98,32 @@ export function unavailableDependency(err: unknown, depth = 0): 'temporal' | 'da
 interface AjvIssue {
   instancePath?: string;
   message?: string;
-  params?: { missingProperty?: string; additionalProperty?: string };
+  keyword?: string;
+  params?: { missingProperty?: string; additionalProperty?: string; allowedValue?: unknown };
 }
 
+/**
+ * One detail per bad field: a value outside a union of constants (`?status=bogus`) makes one
+ * issue per constant and one for the union, which become one detail listing what is allowed.
+ */
 function validationDetails(issues: AjvIssue[], context: string | undefined): ErrorDetail[] {
-  return issues.map((issue) => {
+  const byField = new Map<string, { messages: string[]; allowed: unknown[] }>();
+  for (const issue of issues) {
     const base = (issue.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
     const extra = issue.params?.missingProperty ?? issue.params?.additionalProperty;
     const field = [context, base, extra].filter(Boolean).join('.');
-    const message = issue.params?.additionalProperty ? 'is not allowed' : (issue.message ?? 'is invalid');
-    return { field, message };
-  });
+    const entry = byField.get(field) ?? { messages: [], allowed: [] };
+    byField.set(field, entry);
+    if (issue.keyword === 'const') entry.allowed.push(issue.params?.allowedValue);
+    else if (issue.keyword !== 'anyOf') {
+      const message = issue.params?.additionalProperty ? 'is not allowed' : (issue.message ?? 'is invalid');
+      if (!entry.messages.includes(message)) entry.messages.push(message);
+    }
+  }
+  return [...byField].map(([field, { messages, allowed }]) => ({
+    field,
+    message: allowed.length ? `must be one of: ${allowed.map(String).join(', ')}` : messages.join('; ') || 'is invalid',
+  }));
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
@@ -124,7 +149,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     const status = err.statusCode ?? 500;
     if (status < 500) {
       const code = status === 413 ? 'payload_too_large' : status === 429 ? 'rate_limited' : status === 415 ? 'unsupported_media_type' : 'bad_request';
-      return reply.code(status).send({ error: code, message: err.message });
+      // A body Fastify could not parse (not JSON, empty): the body is the bad field.
+      return reply.code(status).send({ error: code, message: err.message, ...(status === 400 ? { details: [{ field: 'body', message: err.message }] } : {}) });
     }
     request.log.error({ err, method: request.method, url: request.routeOptions.url, params: request.params }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal error; the incident was logged' });
@@ -138,5 +164,6 @@ export function installErrorHandling(app: FastifyInstance): void {
 export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode ?? 400;
   const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
-  reply.code(status).send({ error: tooLong ? 'uri_too_long' : 'bad_request', message: tooLong ? 'a path segment is too long' : 'the URL is not valid' });
+  const message = tooLong ? 'a path segment is too long' : 'the URL is not valid';
+  reply.code(status).send({ error: tooLong ? 'uri_too_long' : 'bad_request', message, ...(status === 400 ? { details: [{ field: 'url', message }] } : {}) });
 }

@@ -167,7 +167,11 @@ export const applicationActionRoutes =
       { preParsing: requireRole('department'), schema: { ...schema(JointParams), body: SignOffBody } },
       async (request) => {
         const { id, code } = request.params;
-        await loadVisible(deps, request, id);
+        const current = await loadVisible(deps, request, id);
+        // The contract's codes (API.md): an unknown procedure is 404, a department outside it 403.
+        const joint = current.joint.find((j) => j.code === code);
+        if (!joint) throw notFound(`joint procedure ${code}`);
+        if (!joint.departments.includes(request.user.dept ?? '')) throw forbidden(`${request.user.dept} 不是联合办理程序 ${code} 的参与部门`);
         const state = await runUpdate(`联合办理程序 ${code}`, () =>
           applicationHandle(temporal, id).executeUpdate(signOffJoint, { args: [{ code, opinion: request.body.opinion, actor: actorOf(request) }], updateId: updateId(request) }));
         return answered(request, id, state);

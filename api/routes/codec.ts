@@ -77,7 +77,7 @@ export const codecRoutes =
           result = await codec![op](payloads.map(toPayload));
         } catch (err) {
           // Ciphertext that is not ours, truncated or tampered with (AES-GCM refuses it): bad input, not a 500.
-          throw badRequest(`the payloads cannot be ${op}d: ${(err as Error).message}`);
+          throw badRequest(`the payloads cannot be ${op}d`, [{ field: 'body.payloads', message: (err as Error).message }]);
         }
         return { payloads: result.map(toJson) };
       };

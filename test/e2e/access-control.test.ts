@@ -176,7 +176,8 @@ const TABLE: [string, Row][] = [
   [
     'POST /v1/applications/:id/joint/:code/sign-offs',
     // newborn has no joint procedure: a department of the application gets past access and is refused on the merits.
-    { url: (ids) => `/v1/applications/${ids.app}/joint/joint-inspection/sign-offs`, body: {}, expect: only({ dept: 'allowed', deptSibling: 'allowed' }) },
+    // The probe application has no joint procedure: an unknown one is 404 to those who may see it.
+    { url: (ids) => `/v1/applications/${ids.app}/joint/joint-inspection/sign-offs`, body: {}, expect: only({ dept: 404, deptSibling: 404 }) },
   ],
   ['POST /v1/applications/:id/delivery', { url: (ids) => `/v1/applications/${ids.app}/delivery`, body: { event: 'shipped' }, expect: only({ window: 'allowed' }) }],
   [

@@ -378,13 +378,14 @@ const tally = { sent: 0, fiveXX: 0, unshaped: 0, opened: 0, byStatus: new Map<nu
 /** Fixed per run and printed, so that a failure can be replayed with FUZZ_SEED=…. */
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
-const isErrorBody = (body: unknown): boolean => {
+/** The error body; a 400 names each bad field in `details` (issue #14 row 12). */
+const isErrorBody = (body: unknown, status: number): boolean => {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
   const b = body as Record<string, unknown>;
   return (
     typeof b.error === 'string' &&
     typeof b.message === 'string' &&
-    (b.details === undefined || Array.isArray(b.details)) &&
+    (status === 400 ? Array.isArray(b.details) && b.details.length > 0 : b.details === undefined || Array.isArray(b.details)) &&
     Object.keys(b).every((k) => k === 'error' || k === 'message' || k === 'details')
   );
 };
@@ -398,7 +399,7 @@ async function send(route: RegisteredRoute, req: Generated): Promise<void> {
   let shaped = true;
   if (res.statusCode >= 400) {
     try {
-      shaped = isErrorBody(res.json());
+      shaped = isErrorBody(res.json(), res.statusCode);
     } catch {
       shaped = false;
     }

@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../api/app.js';
 import { loadApiConfig } from '../../api/config.js';
 import { enterpriseChange } from '../../db/catalogue/enterprise-change.js';
-import { completeInput } from '../fixtures/applications.js';
-import { startSystem, type TestSystem } from '../helpers/system.js';
-import { bearer } from '../helpers/tokens.js';
+import { utilities } from '../../db/catalogue/utilities.js';
+import { completeInput, newbornBody } from '../fixtures/applications.js';
+import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
+import { bearer, dept } from '../helpers/tokens.js';
 
 let sys: TestSystem;
 beforeAll(async () => {
@@ -108,5 +109,50 @@ describe('row 14: a retired bundle’s guide', () => {
     expect(guide.body.retired).toEqual({ since: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), notice: expect.stringContaining('停止受理') });
     const page = await call('GET', '/v1/bundles/retired-guide/guide', { accept: 'text/html' });
     expect(page.body).toContain('停止受理');
+  });
+});
+
+describe('row 12: the contract’s codes, and details on every 400', () => {
+  it('answers a sign-off by a department outside the procedure 403, an unknown procedure 404', async () => {
+    const answers = { needWater: true, needPower: true, needGas: false, needNetwork: false };
+    const { form, materials } = completeInput('X', utilities, answers);
+    const created = await call('POST', '/v1/applications', window, {
+      bundleCode: 'utilities',
+      channel: 'window',
+      applicantAccount: 'wangwu',
+      applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某建设有限公司' },
+      answers,
+      form,
+      materials,
+      delivery: { method: 'electronic' },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id: string = created.body.id;
+    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, coordinator)).body, (a) => a.joint?.length === 1);
+    const signOff = (code: string, department: string) => call('POST', `/v1/applications/${id}/joint/${code}/sign-offs`, dept(department), { opinion: '同意' });
+    const outsider = await signOff('joint-survey', 'gas');
+    expect([outsider.status, outsider.body.error]).toEqual([403, 'forbidden']);
+    const unknown = await signOff('no-such-joint', 'water');
+    expect([unknown.status, unknown.body.error]).toEqual([404, 'not_found']);
+    expect((await signOff('joint-survey', 'water')).status).toBe(200);
+  });
+
+  it('names the field of a state machine’s refusal', async () => {
+    const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: {} });
+    const id: string = created.body.id;
+    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => a.items?.some((i: Json) => i.code === 'birth-cert' && i.status === 'in_review'));
+    const res = await call('POST', `/v1/applications/${id}/items/birth-cert/decisions`, dept('wsjk'), { decision: 'extend', days: 2 });
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual([
+      { field: 'body.approver', message: expect.stringContaining('负责人批准') },
+      { field: 'body.reason', message: expect.stringContaining('负责人批准') },
+    ]);
+  });
+
+  it('gives one detail per bad field, listing what is allowed', async () => {
+    const res = await call('GET', '/v1/applications?status=bogus', coordinator);
+    expect(res.status).toBe(400);
+    expect(res.body.details).toHaveLength(1);
+    expect(res.body.details[0]).toEqual({ field: expect.stringContaining('status'), message: expect.stringMatching(/^must be one of: .*in_review/) });
   });
 });
