@@ -104,6 +104,13 @@ ${guide.questions.map((q) => `<li>${escapeHtml(q.label)}：${answerText(q.answer
 </ul>`
     : '';
 
+  const undecided = guide.undecided.length
+    ? `<h2>视您的回答而定的事项</h2>
+<ul class="situation">
+${guide.undecided.map((u) => `<li>${escapeHtml(u.name)}（${escapeHtml(u.departmentName)}）：取决于您对「${u.dependsOn.map((q) => escapeHtml(q.label)).join('」「')}」的回答</li>`).join('\n')}
+</ul>`
+    : '';
+
   const items = guide.items.length
     ? `<table>
 <thead><tr><th class="num">序号</th><th>事项</th><th>实施部门</th><th>事项类型</th><th>设定依据</th><th>受理条件</th><th>收费</th>
@@ -193,6 +200,7 @@ ${figureBox('办理时限', `法定 ${escapeHtml(figures.legalDays)} 个工作�
 <main>
 ${guide.retired ? `<p class="retired" role="alert"><strong>停止受理</strong>：${escapeHtml(guide.retired.notice)}（${escapeHtml(shanghaiDay(guide.retired.since))} 起）</p>` : ''}
 ${situation}
+${undecided}
 <h2>适用事项</h2>
 ${items}
 <h2>一套材料</h2>

@@ -13,6 +13,7 @@ import { ApplicationRecord } from '../../workflows/application/state.js';
 import type { applicationWorkflow } from '../../workflows/application/workflow.js';
 import { applicationWorkflowId } from '../../workflows/shared/ids.js';
 import { checkSubmission } from '../../workflows/shared/intake.js';
+import { undecidedQuestions } from '../../workflows/shared/rules.js';
 import { DEFAULT_POLICY } from '../../workflows/shared/policy.js';
 import { ApplicationNumber, BundleCode, Departments } from '../../workflows/shared/search-attributes.js';
 import type { AppDeps } from '../app.js';
@@ -70,7 +71,11 @@ export const applicationRoutes =
           materials: body.materials.map((m) => m.code),
           commitments,
         });
-        if (check.problems.length) throw badRequest('the application does not fit the bundle', check.problems);
+        const undecided = undecidedQuestions(bundle, body.answers ?? {}).map((q) => ({
+          field: `answers.${q.key}`,
+          message: `须回答「${q.label}」：它决定是否办理 ${q.items.map((i) => i.name).join('、')}`,
+        }));
+        if (check.problems.length || undecided.length) throw badRequest('the application does not fit the bundle', [...check.problems, ...undecided]);
         const notDeferrable = commitments.filter((c) => !check.promised.includes(c) && check.missing.some((m) => m.material === c));
         if (notDeferrable.length) {
           throw badRequest('only deferrable materials may be promised (容缺)', notDeferrable.map((c) => ({ field: `commitments.${c}`, message: '此材料不可容缺' })));

@@ -32,7 +32,16 @@ const Material = Type.Object(
 );
 
 const Field = Type.Object(
-  { key: Key, label: Text(200), type: Type.Enum(['string', 'number', 'boolean', 'date']), required: Type.Optional(Type.Boolean()) },
+  {
+    key: Key,
+    label: Text(200),
+    type: Type.Enum(['string', 'number', 'boolean', 'date']),
+    required: Type.Optional(Type.Boolean()),
+    maxLength: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'string: the longest value (default 500)' })),
+    min: Type.Optional(Type.Number({ description: 'number: the smallest value' })),
+    max: Type.Optional(Type.Number({ description: 'number: the largest value' })),
+    options: Type.Optional(Type.Array(Text(200), { minItems: 1, maxItems: 100, uniqueItems: true, description: 'string: the values it may take' })),
+  },
   strict,
 );
 
@@ -152,6 +161,10 @@ export const GuideView = Type.Object(
     }),
     url: Type.String({ description: 'this guide, answers included (the printable page’s QR code)' }),
     questions: Type.Array(Json),
+    undecided: Type.Array(
+      Type.Object({ code: Type.String(), name: Type.String(), departmentName: Type.String(), dependsOn: Type.Array(Type.Object({ key: Type.String(), label: Type.String() })) }),
+      { description: 'items that apply or not by an answer not given yet (视情形而定)' },
+    ),
     retired: Type.Optional(Type.Object({ since: Type.String({ description: 'when the bundle stopped taking applications' }), notice: Type.String() })),
   },
   open,

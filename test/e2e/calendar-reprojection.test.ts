@@ -8,7 +8,7 @@ import { restaurant } from '../../db/catalogue/restaurant.js';
 import { postCheckState, type PostCheckState } from '../../workflows/post-check/messages.js';
 import { applicableItems } from '../../workflows/shared/rules.js';
 import { addWorkingDays, shanghaiDate } from '../../workflows/shared/working-days.js';
-import { completeInput, newbornBody } from '../fixtures/applications.js';
+import { completeInput, newbornBody, newbornNoOptions } from '../fixtures/applications.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer, dept } from '../helpers/tokens.js';
 
@@ -60,14 +60,14 @@ describe('publishing a calendar moves every running clock', () => {
       bundleCode: enterpriseChange.code,
       channel: 'web',
       applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某有限公司' },
-      answers: {},
+      answers: ec.answers,
       form: ec.form,
       materials: ec.materials,
       delivery: { method: 'electronic' },
     });
     expect(c.body.status, JSON.stringify(c.body)).toBe('received');
     // D: completed, its window pickup awaited; rated 非常不满意, so a rectification runs too.
-    const d = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: {}, delivery: { method: 'window' } });
+    const d = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions, delivery: { method: 'window' } });
     await approve(d.body.id, 'birth-cert', 'wsjk');
     await approve(d.body.id, 'vaccination', 'jkzx');
     await waitFor(() => detail(d.body.id), (x) => x.status === 'completed' && !!x.delivery?.dueAt);
@@ -85,7 +85,7 @@ describe('publishing a calendar moves every running clock', () => {
       channel: 'window',
       applicantAccount: 'zhaoliu',
       applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某餐饮有限公司' },
-      answers,
+      answers: input.answers,
       form: input.form,
       materials: input.materials,
       pledges: [{ item: 'fire-check' }],

@@ -169,7 +169,7 @@ describe('a 告知承诺 grant revoked after its application’s executions are 
       channel: 'window',
       applicantAccount: 'chenqi',
       applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某餐饮有限公司' },
-      answers,
+      answers: input.answers,
       form: input.form,
       materials: input.materials,
       pledges: [{ item: 'fire-check' }],

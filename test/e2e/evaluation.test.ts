@@ -1,7 +1,7 @@
 // 好差评 and 12345 over HTTP: a bad review ends in a closed rectification with a reply and a return
 // visit; a hotline ticket is routed to the item's department; the hotline looks a case up masked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newbornBody } from '../fixtures/applications.js';
+import { newbornBody, newbornNoOptions } from '../fixtures/applications.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer, dept } from '../helpers/tokens.js';
 
@@ -19,7 +19,7 @@ const call = async (method: 'GET' | 'POST', url: string, headers: Record<string,
 };
 
 async function endedApplication() {
-  const { body } = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: {} });
+  const { body } = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
   const id = body.id;
   for (const [item, code] of [['birth-cert', 'wsjk'], ['vaccination', 'jkzx']]) {
     await waitFor(() => call('GET', `/v1/applications/${id}`, applicant), (r) => r.body.items.find((i: { code: string }) => i.code === item)?.status === 'in_review');
@@ -31,7 +31,7 @@ async function endedApplication() {
 
 describe('好差评 with rectification', () => {
   it('rates once after the end; a 非常不满意 opens a rectification that closes with reply and return visit', async () => {
-    const { body } = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: {} });
+    const { body } = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
     expect((await call('POST', `/v1/applications/${body.id}/evaluation`, applicant, { rating: 5 })).status).toBe(409); // not ended yet
     await call('POST', `/v1/applications/${body.id}/withdraw`, applicant, { reason: '测试' });
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { loadApiConfig } from '../../api/config.js';
-import { newbornBody } from '../fixtures/applications.js';
+import { newbornBody, newbornNoOptions } from '../fixtures/applications.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer, dept } from '../helpers/tokens.js';
 
@@ -43,7 +43,7 @@ describe('GET /v1/applications/:id/history', () => {
   let body: { timeline: Entry[]; workflows: { workflowId: string; type: string; status: string; link?: string }[] };
 
   beforeAll(async () => {
-    const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: {} });
+    const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
     expect(created.status).toBe(201);
     id = created.body.id;
     // The officer's free text names the child: the timeline masks it.

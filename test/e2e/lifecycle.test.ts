@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notices } from '../../db/schema.js';
 import { enterpriseChange } from '../../db/catalogue/enterprise-change.js';
-import { completeInput, newbornBody } from '../fixtures/applications.js';
+import { completeInput, newbornBody, newbornNoOptions } from '../fixtures/applications.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer, dept } from '../helpers/tokens.js';
 
@@ -32,7 +32,7 @@ const outbox = async (id: string, kind: string) => sys.db.db.select().from(notic
 
 describe('lifecycle over HTTP', () => {
   it('incomplete → one notice of everything missing → supplement → accepted, with a printable receipt', async () => {
-    const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: {}, materials: [{ code: 'delivery-record' }] });
+    const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions, materials: [{ code: 'delivery-record' }] });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'incomplete', missing: [{ material: 'parent-id', deferrable: false }] });
     const id = created.body.id;
@@ -70,7 +70,7 @@ describe('lifecycle over HTTP', () => {
   });
 
   it('terminates on a blocking rejection, telling the applicant once that the materials are returned', async () => {
-    const { body } = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: {} });
+    const { body } = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
     const id = body.id;
     await approveWhenReady(id, 'birth-cert', 'wsjk', { decision: 'reject', reason: '出生地不在本机构' });
     const ended = await waitFor(() => get(id), (a) => a.status === 'terminated');
@@ -81,7 +81,7 @@ describe('lifecycle over HTTP', () => {
   });
 
   it('goes on after a non-blocking rejection and ends partially completed', async () => {
-    const { body } = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: {} });
+    const { body } = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
     const id = body.id;
     await approveWhenReady(id, 'vaccination', 'jkzx', { decision: 'reject', reason: '已在外地建卡' });
     await approveWhenReady(id, 'birth-cert', 'wsjk');
@@ -89,7 +89,7 @@ describe('lifecycle over HTTP', () => {
   });
 
   it('delivers once by the chosen method: window pickup with a code', async () => {
-    const { body } = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: {}, delivery: { method: 'window' } });
+    const { body } = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions, delivery: { method: 'window' } });
     const id = body.id;
     await approveWhenReady(id, 'birth-cert', 'wsjk', { decision: 'approve', result: { certNo: 'O1' } });
     await approveWhenReady(id, 'vaccination', 'jkzx');
@@ -105,7 +105,7 @@ describe('lifecycle over HTTP', () => {
   });
 
   it('records corrections, suspensions and extensions with who, post and time; the clock shows in the view', async () => {
-    const { body } = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: {} });
+    const { body } = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
     const id = body.id;
     await waitFor(() => get(id), (a) => statusOf(a, 'birth-cert') === 'in_review');
     expect((await decide(id, 'birth-cert', 'wsjk', { decision: 'extend', days: 3 })).status).toBe(400);
@@ -185,7 +185,7 @@ describe('受理审查 (行政许可法 §32)', () => {
 describe('audit (R-9.3)', () => {
   it('records who acted, in which role and post, for whom, through which channel and when', async () => {
     const agent = bearer({ sub: 'helper-7', role: 'agent', mandate: 'WT-2026-0042' });
-    const { body } = await call('POST', '/v1/applications', { ...agent, 'x-channel': 'app' }, { ...newbornBody, answers: {}, applicantAccount: 'wangwu' });
+    const { body } = await call('POST', '/v1/applications', { ...agent, 'x-channel': 'app' }, { ...newbornBody, answers: newbornNoOptions, applicantAccount: 'wangwu' });
     const id = body.id;
     await approveWhenReady(id, 'birth-cert', 'wsjk', { decision: 'reject', reason: '出生地不符' });
     const audit = await waitFor(

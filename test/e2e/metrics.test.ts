@@ -3,7 +3,7 @@
 // the worker's Temporal SDK series in one scrape.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newbornBody } from '../fixtures/applications.js';
+import { newbornBody, newbornNoOptions } from '../fixtures/applications.js';
 import { freePort, npmStart, type StartedProcess } from '../helpers/npm-start.js';
 import { bearer, dept } from '../helpers/tokens.js';
 
@@ -23,7 +23,7 @@ const value = (text: string, series: string) => {
 describe('GET /metrics from npm start', () => {
   it('carries the HTTP series, the business figures and the worker’s Temporal series', async () => {
     const applicant = bearer({ sub: 'metrics-applicant', role: 'applicant', name: '张三' });
-    const submitted = await http('POST', '/v1/applications', applicant, { ...newbornBody, answers: {} });
+    const submitted = await http('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
     expect(submitted.status, submitted.text).toBe(201);
     const { id } = JSON.parse(submitted.text);
     // The department decides once the item is on its desk.

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../api/app.js';
 import { loadApiConfig } from '../../api/config.js';
 import { applicationWorkflowId } from '../../workflows/shared/ids.js';
-import { newbornBody } from '../fixtures/applications.js';
+import { newbornBody, newbornNoOptions } from '../fixtures/applications.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer, dept } from '../helpers/tokens.js';
 
@@ -36,7 +36,7 @@ const applicant = bearer({ sub: 'zhaoliu', role: 'applicant' });
 
 describe('personal data', () => {
   it('stores no plaintext ID number, phone or name in the raw workflow histories', async () => {
-    const created = await logged.inject({ method: 'POST', url: '/v1/applications', headers: applicant, payload: { ...newbornBody, answers: {} } });
+    const created = await logged.inject({ method: 'POST', url: '/v1/applications', headers: applicant, payload: { ...newbornBody, answers: newbornNoOptions } });
     expect(created.statusCode).toBe(201);
     const id = created.json().id;
     await waitFor(async () => (await sys.app.inject({ method: 'GET', url: `/v1/applications/${id}`, headers: applicant })).json().status, (s) => s === 'in_review');
@@ -72,7 +72,7 @@ describe('personal data', () => {
 
   it('logs every line about an application with its number, its workflow and the request id (issue #19)', async () => {
     logLines.length = 0;
-    const created = await logged.inject({ method: 'POST', url: '/v1/applications', headers: { ...applicant, 'x-request-id': 'portal-42' }, payload: { ...newbornBody, answers: {} } });
+    const created = await logged.inject({ method: 'POST', url: '/v1/applications', headers: { ...applicant, 'x-request-id': 'portal-42' }, payload: { ...newbornBody, answers: newbornNoOptions } });
     expect(created.headers['x-request-id']).toBe('portal-42');
     const id: string = created.json().id;
     await logged.inject({ method: 'GET', url: `/v1/applications/${id}`, headers: applicant });

@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../api/app.js';
 import { loadApiConfig } from '../../api/config.js';
 import { enterpriseChange } from '../../db/catalogue/enterprise-change.js';
+import { restaurant } from '../../db/catalogue/restaurant.js';
 import { utilities } from '../../db/catalogue/utilities.js';
-import { completeInput, newbornBody } from '../fixtures/applications.js';
+import { completeInput, newbornBody, newbornNoOptions } from '../fixtures/applications.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer, dept } from '../helpers/tokens.js';
 
@@ -33,7 +34,7 @@ describe('row 1: the channel comes from who acts', () => {
     channel,
     applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某有限公司' },
     applicantAccount: 'wangwu',
-    answers: {},
+    answers: ec.answers,
     form: ec.form,
     materials: ec.materials,
     delivery: { method: 'electronic' },
@@ -138,7 +139,7 @@ describe('row 12: the contract’s codes, and details on every 400', () => {
   });
 
   it('names the field of a state machine’s refusal', async () => {
-    const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: {} });
+    const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
     const id: string = created.body.id;
     await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => a.items?.some((i: Json) => i.code === 'birth-cert' && i.status === 'in_review'));
     const res = await call('POST', `/v1/applications/${id}/items/birth-cert/decisions`, dept('wsjk'), { decision: 'extend', days: 2 });
@@ -154,5 +155,47 @@ describe('row 12: the contract’s codes, and details on every 400', () => {
     expect(res.status).toBe(400);
     expect(res.body.details).toHaveLength(1);
     expect(res.body.details[0]).toEqual({ field: expect.stringContaining('status'), message: expect.stringMatching(/^must be one of: .*in_review/) });
+  });
+});
+
+describe('row 4: form values are checked against their fields', () => {
+  it('refuses 四百二十平 for an area, naming the field (dates, ranges, options: test/unit/intake.test.ts)', async () => {
+    const answers = { largeVenue: false };
+    const input = completeInput('R4', restaurant, answers);
+    const res = await call('POST', '/v1/applications', applicant, {
+      bundleCode: restaurant.code,
+      channel: 'web',
+      applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某餐饮有限公司' },
+      answers: input.answers,
+      form: { ...input.form, businessArea: '四百二十平' },
+      materials: input.materials,
+      delivery: { method: 'electronic' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual(expect.arrayContaining([{ field: 'form.businessArea', message: expect.stringContaining('must be a number') }]));
+  });
+});
+
+describe('row 6: an unanswered situation question is not a no', () => {
+  it('refuses a submission that leaves a deciding question open, naming it and the items it decides', async () => {
+    const { reimburse: _open, ...answers } = newbornNoOptions;
+    const res = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers });
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual([{ field: 'answers.reimburse', message: expect.stringContaining('生育医疗费用报销') }]);
+    expect((await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions })).status).toBe(201);
+  });
+
+  it('lists in the guide the items that depend on an answer not given, in JSON and on the page', async () => {
+    const plain = (await call('GET', '/v1/bundles/newborn/guide')).body;
+    expect(plain.undecided.map((u: Json) => [u.code, u.dependsOn.map((q: Json) => q.key)])).toEqual([
+      ['hukou', ['localHukou']],
+      ['medical-insurance', ['insured']],
+      ['social-card', ['socialCard']],
+      ['maternity-reimburse', ['reimburse']],
+    ]);
+    // Answered, nothing is left open; an item another answer rules out is not listed.
+    expect((await call('GET', '/v1/bundles/newborn/guide?localHukou=false&insured=true&socialCard=false&reimburse=false')).body.undecided).toEqual([]);
+    const page = await call('GET', '/v1/bundles/newborn/guide', { accept: 'text/html' });
+    expect(page.body).toContain('视您的回答而定的事项');
   });
 });

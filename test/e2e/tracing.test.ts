@@ -3,7 +3,7 @@
 // activities. The collector here is a plain HTTP server taking OTLP/HTTP JSON, as a real one would.
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newbornBody } from '../fixtures/applications.js';
+import { newbornBody, newbornNoOptions } from '../fixtures/applications.js';
 import { freePort, npmStart, type StartedProcess } from '../helpers/npm-start.js';
 import { waitFor } from '../helpers/system.js';
 import { bearer } from '../helpers/tokens.js';
@@ -52,7 +52,7 @@ describe('traces', () => {
       'POST',
       '/v1/applications',
       { ...bearer({ sub: 'trace-applicant', role: 'applicant', name: '张三' }), traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
-      { ...newbornBody, answers: {} },
+      { ...newbornBody, answers: newbornNoOptions },
     );
     expect(submitted.status, submitted.text).toBe(201);
     const names = () => spans.filter((s) => s.traceId === traceId).map((s) => s.name);

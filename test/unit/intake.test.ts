@@ -57,3 +57,35 @@ describe('masking', () => {
     expect(maskFreeText('工单2026120700001，座机025-83000000，编号1234567890123456789')).toBe('工单2026120700001，座机025-83000000，编号1234567890123456789');
   });
 });
+
+describe('form values against their fields (issue #14 row 4)', () => {
+  const bundle = {
+    ...newborn,
+    fields: [
+      ...newborn.fields,
+      { key: 'siteArea', label: '经营面积', type: 'number' as const, min: 1, max: 100_000 },
+      { key: 'openDate', label: '开业日期', type: 'date' as const },
+      { key: 'kind', label: '类型', type: 'string' as const, options: ['餐饮', '零售'] },
+      { key: 'note', label: '备注', type: 'string' as const, maxLength: 5 },
+      { key: 'chain', label: '连锁', type: 'boolean' as const },
+    ],
+  };
+  const problems = (form: Record<string, unknown>) =>
+    checkSubmission(bundle, { answers: {}, form: { ...newbornForm, ...form }, materials: [], commitments: [] }).problems.filter((p) => p.field !== 'answers');
+
+  it('refuses text for a number, a non-date for a date, a value outside the range or the options, over-long text, a non-boolean', () => {
+    expect(problems({ siteArea: '四百二十平', openDate: '明年春天', kind: '娱乐', note: '一二三四五六', chain: 'yes' })).toEqual([
+      { field: 'form.siteArea', message: '经营面积 must be a number' },
+      { field: 'form.openDate', message: '开业日期 must be a date, YYYY-MM-DD' },
+      { field: 'form.kind', message: '类型 must be one of: 餐饮、零售' },
+      { field: 'form.note', message: '备注 must be at most 5 characters' },
+      { field: 'form.chain', message: '连锁 must be true or false' },
+    ]);
+    expect(problems({ siteArea: 0 })).toEqual([{ field: 'form.siteArea', message: '经营面积 must be at least 1' }]);
+    expect(problems({ openDate: '2026-02-30' })).toEqual([{ field: 'form.openDate', message: '开业日期 must be a date, YYYY-MM-DD' }]);
+  });
+
+  it('takes values that fit', () => {
+    expect(problems({ siteArea: 420, openDate: '2027-03-01', kind: '餐饮', note: '无', chain: false })).toEqual([]);
+  });
+});

@@ -29,7 +29,17 @@ export interface Field {
   label: string;
   type: 'string' | 'number' | 'boolean' | 'date';
   required?: boolean;
+  /** string: the longest value (default FIELD_MAX_LENGTH). */
+  maxLength?: number;
+  /** number: the range of a value, inclusive. */
+  min?: number;
+  max?: number;
+  /** string: the values it may take (a choice). */
+  options?: string[];
 }
+
+/** The longest string value a field takes unless its definition says otherwise. */
+export const FIELD_MAX_LENGTH = 500;
 
 export interface ItemMaterial {
   code: string;

@@ -1,7 +1,7 @@
 // The merged guide (办事指南, 一次告知, SPEC R-2): for one applicant's answers, the items that apply,
 // one set of materials, one form and the figures a coordinator shows. Pure: no Node, no packages.
 import type { Answers, BundleVersion, Field, ItemDefinition, Question } from './bundle.js';
-import { applicableItems, prerequisites } from './rules.js';
+import { applicableItems, prerequisites, undecidedQuestions } from './rules.js';
 
 export interface GuideBundle {
   code: string;
@@ -85,6 +85,8 @@ export interface Guide {
   questions: GuideQuestion[];
   /** The bundle takes no new applications (停止受理) since this instant. */
   retired?: { since: string; notice: string };
+  /** Items that apply or not by an answer not given yet (视情形而定): never silently left out. */
+  undecided: { code: string; name: string; departmentName: string; dependsOn: { key: string; label: string }[] }[];
 }
 
 export interface GuideOptions {
@@ -177,6 +179,7 @@ export function buildGuide(bundle: BundleVersion, answers: Answers, options: Gui
       if (hasOwn(answers, q.key)) question.answer = answers[q.key];
       return question;
     }),
+    undecided: undecidedItems(bundle, answers, applicable, departmentName),
     ...(options.retiredAt ? { retired: { since: options.retiredAt, notice: '本一件事已停止受理，指南仅供查阅；请向窗口咨询现行办理方式' } } : {}),
   };
 }
@@ -197,4 +200,15 @@ function guideItem(item: ItemDefinition, departmentName: string, applicable: Rea
   if (item.conditions !== undefined) out.conditions = item.conditions;
   if (item.fee !== undefined) out.fee = item.fee;
   return out;
+}
+
+/** Items not applicable yet because a question they depend on is unanswered, with those questions. */
+function undecidedItems(bundle: BundleVersion, answers: Answers, applicable: ReadonlySet<string>, departmentName: (code: string) => string): Guide['undecided'] {
+  const open = undecidedQuestions(bundle, answers);
+  return bundle.items
+    .filter((item) => !applicable.has(item.code))
+    .map((item) => ({ item, dependsOn: open.filter((q) => q.items.includes(item)).map(({ key, label }) => ({ key, label })) }))
+    // An item another answer already rules out is not undecided.
+    .filter(({ item, dependsOn }) => dependsOn.length > 0 && Object.entries(item.when ?? {}).every(([key, want]) => answers[key] === undefined || answers[key] === want))
+    .map(({ item, dependsOn }) => ({ code: item.code, name: item.name, departmentName: departmentName(item.department), dependsOn }));
 }

@@ -1,5 +1,5 @@
 // The completeness check at submission (8.1): pure, so the API and the workflows share it.
-import type { Answers, BundleDefinition, ItemDefinition } from './bundle.js';
+import { FIELD_MAX_LENGTH, type Answers, type BundleDefinition, type Field, type ItemDefinition } from './bundle.js';
 import { applicableItems, missingMaterials } from './rules.js';
 
 export interface IntakeProblem {
@@ -35,9 +35,12 @@ export function checkSubmission(
   }
   for (const field of bundle.fields) {
     const value = input.form[field.key];
-    if (wanted.has(field.key) && field.required && (value === undefined || value === '')) {
-      problems.push({ field: `form.${field.key}`, message: `${field.label} is required` });
+    if (value === undefined || value === '') {
+      if (wanted.has(field.key) && field.required) problems.push({ field: `form.${field.key}`, message: `${field.label} is required` });
+      continue;
     }
+    const wrong = fieldProblem(field, value);
+    if (wrong) problems.push({ field: `form.${field.key}`, message: `${field.label}${wrong}` });
   }
   for (const code of [...input.materials, ...input.commitments]) {
     if (!bundle.materials.some((m) => m.code === code)) problems.push({ field: `materials.${code}`, message: 'is not a material of this bundle' });
@@ -47,4 +50,32 @@ export function checkSubmission(
   const promised = input.commitments.filter((c) => missingAll.some((m) => m.material === c && m.deferrable));
   const missing = missingAll.filter((m) => !promised.includes(m.material));
   return { items, problems, missing, promised };
+}
+
+/** Why a value does not fit its field (its type, length, range or options), or undefined. */
+export function fieldProblem(field: Field, value: unknown): string | undefined {
+  switch (field.type) {
+    case 'string': {
+      if (typeof value !== 'string') return ' must be text';
+      if (field.options && !field.options.includes(value)) return ` must be one of: ${field.options.join('、')}`;
+      const max = field.maxLength ?? FIELD_MAX_LENGTH;
+      return [...value].length > max ? ` must be at most ${max} characters` : undefined;
+    }
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) return ' must be a number';
+      if (field.min !== undefined && value < field.min) return ` must be at least ${field.min}`;
+      return field.max !== undefined && value > field.max ? ` must be at most ${field.max}` : undefined;
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : ' must be true or false';
+    case 'date':
+      return typeof value === 'string' && isDate(value) ? undefined : ' must be a date, YYYY-MM-DD';
+  }
+}
+
+/** A real calendar date (2026-02-30 is not one). */
+function isDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return day.toISOString().slice(0, 10) === text && Number(m[1]) >= 1900;
 }

@@ -8,6 +8,18 @@ export function applicableItems(bundle: BundleDefinition, answers: Answers): Ite
   );
 }
 
+/**
+ * Questions some item's `when` depends on that the answers leave open, each with the items it
+ * decides. An unanswered question is not a "no": the applicant is asked (API 400), and the guide
+ * shows those items as depending on the answer.
+ */
+export function undecidedQuestions(bundle: BundleDefinition, answers: Answers): { key: string; label: string; items: ItemDefinition[] }[] {
+  return bundle.questions
+    .filter((q) => answers[q.key] === undefined)
+    .map((q) => ({ key: q.key, label: q.label, items: bundle.items.filter((item) => item.when !== undefined && q.key in item.when) }))
+    .filter((q) => q.items.length > 0);
+}
+
 /** Prerequisites restricted to the items that apply: an `after` item that does not apply is not awaited. */
 export function prerequisites(item: ItemDefinition, applicable: ReadonlySet<string>): string[] {
   return item.after.filter((code) => applicable.has(code));

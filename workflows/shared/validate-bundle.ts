@@ -38,6 +38,7 @@ export function validateBundle(def: BundleDefinition): BundleProblem[] {
     ...duplicates(def.materials.map((m) => m.code), 'materials', 'code', 'material code'),
     ...def.materials.flatMap((m, i) => (m.deferDays === undefined ? [] : positiveDays(m.deferDays, `materials[${i}].deferDays`))),
     ...duplicates(def.fields.map((f) => f.key), 'fields', 'key', 'field key'),
+    ...def.fields.flatMap((f, i) => fieldShapeProblems(f, `fields[${i}]`)),
     ...(def.items.length === 0 ? [{ field: 'items', message: 'a bundle needs at least one item' }] : []),
     ...duplicates(def.items.map((item) => item.code), 'items', 'code', 'item code'),
     ...def.items.flatMap((item, i) => checkItem(item, `items[${i}]`, cat)),
@@ -250,4 +251,15 @@ function checkJoint(def: BundleDefinition, cat: Catalogue): BundleProblem[] {
     }
     return problems;
   });
+}
+
+/** A field's constraints fit its type: a range only on numbers (min ≤ max), length and options only on text. */
+function fieldShapeProblems(field: BundleDefinition['fields'][number], at: string): BundleProblem[] {
+  const problems: BundleProblem[] = [];
+  if (field.type !== 'number' && (field.min !== undefined || field.max !== undefined)) problems.push({ field: `${at}.min`, message: 'a range applies to number fields only' });
+  if (field.min !== undefined && field.max !== undefined && field.min > field.max) problems.push({ field: `${at}.max`, message: `must not be below min (${field.min})` });
+  if (field.type !== 'string' && (field.maxLength !== undefined || field.options !== undefined)) {
+    problems.push({ field: `${at}.${field.options !== undefined ? 'options' : 'maxLength'}`, message: 'length and options apply to string fields only' });
+  }
+  return problems;
 }
