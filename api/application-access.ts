@@ -104,6 +104,18 @@ function withoutAddress(delivery: ApplicationState['delivery']): ApplicationStat
   return rest;
 }
 
+/** The pickup code: only the applicant (or its agent) holds it; the window checks what is shown against it. */
+function mayReadPickupCode(viewer: Claims | undefined, state: ApplicationState): boolean {
+  return !!viewer && (viewer.role === 'applicant' || viewer.role === 'agent') && (state.owner === viewer.sub || state.submittedBy.sub === viewer.sub);
+}
+
+function deliveryFor(viewer: Claims | undefined, state: ApplicationState): ApplicationState['delivery'] {
+  const delivery = mayReadAddress(viewer, state) ? state.delivery : withoutAddress(state.delivery);
+  if (mayReadPickupCode(viewer, state)) return delivery;
+  const { pickupCode: _code, ...rest } = delivery;
+  return rest;
+}
+
 /** The application as API.md shows it: personal data masked, a link to the Temporal UI. */
 export function applicationView(
   state: ApplicationState,
@@ -114,7 +126,7 @@ export function applicationView(
 ) {
   return {
     ...state,
-    delivery: mayReadAddress(viewer, state) ? state.delivery : withoutAddress(state.delivery),
+    delivery: deliveryFor(viewer, state),
     revocations,
     applicant: {
       kind: state.applicant.kind,

@@ -184,6 +184,9 @@ export const applicationActionRoutes =
       async (request) => {
         const { id } = request.params;
         await loadVisible(deps, request, id);
+        if (request.body.event === 'picked-up' && !request.body.pickupCode) {
+          throw badRequest('a pickup needs the code the applicant shows', [{ field: 'body.pickupCode', message: 'is required for picked-up' }]);
+        }
         const state = await runUpdate('送达', () =>
           applicationHandle(temporal, id).executeUpdate(recordDelivery, { args: [{ ...request.body, actor: actorOf(request) }], updateId: updateId(request) }));
         return answered(request, id, state);

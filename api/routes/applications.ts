@@ -18,6 +18,7 @@ import { DEFAULT_POLICY } from '../../workflows/shared/policy.js';
 import { ApplicationNumber, BundleCode, Departments } from '../../workflows/shared/search-attributes.js';
 import type { AppDeps } from '../app.js';
 import { applicationHandle, applicationView, loadVisible, revocationsOf, sealerOf } from '../application-access.js';
+import { randomInt } from 'node:crypto';
 import { newApplicationNumber } from '../application-number.js';
 import { renderReceiptPage } from '../receipt-page.js';
 import { actorOf, requireRole } from '../auth.js';
@@ -71,6 +72,9 @@ export const applicationRoutes =
           materials: body.materials.map((m) => m.code),
           commitments,
         });
+        if (body.delivery?.method === 'express' && !body.delivery.address?.trim()) {
+          throw badRequest('express delivery needs an address', [{ field: 'body.delivery.address', message: 'is required for express delivery' }]);
+        }
         const undecided = undecidedQuestions(bundle, body.answers ?? {}).map((q) => ({
           field: `answers.${q.key}`,
           message: `须回答「${q.label}」：它决定是否办理 ${q.items.map((i) => i.name).join('、')}`,
@@ -122,6 +126,8 @@ export const applicationRoutes =
           commitments: check.promised,
           pledges,
           delivery: body.delivery ?? { method: 'electronic' },
+          // Drawn at random: the applicant shows it at the window, which cannot guess or derive it.
+          ...(body.delivery?.method === 'window' ? { pickupCode: String(randomInt(1_000_000)).padStart(6, '0') } : {}),
           submittedAt: new Date().toISOString(),
           calendar: await loadCalendar(db),
           policy: DEFAULT_POLICY,

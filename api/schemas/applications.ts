@@ -89,6 +89,7 @@ export const DeliveryBody = Type.Object(
   {
     event: Type.Union([Type.Literal('shipped'), Type.Literal('delivered'), Type.Literal('picked-up')]),
     trackingNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    pickupCode: Type.Optional(Type.String({ pattern: '^\\d{6}$', description: 'picked-up: the code the applicant shows' })),
   },
   { additionalProperties: false },
 );

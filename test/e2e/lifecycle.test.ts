@@ -52,7 +52,7 @@ describe('lifecycle over HTTP', () => {
   });
 
   it('accepts with a promised material (容缺) and tells each promise, its deadline and the consequence', async () => {
-    const body = { ...newbornBody, answers: { localHukou: true }, materials: ['parent-id', 'delivery-record', 'marriage-cert'].map((code) => ({ code })), commitments: [{ material: 'household-book' }] };
+    const body = { ...newbornBody, answers: { ...newbornNoOptions, localHukou: true }, materials: ['parent-id', 'delivery-record', 'marriage-cert'].map((code) => ({ code })), commitments: [{ material: 'household-book' }] };
     const created = await call('POST', '/v1/applications', applicant, body);
     expect(created.status).toBe(201);
     expect(created.body.status).toBe('accepted');
@@ -97,7 +97,12 @@ describe('lifecycle over HTTP', () => {
     expect(done.delivery.pickupCode).toMatch(/^\d{6}$/);
     expect((await call('POST', `/v1/applications/${id}/delivery`, applicant, { event: 'picked-up' })).status).toBe(403);
     expect((await call('POST', `/v1/applications/${id}/delivery`, window, { event: 'shipped', trackingNumber: 'X' })).status).toBe(409);
-    const picked = await call('POST', `/v1/applications/${id}/delivery`, window, { event: 'picked-up' });
+    // The window never sees the code; it records what the applicant shows, and the platform checks it (issue #14 row 9).
+    expect((await call('GET', `/v1/applications/${id}`, window)).body.delivery.pickupCode).toBeUndefined();
+    expect((await call('POST', `/v1/applications/${id}/delivery`, window, { event: 'picked-up' })).status).toBe(400);
+    const wrong = String((Number(done.delivery.pickupCode) + 1) % 1_000_000).padStart(6, '0');
+    expect((await call('POST', `/v1/applications/${id}/delivery`, window, { event: 'picked-up', pickupCode: wrong })).status).toBe(409);
+    const picked = await call('POST', `/v1/applications/${id}/delivery`, window, { event: 'picked-up', pickupCode: done.delivery.pickupCode });
     expect(picked.status).toBe(200);
     expect(picked.body.delivery.status).toBe('delivered');
     expect(await outbox(id, 'delivery')).toHaveLength(1);

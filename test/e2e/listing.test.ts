@@ -23,7 +23,7 @@ const REJECT_VACCINE = '已在外地建立预防接种档案';
 
 const lisiBody = { ...newbornBody, applicant: { kind: 'person', idNumber: '320102198805052345', name: '李小四', phone: '13900000000' } };
 /** No 户口, 医保 or 社保卡: only 出生医学证明 (wsjk) and 预防接种证 (jkzx). */
-const smallBody = { ...lisiBody, answers: { localHukou: false, insured: false, socialCard: false }, applicantAccount: 'lisi' };
+const smallBody = { ...lisiBody, answers: { localHukou: false, insured: false, socialCard: false, reimburse: false }, applicantAccount: 'lisi' };
 
 interface Listed {
   id: string;

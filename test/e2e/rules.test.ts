@@ -199,3 +199,43 @@ describe('row 6: an unanswered situation question is not a no', () => {
     expect(page.body).toContain('视您的回答而定的事项');
   });
 });
+
+describe('row 9: delivery', () => {
+  /** A newborn application (the two items for everyone) approved, with this delivery. */
+  async function completed(delivery: object): Promise<string> {
+    const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions, delivery });
+    const id: string = created.body.id;
+    for (const [item, code] of [['birth-cert', 'wsjk'], ['vaccination', 'jkzx']] as const) {
+      await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => a.items?.some((i: Json) => i.code === item && i.status === 'in_review'));
+      expect((await call('POST', `/v1/applications/${id}/items/${item}/decisions`, dept(code), { decision: 'approve' })).status).toBe(200);
+    }
+    return id;
+  }
+
+  it('needs an address for express delivery', async () => {
+    const res = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions, delivery: { method: 'express' } });
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual([{ field: 'body.delivery.address', message: 'is required for express delivery' }]);
+  });
+
+  it('draws pickup codes at random, not from the application number', async () => {
+    // The code before the fix, derived from the number as the workflow did (anyone could compute it).
+    const derived = (id: string) => String([...id].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 1_000_000, 7)).padStart(6, '0');
+    for (let i = 0; i < 2; i += 1) {
+      const id = await completed({ method: 'window' });
+      const code: string = (await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => a.delivery?.status === 'ready')).delivery.pickupCode;
+      expect(code).toMatch(/^\d{6}$/);
+      expect(code).not.toBe(derived(id));
+    }
+  });
+
+  it('says what is wrong with a second shipment', async () => {
+    const id = await completed({ method: 'express', address: '南京市玄武区中山路1号' });
+    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => a.delivery?.status === 'pending');
+    expect((await call('POST', `/v1/applications/${id}/delivery`, window, { event: 'delivered' })).body.message).toContain('尚未登记寄出');
+    expect((await call('POST', `/v1/applications/${id}/delivery`, window, { event: 'shipped', trackingNumber: 'SF100' })).status).toBe(200);
+    const again = await call('POST', `/v1/applications/${id}/delivery`, window, { event: 'shipped', trackingNumber: 'SF100' });
+    expect([again.status, again.body.message]).toEqual([409, expect.stringContaining('已寄出（快递单号 SF100），不能重复登记寄出')]);
+    expect((await call('POST', `/v1/applications/${id}/delivery`, window, { event: 'picked-up', pickupCode: '123456' })).body.message).toContain('快递寄送');
+  });
+});

@@ -56,6 +56,8 @@ export interface ApplicationInput {
   /** 告知承诺: items the applicant takes on a written commitment (only items that allow it). */
   pledges?: string[];
   delivery: Delivery;
+  /** The window pickup's code, drawn at random by the API (absent before: derived from the id). */
+  pickupCode?: string;
   submittedAt: string;
   /** The working-day calendar and limits in force at submission: data, never fetched during replay. */
   calendar: WorkingCalendar;
@@ -166,6 +168,8 @@ export interface SignOffInput {
 export interface DeliveryEventInput {
   event: 'shipped' | 'delivered' | 'picked-up';
   trackingNumber?: string;
+  /** picked-up: the code the applicant shows (checked against the one it was sent). */
+  pickupCode?: string;
   actor: Actor;
 }
 

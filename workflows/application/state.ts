@@ -481,7 +481,7 @@ export class ApplicationRecord {
       this.notify('delivery', '电子证照已推送至您的个人空间', { method: 'electronic', results });
     } else if (d.method === 'window') {
       d.status = 'ready';
-      d.pickupCode = pickupCode(this.state.id);
+      d.pickupCode = this.input.pickupCode ?? pickupCode(this.state.id);
       this.notify('delivery', `办理结果可到窗口领取，取件码 ${d.pickupCode}`, { method: 'window', pickupCode: d.pickupCode, results });
     } else {
       d.status = 'pending';
@@ -493,13 +493,21 @@ export class ApplicationRecord {
     return this.state.delivery.status === 'ready' || this.state.delivery.status === 'pending' || this.state.delivery.status === 'shipped';
   }
 
+  /** Each delivery event in its place: the method it belongs to, the state it follows, what it must carry. */
   checkDelivery(e: DeliveryEventInput): void {
     const d = this.state.delivery;
-    const ok =
-      (e.event === 'shipped' && d.method === 'express' && d.status === 'pending' && !!e.trackingNumber?.trim()) ||
-      (e.event === 'delivered' && d.method === 'express' && d.status === 'shipped') ||
-      (e.event === 'picked-up' && d.method === 'window' && d.status === 'ready');
-    if (!ok) throw new Refusal('StateConflict', `送达状态为 ${d.status}（${d.method}），不能登记 ${e.event}${e.event === 'shipped' ? '（须填写快递单号）' : ''}`);
+    const conflict = (message: string) => new Refusal('StateConflict', message);
+    const method = e.event === 'picked-up' ? 'window' : 'express';
+    if (d.method !== method) throw conflict(`本件送达方式为${DELIVERY_METHODS[d.method]}，不能登记${DELIVERY_LABELS[e.event] ?? e.event}`);
+    const from = { shipped: 'pending', delivered: 'shipped', 'picked-up': 'ready' }[e.event];
+    if (d.status !== from) {
+      if (d.status === 'shipped' && e.event === 'shipped') throw conflict(`已寄出（快递单号 ${d.trackingNumber}），不能重复登记寄出`);
+      if (d.status === 'pending' && e.event === 'delivered') throw conflict('尚未登记寄出，不能登记签收');
+      if (d.status === 'ready' || d.status === 'pending') throw conflict(`办理结果尚未${d.status === 'pending' ? '寄出' : '领取'}，当前不能登记${DELIVERY_LABELS[e.event] ?? e.event}`);
+      throw conflict(`送达已结束（${d.status}），不能再登记${DELIVERY_LABELS[e.event] ?? e.event}`);
+    }
+    if (e.event === 'shipped' && !e.trackingNumber?.trim()) throw new Refusal('InvalidDecision', '登记寄出须填写快递单号 (trackingNumber)');
+    if (e.event === 'picked-up' && e.pickupCode !== d.pickupCode) throw conflict('取件码不符：请核对申请人出示的取件码 (pickupCode)');
   }
 
   recordDelivery(e: DeliveryEventInput, now: string): void {
@@ -636,7 +644,9 @@ export class ApplicationRecord {
   }
 }
 
-/** A six-digit pickup code derived from the application id (deterministic: replay gives the same). */
+const DELIVERY_METHODS: Record<string, string> = { electronic: '电子送达', window: '窗口领取', express: '快递寄送' };
+
+/** Before the API drew pickup codes: six digits derived from the application id (replay gives the same). */
 function pickupCode(id: string): string {
   let h = 7;
   for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) % 1_000_000;
