@@ -2,6 +2,7 @@
 // visit; a 不满意 or 非常不满意 opens a rectification for the responsible department.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { loadCalendar } from '../../db/calendar.js';
 import { caseEvents, evaluations } from '../../db/schema.js';
@@ -45,6 +46,17 @@ export const evaluationRoutes =
   async (app) => {
     const { temporal, taskQueue } = deps;
     const db = deps.db.db;
+
+    /** Whether this window staff member recorded an act on the application (the case file says who acted). */
+    async function servedAtWindow(applicationId: string, sub: string): Promise<boolean> {
+      const [row] = await db
+        .select({ key: caseEvents.key })
+        .from(caseEvents)
+        .where(and(eq(caseEvents.applicationId, applicationId), sql`${caseEvents.actor}->>'sub' = ${sub}`, sql`${caseEvents.actor}->>'role' = 'window'`))
+        .limit(1);
+      return !!row;
+    }
+
     app.post(
       '/applications/:id/evaluation',
       {
@@ -57,7 +69,9 @@ export const evaluationRoutes =
         const channel = body.channel ?? (request.user.role === 'window' ? 'window' : 'online');
         if (channel === 'online' && (request.user.role !== 'applicant' || state.owner !== request.user.sub)) throw forbidden('只有申请人本人可以在线评价');
         if (channel === 'online' && !FINAL_STATUSES.includes(state.status)) throw conflict('办结后方可评价（一事一评）');
-        if (channel === 'window' && !body.visitId) throw badRequest('窗口评价须注明办事次数 (visitId)', [{ field: 'body.visitId', message: 'is required for window ratings' }]);
+        // A window rating is taken by the staff who served the applicant, once each (a visit they recorded).
+        if (channel === 'window' && request.user.role !== 'window') throw forbidden('窗口评价由窗口工作人员代为登记');
+        if (channel === 'window' && !(await servedAtWindow(state.id, request.user.sub))) throw forbidden('只能为本人办理过的申请登记窗口评价');
         const item = body.item ? state.items.find((i) => i.code === body.item) : undefined;
         if (body.item && !item) throw badRequest(`item ${body.item} is not part of this application`, [{ field: 'body.item', message: 'unknown item' }]);
         const department = item?.department ?? state.bundle.leadDepartment ?? state.items[0]!.department;
@@ -65,10 +79,10 @@ export const evaluationRoutes =
         const id = randomUUID();
         const inserted = await db
           .insert(evaluations)
-          .values({ id, applicationId: state.id, channel, visitId: body.visitId ?? '', rating: body.rating, indicators: body.indicators ?? null, comment: body.comment ?? null, evaluator: request.user.sub, bundleCode: state.bundle.code, department, item: item?.code ?? null })
+          .values({ id, applicationId: state.id, channel, visitId: channel === 'window' ? `window:${request.user.sub}` : '', rating: body.rating, indicators: body.indicators ?? null, comment: body.comment ?? null, evaluator: request.user.sub, bundleCode: state.bundle.code, department, item: item?.code ?? null })
           .onConflictDoNothing()
           .returning({ id: evaluations.id });
-        if (inserted.length === 0) throw conflict(channel === 'online' ? '该申请已评价（一事一评）' : '本次窗口办事已评价（一次一评）');
+        if (inserted.length === 0) throw conflict(channel === 'online' ? '该申请已评价（一事一评）' : '您已为该申请登记过窗口评价（一事一评）');
 
         let rectification: { id: string; department: string } | undefined;
         if (body.rating <= 2) {

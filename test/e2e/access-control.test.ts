@@ -2,9 +2,11 @@
 // one table. The routes are read from the app itself: a route missing from the table fails the run,
 // so a new route cannot skip access control. One real newborn application, submitted by an agent
 // for its applicant, with a rectification (差评) and a 12345 ticket about its birth-cert item.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Claims } from '../../api/auth.js';
 import { newborn } from '../../db/catalogue/newborn.js';
+import { caseEvents } from '../../db/schema.js';
 import { newbornBody } from '../fixtures/applications.js';
 import { registeredRoutes, routeKey } from '../helpers/routes.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
@@ -216,11 +218,11 @@ const TABLE: [string, Row][] = [
   ['POST /v1/applications/:id/withdraw', { url: (ids) => `/v1/applications/${ids.app}/withdraw`, body: { reason: '不再需要' }, expect: { ...APPLICANT_SIDE, owner: 200 } }],
   [
     'POST /v1/applications/:id/evaluation',
-    // Ended, so the applicant rates online; the window rates the visit.
+    // Ended, so the applicant rates online; the window rated its visit already (one each: 409).
     {
       url: (ids) => `/v1/applications/${ids.app}/evaluation`,
-      body: { rating: 4, visitId: 'ac-visit-2' },
-      expect: only({ owner: 201, applicantForeign: 404, window: 201 }),
+      body: { rating: 4 },
+      expect: only({ owner: 201, applicantForeign: 404, window: 409 }),
       before: () => waitFor(() => call('owner', 'GET', `/v1/applications/${ids.app}`), (r) => (r.body as { status?: string }).status === 'withdrawn'),
     },
   ],
@@ -250,8 +252,11 @@ beforeAll(async () => {
     (a) => a.status === 'in_review' && a.items.some((i) => i.code === 'birth-cert' && i.status === 'in_review') && a.items.some((i) => i.code === 'hukou'),
   );
   expect((await call('coordProvince', 'POST', '/v1/bundles', RETIRE_BUNDLE)).status).toBe(201);
-  // A window visit rated 非常不满意 opens a rectification for birth-cert's department at once.
-  const rated = await call('window', 'POST', `/v1/applications/${ids.app}/evaluation`, { rating: 1, visitId: 'ac-visit-1', item: 'birth-cert', comment: '测试' });
+  // The window serves the applicant (a supplement handed in there), and the visit rated 非常不满意
+  // opens a rectification for birth-cert's department at once.
+  expect((await call('window', 'POST', `/v1/applications/${ids.app}/supplements`, { materials: [{ code: 'child-photo' }] })).status).toBe(200);
+  await waitFor(() => sys.db.db.select().from(caseEvents).where(eq(caseEvents.applicationId, ids.app)), (rows) => rows.some((r) => r.kind === 'supplement'));
+  const rated = await call('window', 'POST', `/v1/applications/${ids.app}/evaluation`, { rating: 1, item: 'birth-cert', comment: '测试' });
   expect(rated.status).toBe(201);
   ids.rectification = (rated.body as { rectification: { id: string } }).rectification.id;
   const ticket = await call('hotline', 'POST', '/v1/tickets', { type: 'complaint', subject: '办理慢', applicationNumber: ids.app, item: 'birth-cert' });

@@ -71,6 +71,9 @@ async function completed() {
   const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, materials });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const id: string = created.body.id;
+  // The applicant also comes to the window once (a photo handed in there): a visit the window may rate.
+  await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => statusOf(a, 'birth-cert') === 'in_review');
+  expect((await call('POST', `/v1/applications/${id}/supplements`, window, { materials: [{ code: 'child-photo' }] })).status).toBe(200);
   for (const [item, code] of [['birth-cert', 'wsjk'], ['vaccination', 'jkzx'], ['hukou', 'gaj'], ['medical-insurance', 'ybj'], ['social-card', 'rsj']] as const) {
     await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => statusOf(a, item) === 'in_review');
     if (item === 'hukou') expect((await call('POST', `/v1/applications/${id}/items/${item}/take`, dept(code), {})).status).toBe(200);
@@ -132,7 +135,7 @@ describe('closed applications read from the case file after Temporal deleted the
   });
 
   it('opens a rectification on a bad rating at the window, and the department works it', async () => {
-    const rated = await call('POST', `/v1/applications/${id}/evaluation`, window, { rating: 1, visitId: 'cf-visit-1', item: 'birth-cert', comment: '排队太久' });
+    const rated = await call('POST', `/v1/applications/${id}/evaluation`, window, { rating: 1, item: 'birth-cert', comment: '排队太久' });
     expect(rated.status, JSON.stringify(rated.body)).toBe(201);
     const rectification: string = rated.body.rectification.id;
     expect((await call('GET', `/v1/rectifications/${rectification}`, dept('wsjk'))).status).toBe(200);

@@ -68,11 +68,15 @@ describe('好差评 with rectification', () => {
     const stats = (await call('GET', '/v1/stats?bundle=newborn', bearer({ sub: 'c', role: 'coordinator' }))).body;
     expect(stats).toMatchObject({ evaluations: 1, badReviews: 1, badReviewRate: 1, rectifications: { total: 1, replyRate: 1, rectificationRate: 1, returnVisitRate: 1, overdue: 0 } });
 
-    // A window visit is rated per visit.
+    // Window ratings (issue #14 row 7): only by window staff, for an application they served, once each.
     const window = bearer({ sub: 'window-1', role: 'window' });
-    expect((await call('POST', `/v1/applications/${id}/evaluation`, window, { rating: 4, visitId: 'v1' })).status).toBe(201);
-    expect((await call('POST', `/v1/applications/${id}/evaluation`, window, { rating: 4, visitId: 'v1' })).status).toBe(409);
-    expect((await call('POST', `/v1/applications/${id}/evaluation`, window, { rating: 5, visitId: 'v2' })).status).toBe(201);
+    expect((await call('POST', `/v1/applications/${id}/evaluation`, window, { rating: 1, visitId: 'v1' })).status).toBe(403); // never served it
+    const served = await call('POST', '/v1/applications', window, { ...newbornBody, channel: 'window', answers: newbornNoOptions, applicantAccount: 'sunqi' });
+    expect(served.status).toBe(201);
+    const rate = (who: Record<string, string>, body: object) => call('POST', `/v1/applications/${served.body.id}/evaluation`, who, body);
+    expect((await rate(window, { rating: 4, visitId: 'v1' })).status).toBe(201);
+    expect((await rate(window, { rating: 1, visitId: 'v2' })).status).toBe(409); // another visitId is not another visit
+    expect((await rate(applicant, { rating: 1, channel: 'window', visitId: 'v3' })).status).toBe(403); // an applicant cannot pose as the window
   });
 });
 
