@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DECISION_KINDS, type DecisionKind } from '../../workflows/item/messages.js';
 import { SUSPENSION_REASONS } from '../../workflows/item/messages.js';
 import { MAX_RESULT_BYTES, MAX_RESULT_KEYS } from '../../workflows/shared/limits.js';
 import { AppId, Code, Json } from './common.js';
@@ -53,7 +54,7 @@ export const ItemParams = Type.Object({ id: AppId, item: Code });
 
 export const DecisionBody = Type.Object(
   {
-    decision: Type.Union(['approve', 'reject', 'correction', 'suspend', 'resume', 'extend'].map((d) => Type.Literal(d))),
+    decision: Type.Union(Object.keys(DECISION_KINDS).map((d) => Type.Literal(d as DecisionKind)), { description: Object.entries(DECISION_KINDS).map(([k, v]) => `${k} ${v}`).join(', ') }),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
     result: Type.Optional(
       Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {

@@ -123,8 +123,8 @@ describe('closed applications read from the case file after Temporal deleted the
     expect(detail).toMatchObject({ status: 'completed', applicant: { idNumber: '3206**********1234' } });
     expect(detail.items.map((i: { status: string }) => i.status)).toEqual(['approved', 'approved', 'approved', 'approved', 'approved']);
     const audit = (await reads(id).audit()).body.audit as { action: string; actor: { sub: string } }[];
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['提交申请', '领取任务', '审批通过']));
-    expect(audit.filter((a) => a.action === '审批通过')).toHaveLength(5);
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['提交申请', '领取任务', '准予']));
+    expect(audit.filter((a) => a.action === '准予')).toHaveLength(5);
   });
 
   it('takes a rating (好差评) and records it in the timeline', async () => {

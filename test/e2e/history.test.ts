@@ -63,7 +63,7 @@ describe('GET /v1/applications/:id/history', () => {
     expect(times.every((t) => !Number.isNaN(t))).toBe(true);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     const labels = timeline.map((e) => e.label);
-    const story = ['提交申请', '受理', '分办至 卫生健康委员会 (出生医学证明)', '要求补正', '补充材料', '审批通过', '不予批准', '部分办结'];
+    const story = ['提交申请', '受理', '分办至 卫生健康委员会 (出生医学证明)', '要求补正', '补充材料', '准予', '不予批准', '部分办结'];
     const positions = story.map((label) => labels.indexOf(label));
     expect(positions, labels.join(' / ')).not.toContain(-1);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
@@ -80,7 +80,7 @@ describe('GET /v1/applications/:id/history', () => {
       actor: { sub: 'officer-wsjk-A', role: 'department', dept: 'wsjk', post: 'A' },
       detail: { missing: ['delivery-record'], status: 'correction_requested' },
     });
-    expect(byLabel('审批通过')).toMatchObject({ item: 'birth-cert', actor: { dept: 'wsjk', post: 'A' }, detail: { status: 'approved', resultFields: ['certNo'] } });
+    expect(byLabel('准予')).toMatchObject({ item: 'birth-cert', actor: { dept: 'wsjk', post: 'A' }, detail: { status: 'approved', resultFields: ['certNo'] } });
     expect(byLabel('不予批准')).toMatchObject({ item: 'vaccination', actor: { dept: 'jkzx', post: 'A' }, detail: { reason: '已在外地建卡' } });
     expect(byLabel('补充材料')).toMatchObject({ actor: { sub: 'zhaoliu', role: 'applicant' }, detail: { materials: ['delivery-record'] } });
     expect(byLabel('提交申请')).toMatchObject({ actor: { sub: 'zhaoliu', role: 'applicant' }, detail: { channel: 'web', bundle: { code: 'newborn' } } });

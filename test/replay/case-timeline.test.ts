@@ -53,7 +53,8 @@ function rowsOf(histories: WorkflowHistory[]): CaseEventRow[] {
   const seen = new Set<string>();
   return events
     .filter((e) => !seen.has(e.key) && seen.add(e.key))
-    .map((e, i) => ({ id: i + 1, applicationId: 'x', key: e.key, at: e.at, kind: e.kind, item: e.item ?? null, actor: e.actor ?? null, label: e.label, detail: e.detail, decision: e.decision ?? null, recordedAt: e.at }));
+    // As migration 0012 left the rows: approvals say 准予 (DECISION_KINDS).
+    .map((e, i) => ({ id: i + 1, applicationId: 'x', key: e.key, at: e.at, kind: e.kind, item: e.item ?? null, actor: e.actor ?? null, label: e.kind === 'decision' ? e.label.replace(/^审批通过/, '准予') : e.label, detail: e.detail, decision: e.decision ?? null, recordedAt: e.at }));
 }
 
 /**

@@ -1,6 +1,7 @@
 // The console's two routes without Temporal or a database: the demo login (POST /v1/dev/tokens,
 // only with the development secret) and the static console under /console/.
 import Fastify from 'fastify';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { installAuth } from '../../api/auth.js';
 import { loadApiConfig, type ApiConfig } from '../../api/config.js';
@@ -8,6 +9,9 @@ import { installErrorHandling } from '../../api/errors.js';
 import { consoleRoutes } from '../../api/routes/console.js';
 import { devTokenRoutes } from '../../api/routes/dev-tokens.js';
 import { installValidation } from '../../api/validation.js';
+import { DecisionBody } from '../../api/schemas/applications.js';
+import { DECISION_KINDS } from '../../workflows/item/messages.js';
+import { DECISION_LABELS } from '../../workflows/shared/case-events.js';
 
 const apps: ReturnType<typeof Fastify>[] = [];
 afterEach(async () => {
@@ -70,5 +74,21 @@ describe('the console at /console/', () => {
     expect(root.statusCode).toBe(302);
     expect(root.headers.location).toBe('/console/');
     expect((await app.inject({ method: 'GET', url: '/console/missing.js' })).statusCode).toBe(404);
+  });
+});
+
+describe('GET /console/labels.js (issue #14 row 16)', () => {
+  it('serves the decision kinds with the labels the server uses, which the API schema and the timeline take too', async () => {
+    const app = await appWith(loadApiConfig({}));
+    const res = await app.inject({ method: 'GET', url: '/console/labels.js' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/javascript/);
+    const served = JSON.parse(/export const DECISIONS = (\{.*\});/.exec(res.body)![1]!);
+    expect(served).toEqual(DECISION_KINDS);
+    expect(served.approve).toBe('准予');
+    expect(DECISION_LABELS).toEqual(DECISION_KINDS);
+    expect(DecisionBody.properties.decision.anyOf.map((s: { const: string }) => s.const)).toEqual(Object.keys(DECISION_KINDS));
+    // The console takes them from there, never a copy of its own.
+    expect(readFileSync(new URL('../../web/ui.js', import.meta.url), 'utf8')).toContain("export { DECISIONS } from './labels.js';");
   });
 });

@@ -33,11 +33,11 @@ describe('timeline of a completed application', () => {
     expect(labels(dispatches)).toContain('分办至 公安局 (户口登记（出生登记）)');
     // 户口 only after 出生医学证明 was approved.
     const at = (label: string, item: string) => timeline.findIndex((e) => e.label.startsWith(label) && e.item === item);
-    expect(at('分办', 'hukou')).toBeGreaterThan(at('审批通过', 'birth-cert'));
+    expect(at('分办', 'hukou')).toBeGreaterThan(at('准予', 'birth-cert'));
   });
 
   it('attributes every approval: who, role, department, post, and when', () => {
-    const approvals = timeline.filter((e) => e.label === '审批通过');
+    const approvals = timeline.filter((e) => e.label === '准予');
     expect(approvals).toHaveLength(5);
     for (const a of approvals) {
       expect(a.actor).toMatchObject({ sub: 'recorder', role: 'department', post: 'A' });
@@ -170,14 +170,14 @@ describe('labels', () => {
   it('names every decision in Chinese', () => {
     const actor = { sub: 'x', role: 'department' as const, post: 'A' as const };
     expect(['approve', 'reject', 'correction', 'resume', 'extend'].map((decision) => decisionLabel({ decision, actor } as never))).toEqual([
-      '审批通过',
+      '准予',
       '不予批准',
       '要求补正',
       '恢复计时',
       '延长时限',
     ]);
     expect(decisionLabel({ decision: 'suspend', suspension: 'hearing', actor })).toBe('中止计时（听证）');
-    expect(decisionLabel({ decision: 'approve', offline: true, actor })).toBe('审批通过（线下办理）');
+    expect(decisionLabel({ decision: 'approve', offline: true, actor })).toBe('准予（线下办理）');
   });
 
   it('names notices by kind and audience', () => {

@@ -29,7 +29,20 @@ export const SUSPENSION_REASONS = {
 } as const;
 export type SuspensionReason = keyof typeof SUSPENSION_REASONS;
 
-export type DecisionKind = 'approve' | 'reject' | 'correction' | 'suspend' | 'resume' | 'extend';
+/**
+ * The decision kinds a department takes on an item, with the one label people read everywhere —
+ * the API's schema, the timeline, the console (served as /console/labels.js) all take them from here.
+ */
+export const DECISION_KINDS = {
+  approve: '准予',
+  reject: '不予批准',
+  correction: '要求补正',
+  suspend: '中止计时',
+  resume: '恢复计时',
+  extend: '延长时限',
+} as const;
+
+export type DecisionKind = keyof typeof DECISION_KINDS;
 
 export interface DecideItemInput {
   decision: DecisionKind;

@@ -35,6 +35,11 @@ const INTERIM: DecideItemInput['decision'][] = ['suspend', 'correction', 'extend
 
 const SYSTEM: Actor = { sub: 'system', role: 'window', name: '系统' };
 
+/** Exhaustive switches over DECISION_KINDS: a kind added there and not handled here fails to compile. */
+function unknownDecision(kind: never): Refusal {
+  return new Refusal('InvalidDecision', `未知的决定类型 (decision): ${String(kind)}`);
+}
+
 export class ItemRecord {
   readonly state: ItemState;
   readonly outbox: Notice[] = [];
@@ -131,6 +136,8 @@ export class ItemRecord {
         if (d.days! > left) throw new Refusal('StateConflict', `延长时限最多还可延长 ${left} 个工作日`);
         return;
       }
+      default:
+        throw unknownDecision(d.decision);
     }
   }
 
@@ -171,6 +178,8 @@ export class ItemRecord {
       case 'extend':
         s.extensionDays = (s.extensionDays ?? 0) + d.days!;
         break;
+      default:
+        throw unknownDecision(d.decision);
     }
     this.reconcileClock(now);
     this.project(now);

@@ -3,7 +3,7 @@
 // machines emit these, the activities write them, the API and the old history decoder label with
 // the same tables.
 import type { ApplicationStatus } from '../application/messages.js';
-import { SUSPENSION_REASONS, type DecideItemInput, type Decision } from '../item/messages.js';
+import { DECISION_KINDS, SUSPENSION_REASONS, type DecideItemInput, type Decision } from '../item/messages.js';
 import type { Actor } from './actor.js';
 import type { Audience, Notice } from './notices.js';
 
@@ -60,13 +60,8 @@ export interface CaseEvent {
   decision?: Decision;
 }
 
-export const DECISION_LABELS: Record<Exclude<DecideItemInput['decision'], 'suspend'>, string> = {
-  approve: '审批通过',
-  reject: '不予批准',
-  correction: '要求补正',
-  resume: '恢复计时',
-  extend: '延长时限',
-};
+/** The timeline's labels of decisions: the kinds' own (a suspension adds its ground, decisionLabel). */
+export const DECISION_LABELS: Record<DecideItemInput['decision'], string> = DECISION_KINDS;
 
 export const AUDIENCE_LABELS: Record<Audience, string> = {
   applicant: '通知申请人',
