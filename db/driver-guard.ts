@@ -30,6 +30,17 @@ export function isNullSocketWrite(err: unknown): boolean {
   return firstFrame !== undefined && NEXT_WRITE_FRAME.test(firstFrame);
 }
 
+/**
+ * The same defect at another timing (seen under load): the ROLLBACK postgres.js sent by itself is
+ * rejected when the closed socket's 'close' event arrives first — `write CONNECTION_CLOSED`, from
+ * its connection.js — and no caller awaits that query, so it surfaces as an unhandled rejection.
+ */
+export function isUnawaitedClosedWrite(err: unknown): boolean {
+  if (!(err instanceof Error) || (err as { code?: unknown }).code !== 'CONNECTION_CLOSED' || !/^write CONNECTION_CLOSED\b/.test(err.message)) return false;
+  const firstFrame = err.stack?.split('\n').find((line) => /^\s*at /.test(line));
+  return firstFrame !== undefined && /[\\/]postgres[\\/](?:cjs[\\/])?src[\\/]connection\.js:\d+:\d+\)?$/.test(firstFrame);
+}
+
 type Listener = () => void;
 const listeners = new Set<Listener>();
 let pending = false;
@@ -58,13 +69,14 @@ export interface DriverGuardOptions {
 }
 
 /**
- * Installs the process-wide 'uncaughtException' listener: the postgres.js null-socket write is
- * logged as a warning and the process keeps running; any other error is printed and exits 1.
+ * Installs the process-wide 'uncaughtException' listener: the postgres.js null-socket write (or,
+ * at the other timing, its unawaited rejection) is logged as a warning and the process keeps
+ * running; any other error is printed and exits 1.
  * Returns a function that removes the listener again.
  */
 export function installDriverGuard({ warn }: DriverGuardOptions): () => void {
   const listener = (err: Error, origin: NodeJS.UncaughtExceptionOrigin) => {
-    if (origin === 'uncaughtException' && isNullSocketWrite(err)) {
+    if ((origin === 'uncaughtException' && isNullSocketWrite(err)) || (origin === 'unhandledRejection' && isUnawaitedClosedWrite(err))) {
       warn('postgres.js wrote to a connection PostgreSQL had already closed (postgres.js 3.4.9 defect); ignored, the pool is replaced', err);
       notify();
       return;

@@ -44,7 +44,8 @@ describe('a backend terminated during a transaction', () => {
     const { code, stdout, stderr } = await run(true);
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/warning: postgres\.js wrote to a connection PostgreSQL had already closed/);
-    expect(stderr).toMatch(NULL_SOCKET_WRITE);
+    // Which of the defect's two shapes comes depends on timing (under load, the rejection).
+    expect(stderr).toMatch(new RegExp(`${NULL_SOCKET_WRITE.source}|write CONNECTION_CLOSED`));
     const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { transaction: string; queries: { ms: number; outcome: string }[] };
     expect(result.transaction).toBe('CONNECTION_CLOSED');
     // The query sent in the same tick as the failure may still meet the broken connection: it gets

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isNullSocketWrite } from '../../db/driver-guard.js';
+import { isNullSocketWrite, isUnawaitedClosedWrite } from '../../db/driver-guard.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MESSAGE = "Cannot read properties of null (reading 'write')";
@@ -73,5 +73,23 @@ describe('installDriverGuard', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/TypeError: Cannot read properties of null \(reading 'write'\)/);
     expect(run.stdout).not.toMatch(/warned|listener called|still running/);
+  });
+});
+
+describe('isUnawaitedClosedWrite', () => {
+  /** As postgres.js 3.4.9 rejected its own ROLLBACK when the socket closed first (seen under load, Node 20). */
+  const closed = (stack: string[]) => Object.assign(thrown('write CONNECTION_CLOSED 127.0.0.1:5432', stack, Error), { code: 'CONNECTION_CLOSED' });
+  const RECORDED_CLOSE = ['Socket.closed (file:///tmp/ci/node_modules/postgres/src/connection.js:457:32)', 'Socket.emit (node:events:524:28)', 'TCP.<anonymous> (node:net:343:12)'];
+
+  it('recognises postgres.js rejecting the write of a closed connection', () => {
+    expect(isUnawaitedClosedWrite(closed(RECORDED_CLOSE))).toBe(true);
+    expect(isUnawaitedClosedWrite(closed(['Socket.closed (/srv/app/node_modules/postgres/cjs/src/connection.js:457:32)']))).toBe(true);
+  });
+
+  it('leaves alone the same code from elsewhere, other codes and look-alikes', () => {
+    expect(isUnawaitedClosedWrite(closed(['send (file:///work/main/api/routes/applications.ts:40:11)', ...RECORDED_CLOSE]))).toBe(false);
+    expect(isUnawaitedClosedWrite(Object.assign(thrown('write CONNECTION_CLOSED 127.0.0.1:5432', RECORDED_CLOSE, Error), { code: 'CONNECTION_DESTROYED' }))).toBe(false);
+    expect(isUnawaitedClosedWrite(Object.assign(thrown('read ECONNRESET', RECORDED_CLOSE, Error), { code: 'CONNECTION_CLOSED' }))).toBe(false);
+    expect(isUnawaitedClosedWrite({ code: 'CONNECTION_CLOSED', message: 'write CONNECTION_CLOSED', stack: RECORDED_CLOSE.join('\n') })).toBe(false);
   });
 });
