@@ -105,8 +105,7 @@ export const deptName = (code) => DEPARTMENTS[code] ?? code;
 
 export const DELIVERY_METHOD = { electronic: '电子送达（电子证照）', window: '窗口领取', express: '快递寄送' };
 export const DELIVERY_STATUS = { pending: '待送达', ready: '待领取', shipped: '已寄出', delivered: '已送达', closed: '已关闭', none: '无需送达' };
-export const CHANNELS = { web: '网上办', app: '掌上办', window: '窗口办', api: '系统对接' };
-export { DECISIONS } from './labels.js';
+export { CHANNELS, DECISIONS } from './labels.js';
 export const RATINGS = ['', '非常不满意', '不满意', '基本满意', '满意', '非常满意'];
 
 // --- time ---------------------------------------------------------------------------------------

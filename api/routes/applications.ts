@@ -20,7 +20,7 @@ import type { AppDeps } from '../app.js';
 import { applicationHandle, applicationView, loadVisible, revocationsOf, sealerOf } from '../application-access.js';
 import { randomInt } from 'node:crypto';
 import { newApplicationNumber } from '../application-number.js';
-import { renderReceiptPage } from '../receipt-page.js';
+import { namesFrom, renderReceiptPage } from '../receipt-page.js';
 import { actorOf, requireRole } from '../auth.js';
 import { HttpError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import { ApplicationParams, ApplicationView, SubmitApplicationBody, SubmitResponse } from '../schemas/applications.js';
@@ -194,7 +194,11 @@ export const applicationRoutes =
       },
       async (request, reply) => {
         const state = await loadVisible(deps, request, request.params.id);
-        if (request.headers.accept?.includes('text/html')) return reply.type('text/html; charset=utf-8').send(renderReceiptPage(state));
+        if (request.headers.accept?.includes('text/html')) {
+          // Printed for people: names, never codes (the version the application started with).
+          const names = namesFrom(await getBundle(db, state.bundle.code, state.bundle.version));
+          return reply.type('text/html; charset=utf-8').send(renderReceiptPage(state, names));
+        }
         return state.status === 'incomplete' ? { number: state.number, missing: state.missing, supplementDue: state.supplementDue } : state.receipt;
       },
     );

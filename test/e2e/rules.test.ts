@@ -239,3 +239,16 @@ describe('row 9: delivery', () => {
     expect((await call('POST', `/v1/applications/${id}/delivery`, window, { event: 'picked-up', pickupCode: '123456' })).body.message).toContain('快递寄送');
   });
 });
+
+describe('row 15: printed pages show names', () => {
+  it('prints the receipt with department and material names and the channel’s label, never their codes', async () => {
+    const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
+    const page = await call('GET', `/v1/applications/${created.body.id}/receipt`, { ...applicant, accept: 'text/html' });
+    expect(page.status).toBe(200);
+    const html = String(page.body);
+    expect(html).toContain('卫生健康委员会');
+    expect(html).toContain('父母双方居民身份证');
+    expect(html).toContain('网上办');
+    for (const code of ['>wsjk<', '>jkzx<', 'parent-id', 'delivery-record', '渠道：web']) expect(html, code).not.toContain(code);
+  });
+});

@@ -89,6 +89,6 @@ describe('GET /console/labels.js (issue #14 row 16)', () => {
     expect(DECISION_LABELS).toEqual(DECISION_KINDS);
     expect(DecisionBody.properties.decision.anyOf.map((s: { const: string }) => s.const)).toEqual(Object.keys(DECISION_KINDS));
     // The console takes them from there, never a copy of its own.
-    expect(readFileSync(new URL('../../web/ui.js', import.meta.url), 'utf8')).toContain("export { DECISIONS } from './labels.js';");
+    expect(readFileSync(new URL('../../web/ui.js', import.meta.url), 'utf8')).toContain("export { CHANNELS, DECISIONS } from './labels.js';");
   });
 });

@@ -2,6 +2,9 @@
 export type Role = 'applicant' | 'agent' | 'window' | 'department' | 'coordinator' | 'hotline';
 export type Channel = 'web' | 'app' | 'window' | 'api';
 
+/** What people read for a channel (receipts, the console via /console/labels.js). */
+export const CHANNEL_LABELS: Record<Channel, string> = { web: '网上办', app: '掌上办', window: '窗口办', api: '系统对接' };
+
 export interface Actor {
   sub: string;
   role: Role;
