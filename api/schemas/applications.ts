@@ -62,7 +62,13 @@ export const DecisionBody = Type.Object(
         description: `approve: the result's key facts, at most ${MAX_RESULT_BYTES} bytes as JSON (documents by reference: uri, sha256)`,
       }),
     ),
-    missing: Type.Optional(Type.Array(Code, { minItems: 1, maxItems: 100 })),
+    missing: Type.Optional(
+      Type.Array(Type.Union([Code, Type.Object({ material: Code, reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false })]), {
+        minItems: 1,
+        maxItems: 100,
+        description: 'correction: the materials to correct — codes, or each with its own reason',
+      }),
+    ),
     suspension: Type.Optional(Type.Union(Object.keys(SUSPENSION_REASONS).map((r) => Type.Literal(r)))),
     expectedDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
     days: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),

@@ -49,7 +49,7 @@ describe('publishing a calendar moves every running clock', () => {
     });
     expect(a.status, JSON.stringify(a.body)).toBe(201);
     await waitFor(() => detail(a.body.id), (x) => itemOf(x, 'birth-cert')?.status === 'in_review' && itemOf(x, 'vaccination')?.status === 'in_review');
-    const corrected = await call('POST', `/v1/applications/${a.body.id}/items/vaccination/decisions`, dept('jkzx'), { decision: 'correction', missing: ['child-photo'], reason: '照片不清晰' });
+    const corrected = await call('POST', `/v1/applications/${a.body.id}/items/vaccination/decisions`, dept('jkzx'), { decision: 'correction', missing: ['parent-id'], reason: '身份证复印件不清晰' });
     expect(corrected.status, JSON.stringify(corrected.body)).toBe(200);
     // B: incomplete, waiting for the supplement.
     const b = await call('POST', '/v1/applications', applicant, { ...newbornBody, materials: [{ code: 'parent-id' }] });

@@ -252,3 +252,25 @@ describe('row 15: printed pages show names', () => {
     for (const code of ['>wsjk<', '>jkzx<', 'parent-id', 'delivery-record', '渠道：web']) expect(html, code).not.toContain(code);
   });
 });
+
+describe('row 2: a correction names the item’s own materials', () => {
+  it('refuses a material the item does not have (it left the item stuck until its due date), and takes a reason per material', async () => {
+    const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
+    const id: string = created.body.id;
+    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => a.items?.some((i: Json) => i.code === 'birth-cert' && i.status === 'in_review'));
+    const decide = (body: object) => call('POST', `/v1/applications/${id}/items/birth-cert/decisions`, dept('wsjk'), body);
+    const ghost = await decide({ decision: 'correction', missing: ['ghost'], reason: '不清晰' });
+    expect(ghost.status).toBe(400);
+    expect(ghost.body.details).toEqual([{ field: 'body.missing', message: expect.stringContaining('ghost') }]);
+    const each = await decide({
+      decision: 'correction',
+      missing: [
+        { material: 'parent-id', reason: '身份证已过有效期' },
+        { material: 'delivery-record', reason: '缺少医师签名' },
+      ],
+    });
+    expect(each.status, JSON.stringify(each.body)).toBe(200);
+    const item = (await call('GET', `/v1/applications/${id}`, applicant)).body.items.find((i: Json) => i.code === 'birth-cert');
+    expect(item.correction).toMatchObject({ missing: ['parent-id', 'delivery-record'], reasons: { 'parent-id': '身份证已过有效期', 'delivery-record': '缺少医师签名' } });
+  });
+});

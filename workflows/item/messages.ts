@@ -44,12 +44,18 @@ export const DECISION_KINDS = {
 
 export type DecisionKind = keyof typeof DECISION_KINDS;
 
+/** correction: a material to correct, with why (the 一次告知 lists each). */
+export interface MissingMaterial {
+  material: string;
+  reason: string;
+}
+
 export interface DecideItemInput {
   decision: DecisionKind;
   reason?: string;
   result?: ResultData;
   /** correction: the materials to supplement. */
-  missing?: string[];
+  missing?: (string | MissingMaterial)[];
   /** suspend: the §45 reason and the expected working days. */
   suspension?: SuspensionReason;
   expectedDays?: number;
@@ -104,7 +110,15 @@ export interface ItemState {
   clock?: 'running' | 'suspended';
   suspensions?: SuspensionEntry[];
   extensionDays?: number;
-  correction?: { missing: string[]; reason: string; requestedAt: string; dueAt: string; received?: string[] };
+  correction?: {
+    missing: string[];
+    reason: string;
+    /** Why each material must be corrected, where the department said so material by material. */
+    reasons?: Record<string, string>;
+    requestedAt: string;
+    dueAt: string;
+    received?: string[];
+  };
   promised?: PromisedMaterial[];
   /** Joint procedures that must be signed off before this item can be approved. */
   blockedBy?: string[];

@@ -35,6 +35,11 @@ const INTERIM: DecideItemInput['decision'][] = ['suspend', 'correction', 'extend
 
 const SYSTEM: Actor = { sub: 'system', role: 'window', name: '系统' };
 
+/** The material codes of a correction, in either shape (codes, or each with its reason). */
+function materialCodes(missing: NonNullable<DecideItemInput['missing']>): string[] {
+  return missing.map((m) => (typeof m === 'string' ? m : m.material));
+}
+
 /** Exhaustive switches over DECISION_KINDS: a kind added there and not handled here fails to compile. */
 function unknownDecision(kind: never): Refusal {
   return new Refusal('InvalidDecision', `未知的决定类型 (decision): ${String(kind)}`);
@@ -116,9 +121,15 @@ export class ItemRecord {
         return;
       case 'reject':
         return need(d.reason?.trim(), '不予批准须说明理由 (reason)');
-      case 'correction':
+      case 'correction': {
         need(d.missing?.length, '补正须列明需补正的材料 (missing)');
-        return need(d.reason?.trim(), '补正须说明理由 (reason)');
+        const codes = materialCodes(d.missing!);
+        const unknown = codes.filter((code) => !this.input.item.materials.some((m) => m.code === code));
+        need(unknown.length === 0, `不是本事项的材料：${unknown.join('、')} (missing)`);
+        // One reason for all, or each material its own.
+        const eachHasOne = d.missing!.every((m) => typeof m !== 'string' && m.reason.trim());
+        return need(d.reason?.trim() || eachHasOne, '补正须说明理由 (reason)');
+      }
       case 'suspend':
         need(d.suspension && Object.hasOwn(SUSPENSION_REASONS, d.suspension), `中止须说明法定事由 (suspension: ${Object.keys(SUSPENSION_REASONS).join(', ')})`);
         need(Number.isInteger(d.expectedDays) && d.expectedDays! > 0, '中止须告知预计所需工作日 (expectedDays)');
@@ -159,9 +170,13 @@ export class ItemRecord {
         break;
       case 'correction': {
         const dueAt = addWorkingDays(now, this.input.policy.correctionDays, this.calendar).deadline;
-        s.correction = { missing: d.missing!, reason: d.reason!, requestedAt: now, dueAt };
+        const missing = materialCodes(d.missing!);
+        const own = Object.fromEntries(d.missing!.flatMap((m) => (typeof m === 'string' ? [] : [[m.material, m.reason]])));
+        const reason = d.reason?.trim() || Object.values(own).join('；');
+        s.correction = { missing, reason, ...(Object.keys(own).length ? { reasons: own } : {}), requestedAt: now, dueAt };
         s.status = 'correction_requested';
-        this.notify('correction', 'applicant', '补正材料告知书', { missing: d.missing, reason: d.reason, dueAt });
+        // 一次告知: every material with its reason, in one notice.
+        this.notify('correction', 'applicant', '补正材料告知书', { missing: missing.map((material) => ({ material, reason: own[material] ?? reason })), reason, dueAt });
         break;
       }
       case 'suspend':

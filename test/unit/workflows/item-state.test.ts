@@ -217,7 +217,15 @@ describe('ItemRecord: correction (补正)', () => {
     expect(r.outbox[0]).toMatchObject({
       kind: 'correction',
       to: 'applicant',
-      body: { item: 'hukou', missing: ['household-book', 'marriage-cert'], dueAt, reason: '户口簿复印件不清晰' },
+      body: {
+        item: 'hukou',
+        missing: [
+          { material: 'household-book', reason: '户口簿复印件不清晰' },
+          { material: 'marriage-cert', reason: '户口簿复印件不清晰' },
+        ],
+        dueAt,
+        reason: '户口簿复印件不清晰',
+      },
     });
     // No deadline timers while the applicant is awaited; only the correction's own limit.
     expect(r.nextTimer()).toEqual({ kind: 'correction-expired', at: dueAt });
@@ -680,6 +688,47 @@ describe('ItemRecord: a published calendar moves every clock (issue #16.4)', () 
     expect(r.state.promised![0]!.due).toBe(endOf('2026-03-06'));
     // The timers follow: the material's due date is the next thing to happen.
     expect(r.nextTimer()).toEqual({ kind: 'material-due', at: endOf('2026-03-06'), material: 'household-book' });
+  });
+});
+
+describe('ItemRecord: a correction names the item’s own materials, each with its reason (issue #14 row 2)', () => {
+  it('refuses a material the item does not have, naming the field', () => {
+    const r = record(MON);
+    const refusal = refusalOf(() => r.check(correction(['ghost'])));
+    expect(refusal).toMatchObject({ type: 'InvalidDecision', message: expect.stringContaining('ghost (missing)') });
+    expect(r.state.status).toBe('in_review');
+  });
+
+  it('takes a reason per material, and tells each in the one notice', () => {
+    const r = record(MON);
+    const d: DecideItemInput = {
+      decision: 'correction',
+      missing: [
+        { material: 'household-book', reason: '户口簿内页缺少户主页' },
+        { material: 'marriage-cert', reason: '结婚证照片模糊' },
+      ],
+      actor: officerA,
+    };
+    act(r, d, MON);
+    expect(r.state.correction).toMatchObject({
+      missing: ['household-book', 'marriage-cert'],
+      reasons: { 'household-book': '户口簿内页缺少户主页', 'marriage-cert': '结婚证照片模糊' },
+    });
+    expect(r.outbox.at(-1)).toMatchObject({
+      kind: 'correction',
+      body: { missing: [{ material: 'household-book', reason: '户口簿内页缺少户主页' }, { material: 'marriage-cert', reason: '结婚证照片模糊' }] },
+    });
+    // Answered material by material, as before.
+    r.supply(['household-book', 'marriage-cert'], '2026-03-03T02:00:00.000Z');
+    expect(r.state.status).toBe('in_review');
+  });
+
+  it('still takes the old shape, one reason for all', () => {
+    const r = record(MON);
+    act(r, correction(['parent-id']), MON);
+    expect(r.outbox.at(-1)).toMatchObject({ body: { missing: [{ material: 'parent-id', reason: '材料不清晰' }] } });
+    // Without any reason at all it is refused.
+    expect(refusalOf(() => record(MON).check({ decision: 'correction', missing: ['parent-id'], actor: officerA })).message).toContain('(reason)');
   });
 });
 
