@@ -11,7 +11,8 @@ import { openDb } from '../db/client.js';
 import { completeInput, newbornInput } from '../test/fixtures/applications.js';
 import { createTimeSkippingEnv } from '../test/helpers/workflow-env.js';
 import { applicationState } from '../workflows/application/messages.js';
-import { decideItem } from '../workflows/item/messages.js';
+import { decideItem, itemState, materialsSupplied } from '../workflows/item/messages.js';
+import { DEFAULT_POLICY } from '../workflows/shared/policy.js';
 import { applicationWorkflowId, itemWorkflowId, postCheckWorkflowId, rectificationWorkflowId, ticketWorkflowId } from '../workflows/shared/ids.js';
 import { seedCalendar } from '../db/catalogue/calendar.js';
 import { restaurant } from '../db/catalogue/restaurant.js';
@@ -117,6 +118,30 @@ await worker.runUntil(async () => {
   await ticket.executeUpdate(closeTicket, { args: [{ satisfied: true, note: '回访满意', actor: hotline }] });
   await ticket.result();
   await save('ticket-escalated', ticketWorkflowId(tid));
+
+  // 告知承诺 with a 容缺 material promised (a standalone item): granted on the pledge, it waits for
+  // the material, which arrives, and only then issues the result (patch pledge-awaits-materials).
+  const fireCheck = restaurant.items.find((i) => i.code === 'fire-check')!;
+  const waiting = await env.client.workflow.start('itemWorkflow', {
+    workflowId: itemWorkflowId('RECPLEDGEWAIT', 'fire-check'),
+    taskQueue: 'record',
+    args: [
+      {
+        applicationId: 'RECPLEDGEWAIT',
+        item: fireCheck,
+        inputs: {},
+        calendar: seedCalendar,
+        policy: DEFAULT_POLICY,
+        promised: [{ material: 'floor-plan', name: '经营场所平面图', due: '2026-12-31T15:59:59.999Z', from: '2026-12-01T02:00:00.000Z', days: 20 }],
+        blockedBy: [],
+        pledged: true,
+      },
+    ],
+  });
+  while ((await waiting.query(itemState)).status !== 'awaiting_material') await new Promise((r) => setTimeout(r, 20));
+  await waiting.signal(materialsSupplied, { codes: ['floor-plan'] });
+  await waiting.result();
+  await save('item-pledged-awaiting', itemWorkflowId('RECPLEDGEWAIT', 'fire-check'));
 
   // 告知承诺: granted at once, revoked by the post-check after delivery. Last: the time-skipping
   // server stops skipping time once an abandoned child completes.

@@ -57,11 +57,15 @@ export class ItemRecord {
   /** When the item was dispatched: post A's time (AB岗) counts from then. */
   private readonly dispatchedAt: string;
 
-  /** `rules.reproject`: a published calendar moves every clock, not only the deadlines (patch `clocks-reprojected`). */
+  /**
+   * `rules.reproject`: a published calendar moves every clock, not only the deadlines (patch
+   * `clocks-reprojected`). `rules.pledgeAwaitsMaterials`: a 告知承诺 grant still waits for promised
+   * 容缺 materials (patch `pledge-awaits-materials`).
+   */
   constructor(
     private readonly input: ItemInput,
     now: string,
-    private readonly rules: { ledger: boolean; reproject: boolean } = { ledger: true, reproject: true },
+    private readonly rules: { ledger: boolean; reproject: boolean; pledgeAwaitsMaterials?: boolean } = { ledger: true, reproject: true, pledgeAwaitsMaterials: true },
   ) {
     this.deadlineOf = rules.ledger ? deadlineOf : legacyDeadlineOf;
     const { item } = input;
@@ -212,7 +216,10 @@ export class ItemRecord {
   grantOnPledge(now: string): void {
     const decision: Decision = { decision: 'approve', reason: '告知承诺：依申请人书面承诺先行作出许可，事后核查', actor: SYSTEM, at: now };
     this.state.decisions!.push(decision);
-    Object.assign(this.state, { status: 'approved', decision, result: { grantedOnCommitment: true } });
+    // The commitment covers the conditions, not the 容缺 materials promised at intake: their
+    // deadlines and breach rule stay alive, and the result is issued once they are in (as an approval).
+    const waiting = this.rules.pledgeAwaitsMaterials !== false && this.outstanding().length > 0;
+    Object.assign(this.state, { status: waiting ? 'awaiting_material' : 'approved', decision, result: { grantedOnCommitment: true } });
     this.reconcileClock(now);
     this.project(now);
   }

@@ -17,7 +17,7 @@ import type { createActivities } from '../../activities/index.js';
 import { itemChanged } from '../application/messages.js';
 import { postCheckWorkflow } from '../post-check/workflow.js';
 import { postCheckWorkflowId } from '../shared/ids.js';
-import { BOUNDED_ITEM_REPORTS, CLOCKS_REPROJECTED, LEDGER_RULES } from '../shared/patches.js';
+import { BOUNDED_ITEM_REPORTS, CLOCKS_REPROJECTED, LEDGER_RULES, PLEDGE_AWAITS_MATERIALS } from '../shared/patches.js';
 import {
   calendarPublished,
   decideItem,
@@ -37,7 +37,12 @@ const { archiveResult, sendNotices } = proxyActivities<ReturnType<typeof createA
 });
 
 export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
-  const item = new ItemRecord(input, now(), { ledger: patched(LEDGER_RULES), reproject: patched(CLOCKS_REPROJECTED) });
+  const item = new ItemRecord(input, now(), {
+    ledger: patched(LEDGER_RULES),
+    reproject: patched(CLOCKS_REPROJECTED),
+    // Asked only where it matters, so that other executions' histories carry no marker for it.
+    pledgeAwaitsMaterials: input.pledged && input.promised.length > 0 ? patched(PLEDGE_AWAITS_MATERIALS) : false,
+  });
   let reported = input.announced ? item.revision : -1;
   // Decided once, at the start: an execution begun before keeps sending its whole list.
   const bounded = patched(BOUNDED_ITEM_REPORTS);

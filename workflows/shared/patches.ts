@@ -34,3 +34,6 @@ export const LEDGER_RULES = 'ledger-rules';
  * correction and AB岗 clocks, moves when a calendar is published (before: only the items' deadlines did).
  */
 export const CLOCKS_REPROJECTED = 'clocks-reprojected';
+
+/** A 告知承诺 grant waits for the 容缺 materials promised at intake (before: it completed the item, so their deadlines could never fire). */
+export const PLEDGE_AWAITS_MATERIALS = 'pledge-awaits-materials';

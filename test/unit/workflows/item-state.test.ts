@@ -732,6 +732,43 @@ describe('ItemRecord: a correction names the item’s own materials, each with i
   });
 });
 
+describe('ItemRecord: a 告知承诺 grant with a promised 容缺 material (issue #14 row 3)', () => {
+  const promised = (): PromisedMaterial[] => [{ material: 'household-book', name: '户口簿', due: plus(MON, 3), from: MON, days: 3 }];
+
+  it('waits for the material: its deadline fires, and the result is issued only once it arrives', () => {
+    const r = record(MON, { promised: promised() });
+    r.grantOnPledge(MON);
+    expect(r.state.status).toBe('awaiting_material');
+    expect(r.closed()).toBe(false);
+    expect(r.nextTimer()).toMatchObject({ kind: 'material-due', material: 'household-book' });
+    r.supply(['household-book'], '2026-03-03T02:00:00.000Z');
+    expect(r.state.status).toBe('approved');
+    expect(r.state.result).toEqual({ grantedOnCommitment: true });
+  });
+
+  it('keeps the breach rule: still missing after the grace period, the item is returned', () => {
+    const r = record(MON, { promised: promised() });
+    r.grantOnPledge(MON);
+    fireNext(r, 'material-due');
+    expect(r.state.clock).toBe('suspended');
+    fireNext(r, 'material-returned');
+    expect(r.state.status).toBe('rejected');
+  });
+
+  it('completes at once with nothing promised, and in executions begun before the patch', () => {
+    const plain = record(MON);
+    plain.grantOnPledge(MON);
+    expect(plain.state.status).toBe('approved');
+    const legacy = new ItemRecord(
+      { applicationId: 'A1', item: hukou, inputs: {}, calendar: seedCalendar, policy: DEFAULT_POLICY, promised: promised(), blockedBy: [] },
+      MON,
+      { ledger: true, reproject: true, pledgeAwaitsMaterials: false },
+    );
+    legacy.grantOnPledge(MON);
+    expect(legacy.state.status).toBe('approved');
+  });
+});
+
 describe('ItemRecord: decision validation', () => {
   it('refuses a rejection without reason and a correction without missing materials or reason', () => {
     const r = record(MON);
