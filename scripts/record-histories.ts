@@ -10,7 +10,7 @@ import { createActivities } from '../activities/index.js';
 import { openDb } from '../db/client.js';
 import { completeInput, newbornInput } from '../test/fixtures/applications.js';
 import { createTimeSkippingEnv } from '../test/helpers/workflow-env.js';
-import { applicationState } from '../workflows/application/messages.js';
+import { applicationState, supplement, withdraw } from '../workflows/application/messages.js';
 import { decideItem, itemState, materialsSupplied } from '../workflows/item/messages.js';
 import { DEFAULT_POLICY } from '../workflows/shared/policy.js';
 import { applicationWorkflowId, itemWorkflowId, postCheckWorkflowId, rectificationWorkflowId, ticketWorkflowId } from '../workflows/shared/ids.js';
@@ -78,6 +78,23 @@ await worker.runUntil(async () => {
     await save(`application-${scenario}`, applicationWorkflowId(id));
     // Every item's history: the replay suite compares the case file's timeline with the decoder's over all of them.
     for (const item of new Set(steps.map(([code]) => code))) await save(`item-${scenario}-${item}`, itemWorkflowId(id, item));
+  }
+
+  // Actions that answer with their effect (patch actions-answer-settled): a correction answered by
+  // a supplement, then the application withdrawn.
+  {
+    const id = 'RECSETTLED';
+    const input = newbornInput(id, { answers: { localHukou: false, insured: false, socialCard: false, reimburse: false } });
+    const handle = await env.client.workflow.start('applicationWorkflow', { workflowId: applicationWorkflowId(id), taskQueue: 'record', args: [input] });
+    while ((await handle.query(applicationState)).items.find((i) => i.code === 'birth-cert')?.status !== 'in_review') await new Promise((r) => setTimeout(r, 20));
+    const officer = { sub: 'recorder', role: 'department' as const, dept: 'wsjk', post: 'A' as const };
+    await env.client.workflow.getHandle(itemWorkflowId(id, 'birth-cert')).executeUpdate(decideItem, { args: [{ decision: 'correction', missing: ['delivery-record'], reason: '缺少签名', actor: officer }] });
+    while ((await handle.query(applicationState)).items.find((i) => i.code === 'birth-cert')?.status !== 'correction_requested') await new Promise((r) => setTimeout(r, 20));
+    const applicant = { sub: 'zhangsan', role: 'applicant' as const };
+    await handle.executeUpdate(supplement, { args: [{ materials: [{ code: 'delivery-record' }], actor: applicant }] });
+    await handle.executeUpdate(withdraw, { args: [{ reason: '不再需要', actor: applicant }] });
+    await handle.result();
+    await save('application-settled', applicationWorkflowId(id));
   }
 
   // A bad review's rectification, through an appeal and a reopened round, to its close.

@@ -274,3 +274,25 @@ describe('row 2: a correction names the item’s own materials', () => {
     expect(item.correction).toMatchObject({ missing: ['parent-id', 'delivery-record'], reasons: { 'parent-id': '身份证已过有效期', 'delivery-record': '缺少医师签名' } });
   });
 });
+
+describe('row 10: an action answers with its effect', () => {
+  it('a withdrawal answers withdrawn, its items cancelled', async () => {
+    const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
+    const id: string = created.body.id;
+    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => a.items?.every((i: Json) => i.status === 'in_review'));
+    const res = await call('POST', `/v1/applications/${id}/withdraw`, applicant, { reason: '不再需要' });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('withdrawn');
+    expect(res.body.items.map((i: Json) => i.status)).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('a supplement answers with the correction it answers taken', async () => {
+    const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
+    const id: string = created.body.id;
+    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => a.items?.some((i: Json) => i.code === 'birth-cert' && i.status === 'in_review'));
+    expect((await call('POST', `/v1/applications/${id}/items/birth-cert/decisions`, dept('wsjk'), { decision: 'correction', missing: ['delivery-record'], reason: '缺少医师签名' })).status).toBe(200);
+    const res = await call('POST', `/v1/applications/${id}/supplements`, applicant, { materials: [{ code: 'delivery-record' }] });
+    expect(res.status).toBe(200);
+    expect(res.body.items.find((i: Json) => i.code === 'birth-cert')).toMatchObject({ status: 'in_review' });
+  });
+});

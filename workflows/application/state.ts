@@ -370,6 +370,20 @@ export class ApplicationRecord {
   }
 
   /** Every item final, and every started item's workflow ended (its report may come before its outcome). */
+  /**
+   * Items whose view a supplement of these materials will change: a correction it answers, or a
+   * promised (容缺) material it brings. An ended item waits for nothing.
+   */
+  awaitingSupply(codes: string[]): string[] {
+    return this.state.items.filter((i) => !isFinalItem(i.status) && this.waitsFor(i, codes)).map((i) => i.code);
+  }
+
+  private waitsFor(view: ItemView, codes: string[]): boolean {
+    const c = view.correction;
+    const corrected = view.status === 'correction_requested' && !!c && c.missing.some((m) => codes.includes(m) && !(c.received ?? []).includes(m));
+    return corrected || (view.promised ?? []).some((p) => !p.receivedAt && codes.includes(p.material));
+  }
+
   allItemsClosed(): boolean {
     return this.state.items.every((i) => isFinalItem(i.status) && (this.ended.has(i.code) || !this.dispatched.has(i.code)));
   }

@@ -22,7 +22,7 @@ import { itemWorkflow } from '../item/workflow.js';
 import { itemWorkflowId } from '../shared/ids.js';
 import type { CaseEvent } from '../shared/case-events.js';
 import { slimForKeeping } from '../shared/kept-state.js';
-import { ANNOUNCED_ITEMS, CASE_FILE, CLOCKS_REPROJECTED, UNCHANGED_SYNC_SKIPPED } from '../shared/patches.js';
+import { ACTIONS_ANSWER_SETTLED, ANNOUNCED_ITEMS, CASE_FILE, CLOCKS_REPROJECTED, UNCHANGED_SYNC_SKIPPED } from '../shared/patches.js';
 import { readModelSnapshot, syncKey } from '../shared/read-model.js';
 import { ApplicationStatus, Overdue } from '../shared/search-attributes.js';
 import {
@@ -39,6 +39,9 @@ import {
   type ApplicationState,
 } from './messages.js';
 import { ApplicationRecord, Refusal } from './state.js';
+
+/** How long an action's answer waits for its effect (items cancelled, a supplement taken) before answering anyway. */
+const SETTLE_WITHIN = '10 seconds';
 
 const { syncApplication, syncCaseFile, sendNotices } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30s',
@@ -64,7 +67,10 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     supplement,
     async (s) => {
       const received = app.addSupplement(s, now());
+      const awaited = app.awaitingSupply(received);
       await toItems([...running.keys()], (id) => getExternalWorkflowHandle(id).signal(materialsSupplied, { codes: received }));
+      // The answer shows the items having taken the materials (bounded: a report may be slow).
+      if (awaited.length && patched(ACTIONS_ANSWER_SETTLED)) await condition(() => app.awaitingSupply(received).length === 0, SETTLE_WITHIN);
       return answer();
     },
     { validator: (s) => refuse(() => app.checkSupplement(s)) },
@@ -79,8 +85,10 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   );
   setHandler(
     withdraw,
-    ({ reason, actor }) => {
+    async ({ reason, actor }) => {
       cancelItems(app.withdraw(reason, actor, now()));
+      // The answer shows the application withdrawn, its items cancelled (bounded as above).
+      if (patched(ACTIONS_ANSWER_SETTLED)) await condition(() => !!app.state.endedAt, SETTLE_WITHIN);
       return answer();
     },
     { validator: (_input) => refuse(() => app.checkWithdraw()) },

@@ -37,3 +37,10 @@ export const CLOCKS_REPROJECTED = 'clocks-reprojected';
 
 /** A 告知承诺 grant waits for the 容缺 materials promised at intake (before: it completed the item, so their deadlines could never fire). */
 export const PLEDGE_AWAITS_MATERIALS = 'pledge-awaits-materials';
+
+/**
+ * An action answers once it has taken effect: a withdrawal when its items are cancelled and the
+ * application has ended, a supplement when the items it answers have taken it (before: at once,
+ * showing the state before the action landed).
+ */
+export const ACTIONS_ANSWER_SETTLED = 'actions-answer-settled';
