@@ -85,6 +85,7 @@ const RETIRE_BUNDLE = { ...newborn, code: 'ac-retire', name: '访问控制测试
 const TABLE: [string, Row][] = [
   ['GET /healthz', { url: () => '/healthz', expect: everyone(200) }],
   ['GET /metrics', { url: () => '/metrics', expect: everyone(200) }],
+  ['GET /console/labels.js', { url: () => '/console/labels.js', expect: everyone(200) }],
   ['GET /', { url: () => '/', expect: everyone('public') }],
   ['GET /*', { url: () => '/console/index.html', expect: everyone('public') }],
   ['GET /docs', { url: () => '/docs', expect: everyone('public') }],

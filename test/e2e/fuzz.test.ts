@@ -6,12 +6,14 @@
 // 5,000-character segments. Most requests carry a valid token of a role the route admits, so that what lies
 // behind authentication is reached. Every answer must be below 500, and every refusal must carry
 // the error body { error, message, details? }; the codec never answers without an operator's token.
+import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../api/app.js';
 import type { Claims } from '../../api/auth.js';
 import { loadApiConfig } from '../../api/config.js';
 import { newborn } from '../../db/catalogue/newborn.js';
+import { caseEvents } from '../../db/schema.js';
 import { encryptingConverter } from '../../worker/payload-codec.js';
 import { newbornBody } from '../fixtures/applications.js';
 import { registeredRoutes, type RegisteredRoute } from '../helpers/routes.js';
@@ -433,11 +435,14 @@ beforeAll(async () => {
     async () => (await app.inject({ method: 'GET', url: `/v1/applications/${ids.app}`, headers: as(OWNER) })).json(),
     (a: { items: { code: string; status: string }[] }) => a.items.some((i) => i.code === 'birth-cert' && i.status === 'in_review'),
   );
+  // The window serves the applicant (a supplement handed in there), then records the visit's rating.
+  await app.inject({ method: 'POST', url: `/v1/applications/${ids.app}/supplements`, headers: as(WHO.window), payload: { materials: [{ code: 'child-photo' }] } });
+  await waitFor(() => sys.db.db.select().from(caseEvents).where(eq(caseEvents.applicationId, ids.app)), (rows) => rows.some((r) => r.kind === 'supplement'));
   const rated = await app.inject({
     method: 'POST',
     url: `/v1/applications/${ids.app}/evaluation`,
     headers: as(WHO.window),
-    payload: { rating: 1, visitId: 'fz-0', item: 'birth-cert' },
+    payload: { rating: 1, item: 'birth-cert' },
   });
   ids.rectification = rated.json().rectification.id;
   const ticket = await app.inject({ method: 'POST', url: '/v1/tickets', headers: as(WHO.hotline), payload: { type: 'complaint', subject: '慢', applicationNumber: ids.app } });
