@@ -154,6 +154,12 @@ export const OPERATIONS: Record<string, Operation> = {
   'POST /v1/rectifications/{id}/return-visit': { ...STEP('回访', 'Record the return visit', 'the hotline or a coordinator', 'replied'), id: 'returnVisit' },
   'POST /v1/rectifications/{id}/appeal': { ...STEP('申诉复核', 'Appeal', 'the evaluator', 'replied or closed unsatisfied'), id: 'appealRectification' },
   'POST /v1/rectifications/{id}/appeal-decision': { ...STEP('复核决定', 'Decide an appeal', 'a coordinator', 'appealed'), id: 'decideAppeal' },
+  'POST /v1/rectifications/{id}/dispute': { ...STEP('部门申诉', 'Dispute the review (the department)', 'the responsible department', 'assigned or checked'), id: 'disputeReview' },
+  'POST /v1/rectifications/{id}/dispute-decision': {
+    ...STEP('申诉裁定', 'Decide a department’s dispute', 'a coordinator', 'disputed'),
+    id: 'decideDispute',
+    refuses: '403 unless a coordinator; 409 unless the rectification is disputed; 400 without upheld.',
+  },
   'GET /v1/rectifications/{id}': { id: 'getRectification', tag: 'evaluation', zh: '整改详情', en: 'Get a rectification', refuses: '403 for another department’s case; 404 for an unknown one.' },
   'POST /v1/tickets': {
     id: 'createTicket',

@@ -13,6 +13,8 @@ import {
   appealRectification,
   checkRectification,
   decideAppeal,
+  decideDispute,
+  disputeReview,
   rectificationState,
   rectify,
   type RectificationState,
@@ -39,6 +41,7 @@ const StepBody = Type.Object(
     outcome: Type.Optional(Type.Union([Type.Literal('immediate'), Type.Literal('deadline'), Type.Literal('explanation')])),
     satisfied: Type.Optional(Type.Boolean()),
     reopen: Type.Optional(Type.Boolean()),
+    upheld: Type.Optional(Type.Boolean({ description: 'dispute-decision: the department’s appeal holds' })),
   },
   { additionalProperties: false },
 );
@@ -52,6 +55,8 @@ const STEPS = {
   'return-visit': [returnVisit, ['hotline', 'coordinator']],
   appeal: [appealRectification, ['applicant']],
   'appeal-decision': [decideAppeal, ['coordinator']],
+  dispute: [disputeReview, ['department']],
+  'dispute-decision': [decideDispute, ['coordinator']],
 } as const satisfies Record<string, readonly [typeof checkRectification, readonly Role[]]>;
 
 export const caseRoutes =

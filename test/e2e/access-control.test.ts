@@ -205,6 +205,12 @@ const TABLE: [string, Row][] = [
     'POST /v1/rectifications/:id/appeal-decision',
     { url: (ids) => `/v1/rectifications/${ids.rectification}/appeal-decision`, body: { text: '复核维持' }, expect: only({ coordProvince: 200, coordCity: 403 }) },
   ],
+  // Too late for the department's own appeal (部门申诉) once it has rectified: 409 to those who may take it.
+  ['POST /v1/rectifications/:id/dispute', { url: (ids) => `/v1/rectifications/${ids.rectification}/dispute`, body: { text: '差评与事实不符' }, expect: only({ dept: 409 }) }],
+  [
+    'POST /v1/rectifications/:id/dispute-decision',
+    { url: (ids) => `/v1/rectifications/${ids.rectification}/dispute-decision`, body: { text: '裁定', upheld: true }, expect: only({ coordProvince: 409, coordCity: 403 }) },
+  ],
 
   ['POST /v1/tickets', { url: () => '/v1/tickets', body: { type: 'consultation', subject: '咨询', department: 'wsjk' }, expect: only({ hotline: 201 }) }],
   ['POST /v1/tickets/:id/reply', { url: (ids) => `/v1/tickets/${ids.ticket}/reply`, body: { text: '已答复' }, expect: only({ dept: 200 }) }],

@@ -296,3 +296,33 @@ describe('row 10: an action answers with its effect', () => {
     expect(res.body.items.find((i: Json) => i.code === 'birth-cert')).toMatchObject({ status: 'in_review' });
   });
 });
+
+describe('row 7: the department rated may appeal a bad review (DB32/T 4660 申诉)', () => {
+  async function badReview(): Promise<string> {
+    const created = await call('POST', '/v1/applications', window, { ...newbornBody, channel: 'window', answers: newbornNoOptions, applicantAccount: 'wangwu' });
+    expect(created.status).toBe(201);
+    const rated = await call('POST', `/v1/applications/${created.body.id}/evaluation`, window, { rating: 1, item: 'birth-cert', comment: '态度差' });
+    expect(rated.status, JSON.stringify(rated.body)).toBe(201);
+    return rated.body.rectification.id;
+  }
+  const step = (rid: string, name: string, who: Record<string, string>, body: object) => call('POST', `/v1/rectifications/${rid}/${name}`, who, body);
+
+  it('upheld by a coordinator, the review is dismissed and the case closes', async () => {
+    const rid = await badReview();
+    expect((await step(rid, 'dispute', dept('jkzx'), { text: '不是本部门事项' })).status).toBe(403);
+    const disputed = await step(rid, 'dispute', dept('wsjk'), { text: '监控显示当日无此情况' });
+    expect([disputed.status, disputed.body.status]).toEqual([200, 'disputed']);
+    expect((await step(rid, 'dispute-decision', coordinator, { text: '裁定' })).status).toBe(400); // upheld is required
+    const ruled = await step(rid, 'dispute-decision', coordinator, { text: '经调阅监控，申诉成立', upheld: true });
+    expect(ruled.body).toMatchObject({ status: 'closed', outcome: 'dismissed' });
+  });
+
+  it('not upheld, the rectification goes on where it stood', async () => {
+    const rid = await badReview();
+    expect((await step(rid, 'check', dept('wsjk'), { text: '核实' })).status).toBe(200);
+    expect((await step(rid, 'dispute', dept('wsjk'), { text: '评价不实' })).status).toBe(200);
+    const ruled = await step(rid, 'dispute-decision', coordinator, { text: '申诉不成立', upheld: false });
+    expect(ruled.body.status).toBe('checked');
+    expect((await step(rid, 'rectify', dept('wsjk'), { text: '加强培训', outcome: 'immediate' })).status).toBe(200);
+  });
+});

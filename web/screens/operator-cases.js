@@ -9,6 +9,8 @@ const CASE_STATUS = { assigned: '已派单', checked: '已核实', rectified: '�
 const TICKET_TYPES = { consultation: '咨询', help: '求助', suggestion: '建议', complaint: '投诉', report: '举报', urgent: '紧急' };
 const STEP_NAMES = { check: '核实', rectify: '整改', reply: '答复评价人', 'return-visit': '回访', appeal: '申诉', 'appeal-decision': '申诉处理' };
 const OUTCOMES = { immediate: '立行立改', deadline: '限期整改', explanation: '解释说明' };
+/** Outcomes shown (a dismissed review is not chosen when rectifying: a coordinator's ruling on a dispute). */
+const SHOWN = { ...OUTCOMES, dismissed: '申诉成立，差评不予采信' };
 const STEPS_BY_ROLE = { department: ['check', 'rectify', 'reply'], hotline: ['return-visit'], coordinator: ['return-visit', 'appeal-decision'] };
 
 let listFilters = {};
@@ -142,7 +144,7 @@ async function renderRectification(container, s, id) {
         ['责任部门', deptName(r.department)],
         ['评价', `${r.rating} 星 · ${RATINGS[r.rating] ?? ''}`],
         ['状态', CASE_STATUS[r.status] ?? r.status],
-        ['处理方式', r.outcome ? OUTCOMES[r.outcome] : null],
+        ['处理方式', r.outcome ? SHOWN[r.outcome] : null],
         ['超期', r.overdue ? h('span', { class: 'badge bad' }, '已超期') : '否'],
         ['办结', r.closedAt ? bj(r.closedAt) : null],
       ]),

@@ -4,10 +4,11 @@ import type { Actor } from '../shared/actor.js';
 import type { CaseClock } from '../shared/case-clock.js';
 import type { WorkingCalendar } from '../shared/working-days.js';
 
-export type RectificationStatus = 'assigned' | 'checked' | 'rectified' | 'replied' | 'closed' | 'appealed';
-export type RectificationOutcome = 'immediate' | 'deadline' | 'explanation'; // 立行立改, 限期整改, 解释说明
+/** `disputed`: the department appeals the review itself (部门申诉, DB32/T 4660) and a coordinator decides. */
+export type RectificationStatus = 'assigned' | 'checked' | 'rectified' | 'replied' | 'closed' | 'appealed' | 'disputed';
+export type RectificationOutcome = 'immediate' | 'deadline' | 'explanation' | 'dismissed'; // 立行立改, 限期整改, 解释说明; 申诉成立
 
-export const OUTCOME_LABELS: Record<RectificationOutcome, string> = { immediate: '立行立改', deadline: '限期整改', explanation: '解释说明' };
+export const OUTCOME_LABELS: Record<RectificationOutcome, string> = { immediate: '立行立改', deadline: '限期整改', explanation: '解释说明', dismissed: '申诉成立，差评不予采信' };
 
 export interface RectificationInput {
   id: string;
@@ -25,7 +26,7 @@ export interface RectificationInput {
 }
 
 export interface RectificationStep {
-  step: 'check' | 'rectify' | 'reply' | 'return-visit' | 'appeal' | 'appeal-decision';
+  step: 'check' | 'rectify' | 'reply' | 'return-visit' | 'appeal' | 'appeal-decision' | 'dispute' | 'dispute-decision';
   at: string;
   actor: Actor;
   detail: Record<string, unknown>;
@@ -53,6 +54,8 @@ export interface StepInput {
   outcome?: RectificationOutcome;
   satisfied?: boolean;
   reopen?: boolean;
+  /** dispute-decision: the department's appeal holds (the review is dismissed) or not (the rectification goes on). */
+  upheld?: boolean;
 }
 
 export const checkRectification = defineUpdate<RectificationState, [StepInput]>('checkRectification');
@@ -61,4 +64,6 @@ export const replyToEvaluator = defineUpdate<RectificationState, [StepInput]>('r
 export const returnVisit = defineUpdate<RectificationState, [StepInput]>('returnVisit');
 export const appealRectification = defineUpdate<RectificationState, [StepInput]>('appealRectification');
 export const decideAppeal = defineUpdate<RectificationState, [StepInput]>('decideAppeal');
+export const disputeReview = defineUpdate<RectificationState, [StepInput]>('disputeReview');
+export const decideDispute = defineUpdate<RectificationState, [StepInput]>('decideDispute');
 export const rectificationState = defineQuery<RectificationState>('rectificationState');

@@ -5,7 +5,7 @@ import type { WorkingCalendar } from '../shared/working-days.js';
 import type { Notice } from '../shared/notices.js';
 import { OUTCOME_LABELS, type RectificationInput, type RectificationState, type RectificationStatus, type StepInput } from './messages.js';
 
-export type Step = 'check' | 'rectify' | 'reply' | 'return-visit' | 'appeal' | 'appeal-decision';
+export type Step = 'check' | 'rectify' | 'reply' | 'return-visit' | 'appeal' | 'appeal-decision' | 'dispute' | 'dispute-decision';
 
 const RULES: Record<Step, { from: RectificationStatus[]; to: RectificationStatus; who: (a: Actor, r: RectificationRecord) => boolean; label: string }> = {
   check: { from: ['assigned'], to: 'checked', who: (a, r) => r.isDepartment(a), label: '核实' },
@@ -14,12 +14,17 @@ const RULES: Record<Step, { from: RectificationStatus[]; to: RectificationStatus
   'return-visit': { from: ['replied'], to: 'closed', who: (a) => a.role === 'hotline' || a.role === 'coordinator', label: '回访' },
   appeal: { from: ['replied', 'closed'], to: 'appealed', who: (a, r) => a.role === 'applicant' && a.sub === r.input.evaluator, label: '申诉复核' },
   'appeal-decision': { from: ['appealed'], to: 'closed', who: (a) => a.role === 'coordinator', label: '复核决定' },
+  // DB32/T 4660: the department rated may appeal a review it holds unfounded, before it rectifies.
+  dispute: { from: ['assigned', 'checked'], to: 'disputed', who: (a, r) => r.isDepartment(a), label: '部门申诉' },
+  'dispute-decision': { from: ['disputed'], to: 'closed', who: (a) => a.role === 'coordinator', label: '申诉裁定' },
 };
 
 export class RectificationRecord {
   readonly state: RectificationState;
   readonly outbox: Notice[] = [];
   revision = 0;
+  /** Where a dispute returns to when not upheld. */
+  private beforeDispute?: RectificationStatus;
   /** The calendar in force: the input's until a newer one is published. */
   calendar: WorkingCalendar;
   private noticeSeq = 0;
@@ -58,17 +63,33 @@ export class RectificationRecord {
     if (!input.text?.trim()) return invalid(`${rule.label}须填写说明 (text)`);
     if (step === 'rectify' && !input.outcome) return invalid('整改须选择结果：立行立改、限期整改或解释说明 (outcome)');
     if (step === 'return-visit' && input.satisfied === undefined) return invalid('回访须记录评价人是否满意 (satisfied)');
+    if (step === 'dispute-decision' && input.upheld === undefined) return invalid('申诉裁定须说明申诉是否成立 (upheld)');
     return undefined;
   }
 
   apply(step: Step, input: StepInput, now: string): void {
     const s = this.state;
-    s.steps.push({ step, at: now, actor: input.actor, detail: { text: input.text, outcome: input.outcome, satisfied: input.satisfied, reopen: input.reopen } });
+    const from = s.status;
+    s.steps.push({ step, at: now, actor: input.actor, detail: { text: input.text, outcome: input.outcome, satisfied: input.satisfied, reopen: input.reopen, upheld: input.upheld } });
     s.status = RULES[step].to;
     if (step === 'rectify') s.outcome = input.outcome;
     if (step === 'reply') this.notify('applicant', '差评整改答复', { outcome: s.outcome && OUTCOME_LABELS[s.outcome], reply: input.text });
     if (step === 'return-visit') s.satisfied = input.satisfied;
     if (step === 'appeal') this.notify('coordinator', '评价人申诉复核', { reason: input.text });
+    if (step === 'dispute') {
+      this.beforeDispute = from;
+      this.notify('coordinator', '部门对差评提出申诉，请裁定', { reason: input.text });
+    }
+    if (step === 'dispute-decision') {
+      if (input.upheld) {
+        s.outcome = 'dismissed';
+        this.notify('applicant', '差评申诉裁定：经核实，部门申诉成立', { reason: input.text });
+      } else {
+        // Not upheld: the rectification goes on where it stood.
+        s.status = this.beforeDispute ?? 'assigned';
+        this.notify('department', '差评申诉裁定：申诉不成立，请继续整改', { reason: input.text });
+      }
+    }
     if (step === 'appeal-decision' && input.reopen) {
       // The coordinator upholds the appeal: the department rectifies again, on a new clock.
       Object.assign(s, { status: 'assigned', outcome: undefined, satisfied: undefined, overdue: false, clock: caseClock(now, this.input.days, this.calendar) });

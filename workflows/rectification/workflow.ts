@@ -10,6 +10,8 @@ import {
   appealRectification,
   checkRectification,
   decideAppeal,
+  decideDispute,
+  disputeReview,
   rectificationState,
   rectify,
   replyToEvaluator,
@@ -39,6 +41,8 @@ export async function rectificationWorkflow(input: RectificationInput): Promise<
     [returnVisit, 'return-visit'],
     [appealRectification, 'appeal'],
     [decideAppeal, 'appeal-decision'],
+    [disputeReview, 'dispute'],
+    [decideDispute, 'dispute-decision'],
   ];
   for (const [update, step] of steps) {
     setHandler(
@@ -66,7 +70,8 @@ export async function rectificationWorkflow(input: RectificationInput): Promise<
       if (!(await condition(() => r.revision !== seen, untilMs(appealBy)))) break;
       continue;
     }
-    const event = nextClockEvent(r.state.clock);
+    // While a coordinator weighs the department's appeal, its clock does not press it.
+    const event = r.state.status === 'disputed' ? undefined : nextClockEvent(r.state.clock);
     const woke = event ? await condition(() => r.revision !== seen, untilMs(event.at)) : (await condition(() => r.revision !== seen), true);
     if (!woke && event) {
       if (event.kind === 'remind') r.remind();
