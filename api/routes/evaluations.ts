@@ -71,7 +71,9 @@ export const evaluationRoutes =
         if (channel === 'online' && !FINAL_STATUSES.includes(state.status)) throw conflict('办结后方可评价（一事一评）');
         // A window rating is taken by the staff who served the applicant, once each (a visit they recorded).
         if (channel === 'window' && request.user.role !== 'window') throw forbidden('窗口评价由窗口工作人员代为登记');
-        if (channel === 'window' && !(await servedAtWindow(state.id, request.user.sub))) throw forbidden('只能为本人办理过的申请登记窗口评价');
+        // Taken in at this window (the application says so at once), or another act of theirs in the case file.
+        const submittedHere = state.submittedBy.role === 'window' && state.submittedBy.sub === request.user.sub;
+        if (channel === 'window' && !submittedHere && !(await servedAtWindow(state.id, request.user.sub))) throw forbidden('只能为本人办理过的申请登记窗口评价');
         const item = body.item ? state.items.find((i) => i.code === body.item) : undefined;
         if (body.item && !item) throw badRequest(`item ${body.item} is not part of this application`, [{ field: 'body.item', message: 'unknown item' }]);
         const department = item?.department ?? state.bundle.leadDepartment ?? state.items[0]!.department;
