@@ -487,7 +487,10 @@ async function longestWait(db: Db, f: StatsFilters): Promise<LongestWait | null>
     : null;
 }
 
-/** Reviews and their rectifications, for the applications in scope (joined through the read model). */
+/**
+ * Reviews and their rectifications, for the applications in scope (joined through the read model).
+ * A review the department's appeal dismissed (申诉成立, DB32/T 4660) counts for nothing.
+ */
 async function reviews(db: Db, f: StatsFilters) {
   const scope: SQL[] = [sql`true`];
   if (f.bundle !== undefined) scope.push(sql`e.bundle_code = ${f.bundle}`);
@@ -504,7 +507,7 @@ async function reviews(db: Db, f: StatsFilters) {
           count(*) filter (where c.overdue)::int as overdue
         from evaluations e join applications a on a.id = e.application_id
         left join cases c on c.id = e.id and c.kind = 'rectification'
-        where ${where}`,
+        where ${where} and c.type is distinct from 'dismissed'`,
   );
   const n = (x: number | undefined) => Number(x ?? 0);
   const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);

@@ -313,8 +313,12 @@ describe('row 7: the department rated may appeal a bad review (DB32/T 4660 申�
     const disputed = await step(rid, 'dispute', dept('wsjk'), { text: '监控显示当日无此情况' });
     expect([disputed.status, disputed.body.status]).toEqual([200, 'disputed']);
     expect((await step(rid, 'dispute-decision', coordinator, { text: '裁定' })).status).toBe(400); // upheld is required
+    const stats = async () => (await call('GET', '/v1/stats?bundle=newborn', coordinator)).body;
+    expect(await stats()).toMatchObject({ evaluations: 1, badReviews: 1 });
     const ruled = await step(rid, 'dispute-decision', coordinator, { text: '经调阅监控，申诉成立', upheld: true });
     expect(ruled.body).toMatchObject({ status: 'closed', outcome: 'dismissed' });
+    // A dismissed review no longer counts in the statistics.
+    await waitFor(stats, (s) => s.evaluations === 0 && s.badReviews === 0);
   });
 
   it('not upheld, the rectification goes on where it stood', async () => {
