@@ -2,13 +2,11 @@
 // inline CSS, and a QR code (an inline PNG data URL) that opens the electronic guide. No external resources.
 import QRCode from 'qrcode';
 import type { Guide, GuideItem } from '../workflows/shared/guide.js';
+import { shanghaiDate } from '../workflows/shared/working-days.js';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for HTML element content and quoted attribute values. */
-/** The Shanghai date of an instant: 2026-12-07. */
-const shanghaiDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
-
 export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
@@ -198,7 +196,7 @@ ${figureBox('办理时限', `法定 ${escapeHtml(figures.legalDays)} 个工作�
 </figure>
 </header>
 <main>
-${guide.retired ? `<p class="retired" role="alert"><strong>停止受理</strong>：${escapeHtml(guide.retired.notice)}（${escapeHtml(shanghaiDay(guide.retired.since))} 起）</p>` : ''}
+${guide.retired ? `<p class="retired" role="alert"><strong>停止受理</strong>：${escapeHtml(guide.retired.notice)}（${escapeHtml(shanghaiDate(guide.retired.since))} 起）</p>` : ''}
 ${situation}
 ${undecided}
 <h2>适用事项</h2>

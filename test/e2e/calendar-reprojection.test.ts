@@ -8,7 +8,7 @@ import { restaurant } from '../../db/catalogue/restaurant.js';
 import { postCheckState, type PostCheckState } from '../../workflows/post-check/messages.js';
 import { applicableItems } from '../../workflows/shared/rules.js';
 import { addWorkingDays, shanghaiDate } from '../../workflows/shared/working-days.js';
-import { completeInput, newbornBody, newbornNoOptions } from '../fixtures/applications.js';
+import { completeInput, newbornBody, newbornNoOptions, pledgedRestaurantBody } from '../fixtures/applications.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer, dept } from '../helpers/tokens.js';
 
@@ -78,26 +78,15 @@ describe('publishing a calendar moves every running clock', () => {
     const ticket = await call('POST', '/v1/tickets', hotline, { type: 'complaint', subject: '办理慢', applicationNumber: a.body.id, item: 'birth-cert' });
     expect(ticket.status).toBe(201);
     // E: a 告知承诺 grant, its post-check running after the application completed.
-    const answers = { largeVenue: true };
-    const input = completeInput('E', restaurant, answers);
-    const e = await call('POST', '/v1/applications', window, {
-      bundleCode: restaurant.code,
-      channel: 'window',
-      applicantAccount: 'zhaoliu',
-      applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某餐饮有限公司' },
-      answers: input.answers,
-      form: input.form,
-      materials: input.materials,
-      pledges: [{ item: 'fire-check' }],
-      delivery: { method: 'electronic' },
-    });
+    const pledged = pledgedRestaurantBody('zhaoliu');
+    const e = await call('POST', '/v1/applications', window, pledged);
     expect(e.status, JSON.stringify(e.body)).toBe(201);
-    for (const item of applicableItems(restaurant, answers).filter((i) => i.code !== 'fire-check')) await approve(e.body.id, item.code, item.department);
+    for (const item of applicableItems(restaurant, pledged.answers).filter((i) => i.code !== 'fire-check')) await approve(e.body.id, item.code, item.department);
     const postCheck = sys.temporal.workflow.getHandle(`application:${e.body.id}:item:fire-check:post-check`);
     await waitFor(() => postCheck.describe().then((x) => x.status.name).catch(() => 'none'), (s) => s === 'RUNNING');
 
-    // Every clock as it stands.
-    const before = {
+    // Every clock as it stands, read the same way before and after.
+    const read = async () => ({
       a: await detail(a.body.id),
       b: await detail(b.body.id),
       c: await detail(c.body.id),
@@ -105,8 +94,8 @@ describe('publishing a calendar moves every running clock', () => {
       ticket: (await call('GET', `/v1/tickets/${ticket.body.id}`, hotline)).body,
       rectification: (await call('GET', `/v1/rectifications/${rid}`, coordinator)).body,
       postCheck: await postCheck.query<PostCheckState>(postCheckState),
-    };
-    const clocks = (x: typeof before): Record<string, string> => ({
+    });
+    const clocks = (x: Awaited<ReturnType<typeof read>>): Record<string, string> => ({
       'application deadline': x.a.deadline,
       'item deadline': itemOf(x.a, 'birth-cert').deadline,
       'item warning': itemOf(x.a, 'birth-cert').warnAt,
@@ -120,7 +109,7 @@ describe('publishing a calendar moves every running clock', () => {
       rectification: x.rectification.clock.dueAt,
       'post-check': x.postCheck.dueAt,
     });
-    const old = clocks(before);
+    const old = clocks(await read());
     for (const [name, at] of Object.entries(old)) expect(at, name).toMatch(/^\d{4}-\d{2}-\d{2}T/);
 
     // The next working day becomes a holiday: every clock counted from today passes over it.
@@ -133,16 +122,7 @@ describe('publishing a calendar moves every running clock', () => {
     expect(put.body.reprojected).toBeGreaterThanOrEqual(4);
     expect(put.body.reprojectedCases).toBeGreaterThanOrEqual(3);
 
-    const later = async () =>
-      clocks({
-        a: await detail(a.body.id),
-        b: await detail(b.body.id),
-        c: await detail(c.body.id),
-        d: await detail(d.body.id),
-        ticket: (await call('GET', `/v1/tickets/${ticket.body.id}`, hotline)).body,
-        rectification: (await call('GET', `/v1/rectifications/${rid}`, coordinator)).body,
-        postCheck: await postCheck.query<PostCheckState>(postCheckState),
-      });
+    const later = async () => clocks(await read());
     const after = await waitFor(later, (now) => Object.keys(old).every((k) => now[k] !== old[k]), 30_000).catch(later);
     const unmoved = Object.keys(old).filter((k) => !(shanghaiDate(after[k]!) > shanghaiDate(old[k]!)));
     expect(unmoved, JSON.stringify({ old, after })).toEqual([]);

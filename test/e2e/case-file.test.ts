@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseEvents, caseFiles } from '../../db/schema.js';
 import { restaurant } from '../../db/catalogue/restaurant.js';
 import { applicableItems } from '../../workflows/shared/rules.js';
-import { completeInput, newbornBody } from '../fixtures/applications.js';
+import { newbornBody, pledgedRestaurantBody } from '../fixtures/applications.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer, dept } from '../helpers/tokens.js';
 
@@ -163,21 +163,10 @@ describe('closed applications read from the case file after Temporal deleted the
 
 describe('a 告知承诺 grant revoked after its application’s executions are gone', () => {
   it('lets the department revoke it through the running post-check, and shows the revocation from the case file', async () => {
-    const answers = { largeVenue: true };
-    const items = applicableItems(restaurant, answers);
-    const input = completeInput('CF', restaurant, answers);
     // Taken at the window (no intake review), for the applicant's account.
-    const created = await call('POST', '/v1/applications', window, {
-      bundleCode: restaurant.code,
-      channel: 'window',
-      applicantAccount: 'chenqi',
-      applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某餐饮有限公司' },
-      answers: input.answers,
-      form: input.form,
-      materials: input.materials,
-      pledges: [{ item: 'fire-check' }],
-      delivery: { method: 'electronic' },
-    });
+    const body = pledgedRestaurantBody('chenqi');
+    const items = applicableItems(restaurant, body.answers);
+    const created = await call('POST', '/v1/applications', window, body);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id: string = created.body.id;
     // Every item but the pledged one is approved by its department, in the order they open.

@@ -198,22 +198,24 @@ export function deadlineOf(
 /** The ledger as day spans (Shanghai day numbers), in order, overlapping waits merged by instant. */
 function mergedWaits(suspensions: Suspension[], now: string): { from: number; to: number }[] {
   const spans = suspensions
-    .map((s) => ({ from: s.from, to: s.to ?? now }))
-    .map((s) => ({ fromMs: instantMs(s.from), toMs: Math.max(instantMs(s.from), instantMs(s.to)), from: s.from, to: s.to }))
-    .sort((a, b) => a.fromMs - b.fromMs);
+    .map((s) => ({ from: instantMs(s.from), to: instantMs(s.to ?? now) }))
+    .map((s) => ({ from: s.from, to: Math.max(s.from, s.to) }))
+    .sort((a, b) => a.from - b.from);
   const merged: typeof spans = [];
   for (const s of spans) {
     const last = merged[merged.length - 1];
-    if (last && s.fromMs <= last.toMs) {
-      if (s.toMs > last.toMs) Object.assign(last, { toMs: s.toMs, to: s.to });
-    } else merged.push({ ...s });
+    if (last && s.from <= last.to) last.to = Math.max(last.to, s.to);
+    else merged.push({ ...s });
   }
-  return merged.map((s) => ({ from: dayNumber(shanghaiDate(s.from)), to: dayNumber(shanghaiDate(s.to)) }));
+  // The Shanghai day of each bound (the same shift shanghaiDate applies).
+  const day = (ms: number) => Math.floor((ms + SHANGHAI_OFFSET_MS) / DAY_MS);
+  return merged.map((s) => ({ from: day(s.from), to: day(s.to) }));
 }
 
+/** An instant, or a bare Shanghai date taken as its start; validated as shanghaiDate validates. */
 function instantMs(instant: string): number {
-  // A bare date is a Shanghai date: its start.
-  return DATE.test(instant) ? dayNumber(instant) * DAY_MS - SHANGHAI_OFFSET_MS : Date.parse(instant);
+  const date = shanghaiDate(instant);
+  return DATE.test(instant) ? dayNumber(date) * DAY_MS - SHANGHAI_OFFSET_MS : Date.parse(instant);
 }
 
 /**
