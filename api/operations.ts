@@ -116,7 +116,14 @@ export const OPERATIONS: Record<string, Operation> = {
     tag: 'decisions',
     zh: '联合办理会签',
     en: 'Sign off a joint procedure',
-    refuses: '403 unless a participating department; 404 for an unknown joint procedure; 409 when already signed off by that department or complete.',
+    refuses: '403 unless a participating department; 404 for an unknown joint procedure; 409 when already signed off by that department or complete; 400 for a dissent without opinion.',
+  },
+  'POST /v1/applications/{id}/joint/{code}/resolution': {
+    id: 'resolveJoint',
+    tag: 'decisions',
+    zh: '牵头部门处理会签分歧',
+    en: 'Resolve a dissent in a joint procedure (the lead department)',
+    refuses: '403 unless the lead department; 404 for an unknown joint procedure; 409 when no dissent stands or the procedure has ended; 400 when several departments dissent and reconsider names none.',
   },
   'POST /v1/applications/{id}/delivery': {
     id: 'recordDelivery',

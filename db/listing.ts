@@ -109,7 +109,7 @@ export interface ListingFilters {
   status?: string;
   bundle?: string;
   department?: string;
-  /** true: some item is overdue; false: none is. */
+  /** true: some item (or joint sign-off) is overdue; false: none is. */
   overdue?: boolean;
   number?: string;
   /** The applicant's account (the `sub` that owns the application). */
@@ -155,6 +155,9 @@ const hasItem = (db: Db, condition: SQL) =>
 /** A bare boolean, not `= $1`: the partial index application_items_overdue_idx must be provable. */
 const overdueItem = sql`${applicationItems.overdue}`;
 
+/** A joint procedure's sign-off past its jointDays (containment: the GIN index applications_joint_idx). */
+const overdueJoint = sql`${applications.joint} @> '[{"overdue":true}]'::jsonb`;
+
 /** The WHERE conditions of a listing: scope, filters and the cursor. */
 export function listingConditions(db: Db, scope: ListingScope, filters: ListingFilters, cursor?: CursorKey): SQL[] {
   const conditions: (SQL | undefined)[] = [];
@@ -170,8 +173,8 @@ export function listingConditions(db: Db, scope: ListingScope, filters: ListingF
   if (filters.department !== undefined && filters.department !== scope.department) {
     conditions.push(exists(hasItem(db, eq(applicationItems.department, filters.department))));
   }
-  if (filters.overdue === true) conditions.push(exists(hasItem(db, overdueItem)));
-  if (filters.overdue === false) conditions.push(notExists(hasItem(db, overdueItem)));
+  if (filters.overdue === true) conditions.push(or(exists(hasItem(db, overdueItem)), overdueJoint));
+  if (filters.overdue === false) conditions.push(and(notExists(hasItem(db, overdueItem)), sql`not coalesce(${overdueJoint}, false)`));
   if (filters.since !== undefined) conditions.push(gte(applications.createdAt, filters.since));
   if (filters.until !== undefined) conditions.push(lt(applications.createdAt, filters.until));
   if (cursor) {
@@ -204,7 +207,7 @@ export function listingQuery(db: Db, scope: ListingScope, filters: ListingFilter
       outcome: applications.outcome,
       cursorAt: isoSql(applications.createdAt, 'US'),
       // Evaluated for the page's rows only (the Limit sits below them): a PK range probe each.
-      overdue: sql<boolean>`exists (select 1 from ${applicationItems} where ${applicationItems.applicationId} = ${applications.id} and ${applicationItems.overdue})`,
+      overdue: sql<boolean>`(exists (select 1 from ${applicationItems} where ${applicationItems.applicationId} = ${applications.id} and ${applicationItems.overdue}) or coalesce(${overdueJoint}, false))`,
       departments: sql<string[] | null>`(select jsonb_agg(distinct ${applicationItems.department} order by ${applicationItems.department}) from ${applicationItems} where ${applicationItems.applicationId} = ${applications.id})`,
     })
     .from(applications)

@@ -21,6 +21,8 @@ const ITEM_FROM_APP = { bundleCode: 'bundleCode', region: 'region', createdAt: '
 const name = (c: PgColumn) => sql.identifier(c.name);
 const list = (parts: SQLChunk[]) => sql.join(parts, sql`, `);
 const sqlType = (c: PgColumn) => sql.raw(c.getSQLType());
+/** A value as its column takes it: JSON text for jsonb (an array would go as a PostgreSQL array). */
+const param = (value: unknown, c: PgColumn) => (value == null ? null : c.getSQLType() === 'jsonb' ? JSON.stringify(value) : value);
 /** `a = excluded.a, …` for every column but the keys. */
 const setExcluded = (cols: PgColumn[]) => list(cols.map((c) => sql`${name(c)} = excluded.${name(c)}`));
 
@@ -75,7 +77,7 @@ export async function writeApplicationSnapshot(db: Db, snapshot: ReadModelSnapsh
   await db.execute(sql`
     with ${caseParts} app as (
       insert into applications (${p.appInsert})
-      values (${list(APP_KEYS.map((k) => sql`${app[k] ?? null}::${sqlType(appColumns[k])}`))})
+      values (${list(APP_KEYS.map((k) => sql`${param(app[k], appColumns[k])}::${sqlType(appColumns[k])}`))})
       on conflict (id) do update set ${p.appUpdate}
       where applications.revision < excluded.revision
       returning *

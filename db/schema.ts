@@ -5,6 +5,7 @@ import { type AnyPgColumn, boolean, customType, date, index, integer, jsonb, num
 import type { BundleDefinition } from '../workflows/shared/bundle.js';
 import type { Decision } from '../workflows/item/messages.js';
 import type { TimelineActor } from '../workflows/shared/case-events.js';
+import type { JointRow } from '../workflows/shared/read-model.js';
 import type { CalendarSource } from '../workflows/shared/working-days.js';
 
 /**
@@ -63,10 +64,14 @@ export const applications = pgTable(
     acceptedAt: ts('accepted_at'),
     endedAt: ts('ended_at'),
     outcome: text('outcome'),
+    /** The joint procedures (8.3.2) as the inboxes find them: who leads, who is awaited, who dissents; null without any. */
+    joint: jsonb('joint').$type<JointRow[]>(),
     revision: integer('revision').notNull(),
   },
   (t) => [
     uniqueIndex('applications_number_idx').on(t.number),
+    // Inboxes: the procedures a department leads or must sign (jsonb containment, db/joint-inbox.ts).
+    index('applications_joint_idx').using('gin', t.joint.op('jsonb_path_ops')),
     index('applications_status_idx').on(t.status, t.createdAt),
     index('applications_bundle_idx').on(t.bundleCode, t.createdAt),
     index('applications_owner_idx').on(t.owner, t.createdAt),

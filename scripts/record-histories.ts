@@ -10,12 +10,13 @@ import { createActivities } from '../activities/index.js';
 import { openDb } from '../db/client.js';
 import { completeInput, newbornInput } from '../test/fixtures/applications.js';
 import { createTimeSkippingEnv } from '../test/helpers/workflow-env.js';
-import { applicationState, supplement, withdraw } from '../workflows/application/messages.js';
+import { applicationState, resolveJoint, signOffJoint, supplement, withdraw } from '../workflows/application/messages.js';
 import { decideItem, itemState, materialsSupplied } from '../workflows/item/messages.js';
 import { DEFAULT_POLICY } from '../workflows/shared/policy.js';
 import { applicationWorkflowId, itemWorkflowId, postCheckWorkflowId, rectificationWorkflowId, ticketWorkflowId } from '../workflows/shared/ids.js';
 import { seedCalendar } from '../db/catalogue/calendar.js';
 import { restaurant } from '../db/catalogue/restaurant.js';
+import { utilities } from '../db/catalogue/utilities.js';
 
 import { verifyCommitment } from '../workflows/post-check/messages.js';
 import {
@@ -95,6 +96,28 @@ await worker.runUntil(async () => {
     await handle.executeUpdate(withdraw, { args: [{ reason: '不再需要', actor: applicant }] });
     await handle.result();
     await save('application-settled', applicationWorkflowId(id));
+  }
+
+  // A joint survey (patch joint-sign-off-clocks): the sign-offs warned and overdue, a dissent sent
+  // back by the lead, agreed on reconsideration, then both items approved.
+  {
+    const id = 'RECJOINT';
+    const input = completeInput(id, utilities, { needWater: true, needPower: true, needGas: false, needNetwork: false }, { channel: 'window', submittedBy: { sub: 'w', role: 'window' } });
+    const handle = await env.client.workflow.start('applicationWorkflow', { workflowId: applicationWorkflowId(id), taskQueue: 'record', args: [input] });
+    const officer = (dept: string) => ({ sub: `recorder-${dept}`, role: 'department' as const, dept, post: 'A' as const });
+    while (!(await handle.query(applicationState)).items.every((i) => i.status === 'in_review')) await new Promise((r) => setTimeout(r, 20));
+    await env.sleep('10 days');
+    await handle.executeUpdate(signOffJoint, { args: [{ code: 'joint-survey', verdict: 'dissent', opinion: '管网压力不足', actor: officer('water') }] });
+    await handle.executeUpdate(signOffJoint, { args: [{ code: 'joint-survey', opinion: '同意', actor: officer('power') }] });
+    await handle.executeUpdate(resolveJoint, { args: [{ code: 'joint-survey', action: 'reconsider', reason: '请复议', actor: officer('power') }] });
+    await handle.executeUpdate(signOffJoint, { args: [{ code: 'joint-survey', opinion: '复议后同意', actor: officer('water') }] });
+    for (const [item, dept] of [['water-connect', 'water'], ['power-connect', 'power']] as const) {
+      while ((await handle.query(applicationState)).items.find((i) => i.code === item)?.blockedBy?.length) await new Promise((r) => setTimeout(r, 20));
+      await env.client.workflow.getHandle(itemWorkflowId(id, item)).executeUpdate(decideItem, { args: [{ decision: 'approve', result: { no: item }, actor: officer(dept) }] });
+    }
+    await handle.result();
+    await save('application-joint', applicationWorkflowId(id));
+    for (const item of ['water-connect', 'power-connect']) await save(`item-joint-${item}`, itemWorkflowId(id, item));
   }
 
   // A bad review's rectification, through an appeal and a reopened round, to its close.

@@ -1,10 +1,10 @@
 // Acting on an application: the intake review, supplements, withdrawal, department decisions, AB岗 takes, joint
-// sign-offs and delivery events. Each answers with the application as GET shows it afterwards.
+// sign-offs and the lead's resolution of a dissent, and delivery events. Each answers with the application as GET shows it afterwards.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import { applicationItems } from '../../db/schema.js';
-import { recordDelivery, reviewIntake, signOffJoint, supplement, withdraw, type ApplicationState, type UpdateAnswer } from '../../workflows/application/messages.js';
+import { recordDelivery, resolveJoint, reviewIntake, signOffJoint, supplement, withdraw, type ApplicationState, type UpdateAnswer } from '../../workflows/application/messages.js';
 import { decideItem, takeItem, type DecideItemInput } from '../../workflows/item/messages.js';
 import { verifyCommitment } from '../../workflows/post-check/messages.js';
 import { itemWorkflowId, postCheckWorkflowId } from '../../workflows/shared/ids.js';
@@ -24,6 +24,7 @@ import {
   ItemParams,
   JointParams,
   PostCheckBody,
+  ResolveJointBody,
   SignOffBody,
   SupplementBody,
   WithdrawBody,
@@ -173,7 +174,22 @@ export const applicationActionRoutes =
         if (!joint) throw notFound(`joint procedure ${code}`);
         if (!joint.departments.includes(request.user.dept ?? '')) throw forbidden(`${request.user.dept} 不是联合办理程序 ${code} 的参与部门`);
         const state = await runUpdate(`联合办理程序 ${code}`, () =>
-          applicationHandle(temporal, id).executeUpdate(signOffJoint, { args: [{ code, opinion: request.body.opinion, actor: actorOf(request) }], updateId: updateId(request) }));
+          applicationHandle(temporal, id).executeUpdate(signOffJoint, { args: [{ code, ...request.body, actor: actorOf(request) }], updateId: updateId(request) }));
+        return answered(request, id, state);
+      },
+    );
+
+    app.post(
+      '/applications/:id/joint/:code/resolution',
+      { preParsing: requireRole('department'), schema: { ...schema(JointParams), body: ResolveJointBody } },
+      async (request) => {
+        const { id, code } = request.params;
+        const current = await loadVisible(deps, request, id);
+        const joint = current.joint.find((j) => j.code === code);
+        if (!joint) throw notFound(`joint procedure ${code}`);
+        if (!joint.lead || joint.lead !== request.user.dept) throw forbidden(`只有牵头部门${joint.lead ? ` ${joint.lead} ` : ''}可以处理联合办理程序 ${code} 的分歧`);
+        const state = await runUpdate(`联合办理程序 ${code}`, () =>
+          applicationHandle(temporal, id).executeUpdate(resolveJoint, { args: [{ code, ...request.body, actor: actorOf(request) }], updateId: updateId(request) }));
         return answered(request, id, state);
       },
     );

@@ -9,6 +9,23 @@ import { forbidden } from '../errors.js';
 import { DeptCode, errorResponses } from '../schemas/common.js';
 import { INBOX_RECHECK_MS, InboxWatch } from '../inbox-watch.js';
 import { coordinatorPrefix } from './listing.js';
+import { jointTasks } from '../../db/joint-inbox.js';
+
+const JointTask = Type.Object({
+  applicationId: Type.String(),
+  number: Type.String(),
+  bundle: Type.String(),
+  applicant: Type.String({ description: 'masked' }),
+  code: Type.String(),
+  kind: Type.String(),
+  lead: Type.Optional(Type.String()),
+  role: Type.Union([Type.Literal('lead'), Type.Literal('sign')], { description: 'lead: organises it and resolves dissents; sign: its sign-off is awaited' }),
+  status: Type.Union([Type.Literal('open'), Type.Literal('disputed'), Type.Literal('agreed'), Type.Literal('rejected')], { description: 'the inbox lists open ones; disputed: a dissent stands, the lead resolves it' }),
+  awaiting: Type.Array(Type.String()),
+  dissenters: Type.Array(Type.String()),
+  due: Type.Union([Type.String(), Type.Null()]),
+  overdue: Type.Boolean(),
+});
 
 const ItemStatus = Type.Union(
   ['waiting', 'in_review', 'correction_requested', 'awaiting_material', 'approved', 'rejected', 'cancelled'].map((s) => Type.Literal(s)),
@@ -57,7 +74,10 @@ export const departmentRoutes =
           }),
           headers: Type.Object({ 'if-none-match': Type.Optional(Type.String({ maxLength: 100 })) }),
           response: {
-            200: Type.Object({ tasks: Type.Array(Type.Record(Type.String(), Type.Unknown())) }),
+            200: Type.Object({
+              tasks: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+              procedures: Type.Array(JointTask, { description: 'joint procedures (8.3.2) this department leads, or whose sign-off awaits it' }),
+            }),
             304: Type.Null({ description: 'unchanged: the inbox still has the ETag sent in If-None-Match' }),
             ...errorResponses,
           },
@@ -77,11 +97,11 @@ export const departmentRoutes =
         for (;;) {
           // The version read before the query: a change made while it runs still wakes the wait.
           const version = watch.version(dept);
-          const rows = await inbox(dept, status, limit, prefix);
-          const etag = etagOf(rows);
+          const [rows, procedures] = await Promise.all([inbox(dept, status, limit, prefix), jointTasks(db, dept, limit, prefix)]);
+          const etag = etagOf([rows, procedures]);
           reply.header('etag', etag);
           // Each task links to its review sheet (what the department is reviewing, from the case file).
-          if (known !== etag) return { tasks: rows.map((r) => ({ ...r, sheet: `/v1/applications/${r.applicationId}/items/${r.item}` })) };
+          if (known !== etag) return { tasks: rows.map((r) => ({ ...r, sheet: `/v1/applications/${r.applicationId}/items/${r.item}` })), procedures };
           const left = until - Date.now();
           if (left <= 0 || gone.signal.aborted || watch.isClosed) return reply.code(304).send(null);
           await watch.changed(dept, version, Math.min(left, INBOX_RECHECK_MS), gone.signal);

@@ -90,7 +90,27 @@ export const IntakeReviewBody = Type.Object(
   { additionalProperties: false },
 );
 export const WithdrawBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
-export const SignOffBody = Type.Object({ opinion: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+export const SignOffBody = Type.Object(
+  {
+    opinion: Type.Optional(Type.String({ maxLength: 2000 })),
+    verdict: Type.Optional(
+      Type.Union([Type.Literal('agree'), Type.Literal('dissent')], {
+        description: 'absent: agree. A dissent (with its opinion) blocks approval of the procedure\'s items and goes to the lead department',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const ResolveJointBody = Type.Object(
+  {
+    action: Type.Union([Type.Literal('reconsider'), Type.Literal('reject')], {
+      description: 'reconsider: the dissenting department signs off again within jointDays; reject: the procedure\'s items are rejected with the dissent as reason',
+    }),
+    department: Type.Optional(Type.String({ minLength: 2, maxLength: 64, description: 'reconsider: the dissenting department (needed when several dissent)' })),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
 export const JointParams = Type.Object({ id: AppId, code: Code });
 export const DeliveryBody = Type.Object(
   {
@@ -120,6 +140,47 @@ const ItemView = Type.Object(
   { additionalProperties: true },
 );
 
+/** A joint procedure (8.3.2) as the application shows it. */
+const JointView = Type.Object(
+  {
+    code: Type.String(),
+    kind: Type.String(),
+    items: Type.Array(Type.String()),
+    departments: Type.Array(Type.String()),
+    lead: Type.Optional(Type.String({ description: 'the department that organises it and resolves dissents' })),
+    signedOff: Type.Array(
+      Type.Object(
+        {
+          department: Type.String(),
+          at: Type.String(),
+          opinion: Type.Optional(Type.String()),
+          verdict: Type.Optional(Type.Union([Type.Literal('agree'), Type.Literal('dissent')])),
+          reconsideredAt: Type.Optional(Type.String({ description: 'the lead sent this dissent back: it no longer stands' })),
+        },
+        { additionalProperties: true },
+      ),
+    ),
+    openedAt: Type.Optional(Type.String()),
+    clocks: Type.Optional(
+      Type.Array(
+        Type.Object({
+          department: Type.String(),
+          from: Type.String(),
+          due: Type.String({ description: 'jointDays working days from `from`' }),
+          warnAt: Type.String(),
+          warned: Type.Optional(Type.Boolean()),
+          overdue: Type.Optional(Type.Boolean()),
+        }),
+        { description: 'the sign-offs still awaited' },
+      ),
+    ),
+    resolutions: Type.Optional(Type.Array(Type.Object({ action: Type.String(), department: Type.Optional(Type.String()), reason: Type.Optional(Type.String()), at: Type.String() }, { additionalProperties: true }))),
+    completedAt: Type.Optional(Type.String()),
+    outcome: Type.Optional(Type.Union([Type.Literal('agreed'), Type.Literal('rejected')])),
+  },
+  { additionalProperties: true },
+);
+
 export const ApplicationView = Type.Object(
   {
   id: Type.String(),
@@ -129,6 +190,7 @@ export const ApplicationView = Type.Object(
   channel: Type.String(),
   applicant: Type.Object({ kind: Type.String(), name: Type.String(), idNumber: Type.String(), phone: Type.Optional(Type.String()) }),
   items: Type.Array(ItemView),
+  joint: Type.Optional(Type.Array(JointView)),
   createdAt: Type.String(),
   acceptedAt: Type.Optional(Type.String()),
   deadline: Type.Optional(Type.String({ description: "the bundle's committed limit (承诺时限): its working days from acceptance, the time any item's clock stood given back" })),

@@ -323,4 +323,42 @@ describe.skipIf(SKIP)('the console in Chromium', () => {
       await page.context().close();
     }
   });
+
+  it('a dissent reaches the lead department, which sends it back for reconsideration', async () => {
+    const answers = { needWater: true, needPower: true, needGas: false, needNetwork: false };
+    const { form, materials } = completeInput('X', utilities, answers);
+    const submitted = await app.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: bearer({ sub: 'window-02', role: 'window' }),
+      payload: { bundleCode: 'utilities', channel: 'window', applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某建设有限公司' }, answers, form, materials },
+    });
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    const id: string = submitted.json().id;
+
+    const water = await login('department', { dept: 'water', post: 'A' });
+    const pending = water.locator('.card.todo tr', { hasText: id });
+    await refreshUntil(water, pending);
+    await pending.getByRole('link', { name: '去会签' }).click();
+    await water.locator('.joint [name="verdict"]').selectOption('dissent');
+    await water.locator('.joint [name="opinion"]').fill('市政管网压力不足，暂不具备接入条件');
+    await water.locator('.joint').getByRole('button', { name: '会签' }).click();
+    await poll(() => textOf(water.locator('#flash'))).toContain('联合勘验已会签');
+    await water.context().close();
+
+    const power = await login('department', { dept: 'power', post: 'A' });
+    const disputed = power.locator('.card.todo tr', { hasText: id });
+    await refreshUntil(power, disputed.getByText(/分歧/));
+    await shot(power, 'inbox-power-joint-dissent');
+    // Power is the lead and a participant: it signs, then resolves the dissent from the same card.
+    await disputed.getByRole('link', { name: '去会签' }).click();
+    await power.locator('.joint').getByRole('button', { name: '会签' }).click();
+    await poll(() => textOf(power.locator('#flash'))).toContain('联合勘验已会签');
+    await power.locator('.joint [name="reason"]').fill('请结合加压方案复议');
+    await shot(power, 'task-power-joint-resolve');
+    await power.locator('.joint').getByRole('button', { name: '要求复议' }).click();
+    await poll(() => textOf(power.locator('#flash'))).toContain('已要求复议');
+    await poll(() => textOf(power.locator('.joint'))).toContain('已退回复议');
+    await power.context().close();
+  });
 });

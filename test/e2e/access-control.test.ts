@@ -182,6 +182,10 @@ const TABLE: [string, Row][] = [
     // The probe application has no joint procedure: an unknown one is 404 to those who may see it.
     { url: (ids) => `/v1/applications/${ids.app}/joint/joint-inspection/sign-offs`, body: {}, expect: only({ dept: 404, deptSibling: 404 }) },
   ],
+  [
+    'POST /v1/applications/:id/joint/:code/resolution',
+    { url: (ids) => `/v1/applications/${ids.app}/joint/joint-inspection/resolution`, body: { action: 'reconsider' }, expect: only({ dept: 404, deptSibling: 404 }) },
+  ],
   ['POST /v1/applications/:id/delivery', { url: (ids) => `/v1/applications/${ids.app}/delivery`, body: { event: 'shipped' }, expect: only({ window: 'allowed' }) }],
   [
     'POST /v1/applications/:id/supplements',

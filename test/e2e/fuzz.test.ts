@@ -101,6 +101,7 @@ const PROFILES: Record<string, Profile> = {
   'POST /v1/applications/:id/items/:item/take': { who: ['wsjk', 'gaj'], params: appParams },
   'POST /v1/applications/:id/items/:item/post-check': { body: () => ({ outcome: 'revoked', reason: '核查不实' }), who: ['wsjk'], params: appParams },
   'POST /v1/applications/:id/joint/:code/sign-offs': { body: () => ({ opinion: '同意' }), who: ['wsjk', 'gaj'], params: appParams },
+  'POST /v1/applications/:id/joint/:code/resolution': { body: () => ({ action: 'reconsider' }), who: ['wsjk', 'gaj'], params: appParams },
   'POST /v1/applications/:id/delivery': { body: () => ({ event: 'shipped', trackingNumber: 'SF123' }), who: ['window'], params: appParams },
   'POST /v1/applications/:id/evaluation': {
     body: () => ({ rating: 2, indicators: { satisfaction: 2, usability: 5 }, comment: '慢', item: 'birth-cert', channel: 'window', visitId: 'v-1' }),

@@ -113,6 +113,83 @@ describe('row 14: a retired bundle’s guide', () => {
   });
 });
 
+describe('row 5: joint sign-offs agree or dissent; the lead resolves a dissent', () => {
+  const answers = { needWater: true, needPower: true, needGas: false, needNetwork: false };
+  const submit = async () => {
+    const { form, materials } = completeInput('X', utilities, answers);
+    const created = await call('POST', '/v1/applications', window, {
+      bundleCode: 'utilities',
+      channel: 'window',
+      applicantAccount: 'wangwu',
+      applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某建设有限公司' },
+      answers,
+      form,
+      materials,
+      delivery: { method: 'electronic' },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id: string = created.body.id;
+    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, coordinator)).body, (a) => a.items?.every((i: Json) => i.status === 'in_review'));
+    return id;
+  };
+  const signOff = (id: string, department: string, body: object) => call('POST', `/v1/applications/${id}/joint/joint-survey/sign-offs`, dept(department), body);
+  const resolve = (id: string, department: string, body: object) => call('POST', `/v1/applications/${id}/joint/joint-survey/resolution`, dept(department), body);
+  const procedures = async (department: string, id: string) =>
+    ((await call('GET', `/v1/departments/${department}/tasks`, dept(department))).body.procedures as Json[]).filter((p) => p.applicationId === id);
+  const approve = (id: string, item: string, department: string) => call('POST', `/v1/applications/${id}/items/${item}/decisions`, dept(department), { decision: 'approve' });
+
+  it('a dissent blocks approval and reaches the lead’s inbox; the lead sends it back, the department agrees, approval follows', async () => {
+    const id = await submit();
+    // Before anyone signs: each department’s inbox holds the procedure to sign, due in 7 working days.
+    expect(await procedures('water', id)).toEqual([expect.objectContaining({ code: 'joint-survey', kind: '联合勘验', role: 'sign', status: 'open', lead: 'power', overdue: false, due: expect.any(String) })]);
+    const noOpinion = await signOff(id, 'water', { verdict: 'dissent' });
+    expect([noOpinion.status, noOpinion.body.details]).toEqual([400, [{ field: 'body.opinion', message: expect.stringContaining('不同意') }]]);
+    // The lead’s inbox, held until it changes, wakes with the dissent.
+    const first = await call('GET', '/v1/departments/power/tasks', dept('power'));
+    const held = call('GET', '/v1/departments/power/tasks?wait=20', { ...dept('power'), 'if-none-match': String(first.headers.etag) });
+    expect((await signOff(id, 'water', { verdict: 'dissent', opinion: '市政管网压力不足' })).status).toBe(200);
+    const woke = await held;
+    expect(woke.status).toBe(200);
+    expect(woke.body.procedures.filter((p: Json) => p.applicationId === id)).toEqual([expect.objectContaining({ role: 'lead', status: 'disputed', dissenters: ['water'] })]);
+    expect((await signOff(id, 'power', { verdict: 'agree', opinion: '同意' })).status).toBe(200);
+    const blocked = await approve(id, 'power-connect', 'power');
+    expect(blocked.status).toBe(409);
+    // Only the lead resolves it.
+    expect((await resolve(id, 'water', { action: 'reconsider' })).status).toBe(403);
+    const sentBack = await resolve(id, 'power', { action: 'reconsider', reason: '请结合加压方案复议' });
+    expect(sentBack.status, JSON.stringify(sentBack.body)).toBe(200);
+    expect(sentBack.body.joint[0].signedOff).toEqual([
+      expect.objectContaining({ department: 'water', verdict: 'dissent', reconsideredAt: expect.any(String) }),
+      expect.objectContaining({ department: 'power', verdict: 'agree' }),
+    ]);
+    // The inbox is the read model: it follows the workflow within a sync.
+    await waitFor(() => procedures('water', id), (p) => p.length === 1 && p[0]!.role === 'sign' && p[0]!.status === 'open');
+    expect((await signOff(id, 'water', { opinion: '加压后具备接入条件' })).status).toBe(200);
+    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, coordinator)).body, (a) => a.joint[0].outcome === 'agreed' && a.items.every((i: Json) => !i.blockedBy?.length));
+    expect((await approve(id, 'power-connect', 'power')).status).toBe(200);
+    await waitFor(() => procedures('power', id), (p) => p.length === 0);
+    const timeline = (await call('GET', `/v1/applications/${id}/history`, coordinator)).body;
+    const labels = JSON.stringify(timeline);
+    expect(labels).toContain('联合勘验会签（不同意）');
+    expect(labels).toContain('联合勘验分歧：牵头部门要求复议');
+  });
+
+  it('the lead rejects the items with the dissent as the reason', async () => {
+    const id = await submit();
+    expect((await signOff(id, 'water', { verdict: 'dissent', opinion: '市政管网压力不足' })).status).toBe(200);
+    const nothingToResolve = await resolve(id, 'power', { action: 'reconsider', department: 'gas' });
+    expect(nothingToResolve.status).toBe(400);
+    const rejected = await resolve(id, 'power', { action: 'reject', reason: '待管网改造后重新申请' });
+    expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
+    expect(rejected.body.items.map((i: Json) => [i.code, i.status])).toEqual([
+      ['water-connect', 'rejected'],
+      ['power-connect', 'rejected'],
+    ]);
+    for (const item of rejected.body.items) expect(item.reason).toContain('市政管网压力不足');
+    expect((await resolve(id, 'power', { action: 'reject' })).status).toBe(409);
+  });
+});
+
 describe('row 12: the contract’s codes, and details on every 400', () => {
   it('answers a sign-off by a department outside the procedure 403, an unknown procedure 404', async () => {
     const answers = { needWater: true, needPower: true, needGas: false, needNetwork: false };

@@ -12,6 +12,7 @@ import { notices } from '../../db/schema.js';
 import {
   applicationState,
   recordDelivery,
+  resolveJoint,
   reviewIntake,
   signOffJoint,
   supplement,
@@ -274,6 +275,49 @@ describe('joint procedures (8.3.2), withdrawal and delivery (8.4)', () => {
     expect(final.delivery).toMatchObject({ status: 'delivered', trackingNumber: 'SF1234567890' });
     const rows = await db.db.select().from(notices).where(and(eq(notices.applicationId, input.id), eq(notices.kind, 'delivery')));
     expect(rows).toHaveLength(1);
+  });
+
+  it('a dissent blocks approval and goes to the lead, who rejects the items with the dissent as reason', async () => {
+    const input = utilitiesInput(newId());
+    const app = await start(input);
+    await app.inReview('water-connect');
+    await app.inReview('power-connect');
+    await app.handle.executeUpdate(signOffJoint, { args: [{ code: 'joint-survey', actor: officer('power'), opinion: '同意' }] });
+    await app.handle.executeUpdate(signOffJoint, { args: [{ code: 'joint-survey', actor: officer('water'), verdict: 'dissent', opinion: '市政管网压力不足' }] });
+    await expect(app.decide('power-connect', { decision: 'approve' })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(app.handle.executeUpdate(resolveJoint, { args: [{ code: 'joint-survey', action: 'reject', actor: officer('water') }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await app.handle.executeUpdate(resolveJoint, { args: [{ code: 'joint-survey', action: 'reject', reason: '待管网改造后重新申请', actor: officer('power') }] });
+    // The answer came once the items had ended.
+    const answered = await app.state();
+    expect(answered.items.map((i) => i.status)).toEqual(['rejected', 'rejected']);
+    const final = await app.handle.result();
+    expect(final.status).toBe('partially_completed');
+    for (const item of final.items) {
+      expect(item.reason).toContain('市政管网压力不足');
+      expect(item.decision).toMatchObject({ decision: 'reject', actor: expect.objectContaining({ dept: 'power' }) });
+    }
+    expect((await noticeKinds(input.id)).filter((n) => n.kind === 'joint')).toEqual([{ kind: 'joint', to: 'lead', sent: true }]);
+  });
+
+  it('sign-offs are due within jointDays: warned, then escalated to the lead and the coordinator; the lead may send a dissent back', async () => {
+    const input = utilitiesInput(newId());
+    const app = await start(input);
+    await app.inReview('water-connect');
+    await app.handle.executeUpdate(signOffJoint, { args: [{ code: 'joint-survey', actor: officer('water'), verdict: 'dissent', opinion: '压力不足' }] });
+    await app.handle.executeUpdate(resolveJoint, { args: [{ code: 'joint-survey', action: 'reconsider', actor: officer('power') }] });
+    const opened = (await app.state()).joint[0]!;
+    expect(opened.clocks!.map((c) => c.department).sort()).toEqual(['power', 'water']);
+    await env.sleep('15 days');
+    const late = await app.until((s) => s.joint[0]!.clocks!.every((c) => c.overdue), 'sign-offs overdue');
+    expect(late.joint[0]!.clocks!.every((c) => c.warned)).toBe(true);
+    const kinds = await noticeKinds(input.id);
+    expect(kinds.filter((n) => n.kind === 'warning' && n.to === 'department').length).toBeGreaterThanOrEqual(2);
+    expect(kinds.filter((n) => n.kind === 'overdue').map((n) => n.to)).toEqual(expect.arrayContaining(['department', 'lead', 'coordinator']));
+    await app.handle.executeUpdate(signOffJoint, { args: [{ code: 'joint-survey', actor: officer('water'), opinion: '复议后同意' }] });
+    await app.handle.executeUpdate(signOffJoint, { args: [{ code: 'joint-survey', actor: officer('power') }] });
+    const done = await app.until((s) => s.joint[0]!.outcome === 'agreed', 'agreed');
+    expect(done.items.every((i) => !i.blockedBy?.length)).toBe(true);
+    await app.handle.terminate('test over');
   });
 
   it('withdraws mid-review: every open item is cancelled and the materials are returned', async () => {

@@ -21,6 +21,69 @@ import {
   timeState,
 } from '../ui.js';
 
+/** A joint procedure on a task's page: its sign-offs and clocks; this department signs (agree or dissent) or, as the lead, resolves a dissent. */
+function jointCard(app, j, dept, reload) {
+  const standing = j.signedOff.filter((x) => !x.reconsideredAt);
+  const signed = standing.some((x) => x.department === dept);
+  const dissenters = standing.filter((x) => x.verdict === 'dissent').map((x) => x.department);
+  const post = (path, body, done) =>
+    attempt(async () => {
+      await api.post(`/v1/applications/${app.id}/joint/${j.code}/${path}`, body);
+      flash(done);
+      await reload();
+    });
+  const signedText = (x) => `${deptName(x.department)}${x.verdict === 'dissent' ? '不同意' : '同意'}（${bj(x.at)}${x.opinion ? `：${x.opinion}` : ''}）${x.reconsideredAt ? '〔已退回复议〕' : ''}`;
+  const clockText = (c) => `${deptName(c.department)} ${bj(c.due)} 前${c.overdue ? '（已超期）' : c.warned ? '（即将到期）' : ''}`;
+  const opinion = h('input', { name: 'opinion', placeholder: '会签意见（不同意须说明理由）', size: 40 });
+  const verdict = h('select', { name: 'verdict' }, h('option', { value: 'agree' }, '同意'), h('option', { value: 'dissent' }, '不同意'));
+  const reason = h('input', { name: 'reason', placeholder: '牵头部门意见', size: 30 });
+  const dissenter = h('select', { name: 'department' }, dissenters.map((d) => h('option', { value: d }, deptName(d))));
+  const lead = j.lead === dept && !j.completedAt && dissenters.length > 0;
+  return h(
+    'div',
+    { class: 'card joint' },
+    h('h2', {}, `联合办理：${j.kind}`),
+    kv([
+      ['牵头部门', j.lead ? deptName(j.lead) : null],
+      ['参与部门', j.departments.map(deptName).join('、')],
+      ['会签', j.signedOff.map(signedText).join('；') || '—'],
+      ['待会签', j.completedAt ? null : (j.clocks ?? []).map(clockText).join('；') || null],
+      ['完成', j.completedAt ? bj(j.completedAt) : '未完成'],
+      ['结果', j.completedAt ? (j.outcome === 'rejected' ? '牵头部门决定不予批准' : '全部同意') : null],
+    ]),
+    j.departments.includes(dept) && !signed && !j.completedAt
+      ? h(
+          'div',
+          { class: 'row actions' },
+          verdict,
+          opinion,
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'primary',
+              onclick: () => {
+                const body = { verdict: verdict.value, ...(opinion.value.trim() ? { opinion: opinion.value.trim() } : {}) };
+                post('sign-offs', body, `${j.kind}已会签`);
+              },
+            },
+            '会签',
+          ),
+        )
+      : null,
+    lead
+      ? h(
+          'div',
+          { class: 'row actions' },
+          dissenters.length > 1 ? dissenter : null,
+          reason,
+          h('button', { type: 'button', onclick: () => post('resolution', { action: 'reconsider', department: dissenter.value || dissenters[0], ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) }, '已要求复议') }, '要求复议'),
+          h('button', { type: 'button', class: 'danger', onclick: () => post('resolution', { action: 'reject', ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) }, '已决定不予批准') }, '不予批准'),
+        )
+      : null,
+  );
+}
+
 const invalid = (message, details) => new ApiError(0, { error: 'bad_request', message, details });
 
 export async function render(container, parts, s) {
@@ -38,8 +101,8 @@ async function renderList(container, s, chosen = 'in_review') {
     { name: 'status', onchange: (e) => (location.hash = `#/inbox/status/${e.target.value}`) },
     statuses.map((v) => h('option', { value: v, selected: v === chosen }, ITEM_STATUS[v])),
   );
-  const listTasks = async (st) => (await api.get(`/v1/departments/${dept}/tasks${query({ status: st, limit: 100 })}`)).tasks;
-  const tasks = await listTasks(chosen);
+  const inbox = await api.get(`/v1/departments/${dept}/tasks${query({ status: chosen, limit: 100 })}`);
+  const tasks = inbox.tasks;
   // The inbox row has no clock: read each application for its item's deadline, warning and assignee.
   const apps = new Map();
   const load = (id) => {
@@ -54,18 +117,15 @@ async function renderList(container, s, chosen = 'in_review') {
   );
   rows.sort((a, b) => (URGENCY[timeState(a.item)] ?? 3) - (URGENCY[timeState(b.item)] ?? 3) || String(a.item?.deadline).localeCompare(String(b.item?.deadline)));
 
-  // 联合办理 waiting for this department's sign-off, among in-review and waiting items.
-  const jointTasks = chosen === 'in_review' ? [...tasks, ...(await listTasks('waiting'))] : tasks;
-  const pendingJoint = [];
-  await Promise.all(jointTasks.map((t) => load(t.applicationId)));
-  for (const t of jointTasks) {
-    const app = await load(t.applicationId);
-    for (const j of app?.joint ?? []) {
-      if (j.completedAt || !j.departments.includes(dept) || j.signedOff.some((x) => x.department === dept) || !j.items.includes(t.item)) continue;
-      if (!pendingJoint.some((p) => p.app.id === app.id && p.joint.code === j.code)) pendingJoint.push({ app, joint: j, item: t.item });
-    }
-  }
-
+  // 联合办理 (8.3.2): those awaiting this department's sign-off, and those it leads (a dissent is its to resolve).
+  const procedures = await Promise.all(
+    inbox.procedures.map(async (p) => {
+      const app = await load(p.applicationId);
+      const items = app?.joint?.find((j) => j.code === p.code)?.items ?? [];
+      const item = items.find((c) => app.items.find((i) => i.code === c)?.department === dept) ?? items[0];
+      return { ...p, item };
+    }),
+  );
   const count = (state) => rows.filter((r) => timeState(r.item) === state).length;
   mount(
     container,
@@ -76,24 +136,27 @@ async function renderList(container, s, chosen = 'in_review') {
       h('div', { class: 'figure' }, h('b', {}, rows.length), `${ITEM_STATUS[chosen]}事项`),
       h('div', { class: 'figure' }, h('b', { style: 'color:var(--amber)' }, count('warned')), '即将到期'),
       h('div', { class: 'figure bad' }, h('b', {}, count('overdue')), '已超期'),
-      h('div', { class: 'figure' }, h('b', {}, pendingJoint.length), '待会签'),
+      h('div', { class: 'figure' }, h('b', {}, procedures.filter((p) => p.awaiting.includes(dept)).length), '待会签'),
+      h('div', { class: 'figure' }, h('b', {}, procedures.filter((p) => p.role === 'lead' && p.status === 'disputed').length), '会签分歧'),
     ),
-    pendingJoint.length
+    procedures.length
       ? h(
           'div',
           { class: 'card todo' },
-          h('h2', {}, '待本部门会签的联合办理'),
+          h('h2', {}, '联合办理'),
           table(
-            ['申请编号', '一件事', '程序', '已会签', '操作'],
-            pendingJoint.map(({ app, joint, item }) =>
+            ['申请编号', '程序', '本部门', '状态', '待会签', '会签期限', '操作'],
+            procedures.map((p) =>
               h(
                 'tr',
-                {},
-                h('td', {}, app.number),
-                h('td', {}, app.bundle.name),
-                h('td', {}, joint.kind),
-                h('td', {}, joint.signedOff.map((x) => deptName(x.department)).join('、') || '—'),
-                h('td', {}, h('a', { href: `#/inbox/task/${app.id}/${item}` }, '去会签')),
+                { class: p.overdue ? 'overdue' : '' },
+                h('td', { class: 'nowrap' }, p.number),
+                h('td', {}, p.kind),
+                h('td', {}, [p.role === 'lead' ? '牵头' : null, p.awaiting.includes(dept) ? '待会签' : null].filter(Boolean).join('·')),
+                h('td', {}, p.status === 'disputed' ? h('span', { class: 'badge bad' }, `分歧：${p.dissenters.map(deptName).join('、')}不同意`) : h('span', { class: 'badge' }, '会签中')),
+                h('td', {}, p.awaiting.map(deptName).join('、') || '—'),
+                h('td', { class: 'nowrap' }, p.due ? bj(p.due) : '—', p.overdue ? h('span', { class: 'badge bad' }, ' 已超期') : null),
+                h('td', {}, p.item ? h('a', { href: `#/inbox/task/${p.applicationId}/${p.item}` }, p.awaiting.includes(dept) ? '去会签' : p.role === 'lead' && p.status === 'disputed' ? '处理分歧' : '查看') : '—'),
               ),
             ),
           ),
@@ -286,41 +349,7 @@ async function renderTask(container, id, code, s) {
             ? earlier.map((e) => h('div', { class: 'earlier' }, h('h3', {}, `${e.name}（${deptName(e.department)}）`, ' ', itemBadge(e.status)), e.status === 'approved' ? resultView(e.result) : h('p', { class: 'muted' }, '尚无结果'), e.decision ? h('small', {}, `${bj(e.decision.at)} · ${actorText(e.decision.actor)}`) : null))
             : h('p', { class: 'muted' }, '本事项无前置事项。'),
         ),
-        joints.map((j) => {
-          const signed = j.signedOff.some((x) => x.department === dept);
-          const opinion = h('input', { name: 'opinion', placeholder: '会签意见', size: 40 });
-          return h(
-            'div',
-            { class: 'card joint' },
-            h('h2', {}, `联合办理：${j.kind}`),
-            kv([
-              ['参与部门', j.departments.map(deptName).join('、')],
-              ['已会签', j.signedOff.map((x) => `${deptName(x.department)}（${bj(x.at)}${x.opinion ? `：${x.opinion}` : ''}）`).join('；') || '—'],
-              ['完成', j.completedAt ? bj(j.completedAt) : '未完成'],
-            ]),
-            j.departments.includes(dept) && !signed && !j.completedAt
-              ? h(
-                  'div',
-                  { class: 'row actions' },
-                  opinion,
-                  h(
-                    'button',
-                    {
-                      type: 'button',
-                      class: 'primary',
-                      onclick: () =>
-                        attempt(async () => {
-                          await api.post(`/v1/applications/${app.id}/joint/${j.code}/sign-offs`, opinion.value.trim() ? { opinion: opinion.value.trim() } : {});
-                          flash(`${j.kind}已会签`);
-                          await reload();
-                        }),
-                    },
-                    '会签',
-                  ),
-                )
-              : null,
-          );
-        }),
+        joints.map((j) => jointCard(app, j, dept, reload)),
         mine && item.status === 'in_review' ? decisionForm(app, item, def, reload) : null,
         h(
           'div',

@@ -101,8 +101,40 @@ export interface JointState {
   kind: string;
   items: string[];
   departments: string[];
-  signedOff: { department: string; actor: Actor; at: string; opinion?: string }[];
+  /** The department that organises it and resolves dissents (5.2); absent in executions begun before it. */
+  lead?: string;
+  /** Every sign-off in the order made; one sent back for reconsideration is marked and no longer stands. */
+  signedOff: JointSignOff[];
+  /** When the first of its items was dispatched: the sign-off clocks start then. */
+  openedAt?: string;
+  /** The sign-offs still awaited, each with its due date (jointDays working days). */
+  clocks?: JointClock[];
+  /** The lead department's resolutions of dissents. */
+  resolutions?: { action: 'reconsider' | 'reject'; department?: string; reason?: string; actor: Actor; at: string }[];
   completedAt?: string;
+  /** agreed: every department agreed; rejected: the lead rejected the items over a dissent. */
+  outcome?: 'agreed' | 'rejected';
+}
+
+export interface JointSignOff {
+  department: string;
+  actor: Actor;
+  at: string;
+  opinion?: string;
+  /** Absent: agree (sign-offs made before dissent existed). */
+  verdict?: 'agree' | 'dissent';
+  /** The lead sent this dissent back to its department. */
+  reconsideredAt?: string;
+}
+
+export interface JointClock {
+  department: string;
+  /** The period's start: the procedure's opening, or the lead's request to reconsider. */
+  from: string;
+  due: string;
+  warnAt: string;
+  warned?: boolean;
+  overdue?: boolean;
 }
 
 export interface DeliveryState extends Delivery {
@@ -163,6 +195,17 @@ export interface WithdrawInput {
 export interface SignOffInput {
   code: string;
   opinion?: string;
+  /** Absent: agree. A dissent needs an opinion and goes to the lead department. */
+  verdict?: 'agree' | 'dissent';
+  actor: Actor;
+}
+export interface ResolveJointInput {
+  code: string;
+  /** reconsider: the dissenting department signs off again; reject: the procedure's items are rejected. */
+  action: 'reconsider' | 'reject';
+  /** reconsider: the dissenting department (needed when several dissent). */
+  department?: string;
+  reason?: string;
   actor: Actor;
 }
 export interface DeliveryEventInput {
@@ -186,5 +229,7 @@ export const supplement = defineUpdate<UpdateAnswer, [SupplementInput]>('supplem
 export const reviewIntake = defineUpdate<UpdateAnswer, [ReviewIntakeInput]>('reviewIntake');
 export const withdraw = defineUpdate<UpdateAnswer, [WithdrawInput]>('withdraw');
 export const signOffJoint = defineUpdate<UpdateAnswer, [SignOffInput]>('signOffJoint');
+/** The lead department's resolution of a dissent in a joint procedure. */
+export const resolveJoint = defineUpdate<UpdateAnswer, [ResolveJointInput]>('resolveJoint');
 export const recordDelivery = defineUpdate<UpdateAnswer, [DeliveryEventInput]>('recordDelivery');
 export const publishCalendar = defineSignal<[{ calendar: WorkingCalendar }]>('publishCalendar');

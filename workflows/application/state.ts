@@ -7,9 +7,22 @@ import { DELIVERY_LABELS, END_LABELS, compact, decisionDetail, decisionLabel, sa
 import { itemWorkflowId } from '../shared/ids.js';
 import { checkSubmission } from '../shared/intake.js';
 import { MAX_INTAKE_CORRECTIONS, MAX_SUPPLEMENTS } from '../shared/limits.js';
-import type { Notice, NoticeKind } from '../shared/notices.js';
+import type { Audience, Notice, NoticeKind } from '../shared/notices.js';
 import { dependentsOf, prerequisites } from '../shared/rules.js';
 import { addWorkingDays, deadlineOf, type WorkingCalendar } from '../shared/working-days.js';
+import {
+  checkResolve as checkJointResolve,
+  checkSignOff as checkJointSignOff,
+  dissents,
+  fireJointTimer,
+  leadOf,
+  nextJointTimer,
+  openClocks,
+  reprojectJoint,
+  resolve as resolveJointDissent,
+  signOff as signOffJoint,
+  type JointTimer,
+} from './joint.js';
 import type {
   ApplicationInput,
   ApplicationState,
@@ -17,23 +30,18 @@ import type {
   DeliveryEventInput,
   ItemView,
   JointState,
+  ResolveJointInput,
   ReviewIntakeInput,
   SignOffInput,
   SupplementInput,
 } from './messages.js';
+import { Refusal } from '../shared/refusal.js';
+
+export { Refusal };
 
 const FINAL_ITEM: readonly ItemStatus[] = ['approved', 'rejected', 'cancelled'];
 export const isFinalItem = (status: ItemStatus): boolean => FINAL_ITEM.includes(status);
 
-/** A refusal the API shows as 409 (state) or 400 (input). */
-export class Refusal extends Error {
-  constructor(
-    readonly type: 'StateConflict' | 'InvalidDecision',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export class ApplicationRecord {
   readonly state: ApplicationState;
@@ -62,12 +70,13 @@ export class ApplicationRecord {
   /**
    * `rules.reproject`: every clock is derived from its start, its budget and the calendar, and a
    * newly published calendar moves them all (patch `clocks-reprojected`; before it, only the items'
-   * deadlines moved and the application's own limit was fixed at acceptance).
+   * deadlines moved and the application's own limit was fixed at acceptance). `rules.jointClocks`:
+   * joint sign-offs are due within `policy.jointDays` (patch `joint-sign-off-clocks`).
    */
   constructor(
     private readonly input: ApplicationInput,
     now: string,
-    private readonly rules: { reproject: boolean } = { reproject: true },
+    private readonly rules: { reproject: boolean; jointClocks?: boolean } = { reproject: true, jointClocks: true },
   ) {
     this.calendar = input.calendar;
     const check = this.intake(input.materials.map((m) => m.code));
@@ -95,7 +104,10 @@ export class ApplicationRecord {
       joint: (bundle.joint ?? [])
         .map((j) => ({ ...j, items: j.items.filter((c) => applicable.has(c)) }))
         .filter((j) => j.items.length > 1)
-        .map((j) => ({ code: j.code, kind: j.kind, items: j.items, departments: [...new Set(j.items.map((c) => this.defs.get(c)!.department))], signedOff: [] })),
+        .map((j) => {
+          const departments = [...new Set(j.items.map((c) => this.defs.get(c)!.department))];
+          return { code: j.code, kind: j.kind, items: j.items, departments, lead: leadOf(bundle.leadDepartment, departments), signedOff: [] };
+        }),
       delivery: { ...input.delivery, status: 'pending', events: [] },
       createdAt: input.submittedAt,
       revision: 0,
@@ -293,6 +305,8 @@ export class ApplicationRecord {
       pledged: input.pledged || undefined,
     }, { item: code });
     this.dispatched.add(code);
+    // A joint procedure opens with the first of its items: its departments' sign-off clocks start.
+    if (this.rules.jointClocks) for (const j of this.state.joint.filter((j) => j.items.includes(code))) openClocks(j, now, this.input.policy, this.calendar);
     if (this.state.status === 'accepted') this.state.status = 'in_review';
     this.touch();
   }
@@ -388,39 +402,103 @@ export class ApplicationRecord {
     return this.state.items.every((i) => isFinalItem(i.status) && (this.ended.has(i.code) || !this.dispatched.has(i.code)));
   }
 
-  // --- joint procedures (8.3.2) ------------------------------------------------------------
+  // --- joint procedures (8.3.2; the rules: joint.ts) --------------------------------------
 
-  checkSignOff({ code, actor }: SignOffInput): void {
+  private joint(code: string): JointState {
     const joint = this.state.joint.find((j) => j.code === code);
     if (!joint) throw new Refusal('InvalidDecision', `本申请没有联合办理程序 ${code}`);
-    if (actor.role !== 'department' || !joint.departments.includes(actor.dept ?? '')) {
-      throw new Refusal('StateConflict', `${actor.dept ?? actor.role} 不是联合办理程序 ${code} 的参与部门`);
-    }
-    if (!['accepted', 'in_review'].includes(this.state.status)) throw new Refusal('StateConflict', `申请当前状态为 ${this.state.status}`);
-    if (joint.signedOff.some((s) => s.department === actor.dept)) throw new Refusal('StateConflict', `${actor.dept} 已会签 ${code}`);
+    return joint;
   }
 
-  /** Returns the items to unblock when the last participating department has signed off. */
-  signOff({ code, actor, opinion }: SignOffInput, now: string): string[] {
-    const joint = this.state.joint.find((j) => j.code === code)!;
-    joint.signedOff.push({ department: actor.dept!, actor, at: now, opinion });
+  checkSignOff(input: SignOffInput): void {
+    const joint = this.joint(input.code);
+    if (!['accepted', 'in_review'].includes(this.state.status)) throw new Refusal('StateConflict', `申请当前状态为 ${this.state.status}`);
+    checkJointSignOff(joint, input);
+  }
+
+  /** Returns the items to unblock when the last participating department has agreed. */
+  signOff(input: SignOffInput, now: string): string[] {
+    const { code, actor, opinion, verdict } = input;
+    const joint = this.joint(code);
+    const result = signOffJoint(joint, input, now);
     this.touch();
-    const jointKind = this.input.bundle.joint?.find((j) => j.code === code)?.kind ?? '联合办理';
-    const recordSignOff = () => this.record(now, 'joint-signoff', `${jointKind}会签`, { joint: code, jointKind, opinion, status: this.state.status }, { actor: safeActor(actor) });
-    if (joint.signedOff.length < joint.departments.length) return (recordSignOff(), []);
-    joint.completedAt = now;
+    const jointKind = joint.kind;
+    const dissent = verdict === 'dissent';
+    this.record(now, 'joint-signoff', `${jointKind}会签${dissent ? '（不同意）' : ''}`, { joint: code, jointKind, opinion, verdict, status: this.state.status }, { actor: safeActor(actor) });
+    if (dissent) {
+      // 8.3.2: the lead department organises the procedure; a dissent is its to resolve.
+      this.notify('joint', `联合办理分歧：${this.departmentName(actor.dept!)}对「${jointKind}」不同意，请牵头部门处理`, { joint: code, jointKind, department: actor.dept, opinion }, { to: 'lead', department: joint.lead });
+    }
+    if (result !== 'completed') return [];
     for (const code of joint.items) {
       const view = this.item(code);
       if (view.blockedBy) view.blockedBy = view.blockedBy.filter((c) => c !== joint.code);
     }
-    recordSignOff();
     const unblocked = joint.items.filter((c) => this.dispatched.has(c));
     for (const item of unblocked) this.record(now, 'joint-completed', '会签完成', { itemName: this.item(item).name, joint: code }, { item });
     return unblocked;
   }
 
-  jointOf(code: string): JointState | undefined {
-    return this.state.joint.find((j) => j.code === code);
+  checkResolve(input: ResolveJointInput): void {
+    const joint = this.joint(input.code);
+    if (!['accepted', 'in_review'].includes(this.state.status)) throw new Refusal('StateConflict', `申请当前状态为 ${this.state.status}`);
+    checkJointResolve(joint, input);
+  }
+
+  /**
+   * The lead's resolution of a dissent. Returns the started items to reject (their workflows decide
+   * it, in the lead's name) and the started items to cancel as a consequence of rejecting the items
+   * not yet started, which end here.
+   */
+  resolveJoint(input: ResolveJointInput, now: string): { reject: string[]; reason?: string; cancel: string[] } {
+    const joint = this.joint(input.code);
+    const dissenters = dissents(joint).map((s) => s.department);
+    const { rejectReason } = resolveJointDissent(joint, input, now, this.input.policy, this.calendar);
+    this.touch();
+    const label = input.action === 'reconsider' ? `${joint.kind}分歧：牵头部门要求复议` : `${joint.kind}分歧：牵头部门决定不予批准`;
+    this.record(now, 'joint-resolved', label, { joint: input.code, jointKind: joint.kind, action: input.action, department: input.department ?? (input.action === 'reconsider' ? dissenters[0] : undefined), dissenters, reason: input.reason }, { actor: safeActor(input.actor) });
+    if (input.action === 'reconsider') {
+      const department = input.department ?? dissenters[0]!;
+      const clock = joint.clocks?.find((c) => c.department === department);
+      this.notify('joint', `请复议：「${joint.kind}」会签意见`, { joint: input.code, jointKind: joint.kind, reason: input.reason, dueAt: clock?.due }, { to: 'department', department });
+      return { reject: [], cancel: [] };
+    }
+    const open = joint.items.filter((c) => !isFinalItem(this.item(c).status));
+    const started = open.filter((c) => this.dispatched.has(c));
+    // An item not started yet (waiting on another) ends here, with what its rejection entails.
+    const cancel = open
+      .filter((c) => !this.dispatched.has(c))
+      .flatMap((code) => {
+        const decision: Decision = { decision: 'reject', reason: rejectReason!, actor: input.actor, at: now };
+        return this.completeItem({ code, name: this.item(code).name, department: this.item(code).department, status: 'rejected', reason: rejectReason, decision, decisions: [decision] }, now);
+      });
+    return { reject: started, reason: rejectReason, cancel };
+  }
+
+  /** The next sign-off warning or deadline. */
+  nextTimer(): JointTimer | undefined {
+    return this.rules.jointClocks && this.isAccepted() && !this.state.endedAt ? nextJointTimer(this.state.joint) : undefined;
+  }
+
+  /** 预警 to the department; at the deadline 超期: the department, the lead and the coordinator are told. */
+  fire(timer: JointTimer): void {
+    const clock = fireJointTimer(this.state.joint, timer);
+    this.touch();
+    if (!clock) return;
+    const joint = this.joint(timer.joint);
+    const body = { joint: joint.code, jointKind: joint.kind, department: timer.department, due: clock.due };
+    if (timer.kind === 'joint-warn') {
+      this.notify('warning', `预警：「${joint.kind}」会签将于 ${clock.due} 到期`, body, { to: 'department', department: timer.department });
+      return;
+    }
+    const title = `超期：${this.departmentName(timer.department)}未在 ${this.input.policy.jointDays} 个工作日内会签「${joint.kind}」`;
+    this.notify('overdue', title, { ...body, escalateTo: 'department' }, { to: 'department', department: timer.department });
+    this.notify('overdue', title, { ...body, escalateTo: 'lead' }, { to: 'lead', department: joint.lead });
+    this.notify('overdue', title, { ...body, escalateTo: 'coordinator' }, { to: 'coordinator' });
+  }
+
+  private departmentName(code: string): string {
+    return this.input.bundle.departments.find((d) => d.code === code)?.name ?? code;
   }
 
   // --- withdrawal --------------------------------------------------------------------------
@@ -582,6 +660,7 @@ export class ApplicationRecord {
       if (p.from && p.days !== undefined) p.due = move(`material:${p.material}`, p.due, due(p.from, p.days));
     }
     if (this.deliveryFrom && this.deliveryOpen()) s.delivery.dueAt = move('delivery', s.delivery.dueAt, due(this.deliveryFrom, this.input.policy.deliveryDays));
+    moved.push(...reprojectJoint(s.joint, this.input.policy, this.calendar));
     const before = s.deadline;
     this.projectDeadline(now);
     if (before && s.deadline) move('deadline', before, s.deadline);
@@ -643,14 +722,9 @@ export class ApplicationRecord {
     }
   }
 
-  setStatus(status: ApplicationStatus): void {
-    this.state.status = status;
-    this.touch();
-  }
-
-  private notify(kind: NoticeKind, title: string, body: Record<string, unknown>): void {
+  private notify(kind: NoticeKind, title: string, body: Record<string, unknown>, { to, department }: { to: Audience; department?: string } = { to: 'applicant' }): void {
     this.noticeSeq += 1;
-    this.outbox.push({ key: `application:${kind}:${this.noticeSeq}`, kind, to: 'applicant', title, body });
+    this.outbox.push({ key: `application:${kind}:${this.noticeSeq}`, kind, to, ...(department ? { department } : {}), title, body });
   }
 
   private touch(): void {

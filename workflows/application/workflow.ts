@@ -16,13 +16,13 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
-import { calendarPublished, jointCompleted, materialsSupplied, type ItemOutcome } from '../item/messages.js';
+import { calendarPublished, jointCompleted, jointRejected, materialsSupplied, type ItemOutcome } from '../item/messages.js';
 import { ItemRecord } from '../item/state.js';
 import { itemWorkflow } from '../item/workflow.js';
 import { itemWorkflowId } from '../shared/ids.js';
 import type { CaseEvent } from '../shared/case-events.js';
 import { slimForKeeping } from '../shared/kept-state.js';
-import { ACTIONS_ANSWER_SETTLED, ANNOUNCED_ITEMS, CASE_FILE, CLOCKS_REPROJECTED, UNCHANGED_SYNC_SKIPPED } from '../shared/patches.js';
+import { ACTIONS_ANSWER_SETTLED, ANNOUNCED_ITEMS, CASE_FILE, CLOCKS_REPROJECTED, JOINT_SIGN_OFF_CLOCKS, UNCHANGED_SYNC_SKIPPED } from '../shared/patches.js';
 import { readModelSnapshot, syncKey } from '../shared/read-model.js';
 import { ApplicationStatus, Overdue } from '../shared/search-attributes.js';
 import {
@@ -31,6 +31,7 @@ import {
   itemChanged,
   publishCalendar,
   recordDelivery,
+  resolveJoint,
   signOffJoint,
   supplement,
   reviewIntake,
@@ -38,7 +39,7 @@ import {
   type ApplicationInput,
   type ApplicationState,
 } from './messages.js';
-import { ApplicationRecord, Refusal } from './state.js';
+import { ApplicationRecord, Refusal, isFinalItem } from './state.js';
 
 /** How long an action's answer waits for its effect (items cancelled, a supplement taken) before answering anyway. */
 const SETTLE_WITHIN = '10 seconds';
@@ -51,7 +52,8 @@ const { syncApplication, syncCaseFile, sendNotices } = proxyActivities<ReturnTyp
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
   // Decided once, at the start: an execution begun before keeps its clocks as they were set.
   const reprojected = patched(CLOCKS_REPROJECTED);
-  const app = new ApplicationRecord(input, now(), { reproject: reprojected });
+  const jointClocks = patched(JOINT_SIGN_OFF_CLOCKS);
+  const app = new ApplicationRecord(input, now(), { reproject: reprojected, jointClocks });
   // Decided once, at the start: an execution begun before the case file keeps its old commands.
   const caseFile = patched(CASE_FILE);
   const running = new Map<string, CancellationScope>();
@@ -103,6 +105,18 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     { validator: (s) => refuse(() => app.checkSignOff(s)) },
   );
   setHandler(
+    resolveJoint,
+    async (r) => {
+      const { reject, reason, cancel } = app.resolveJoint(r, now());
+      cancelItems(cancel);
+      await toItems(reject, (id) => getExternalWorkflowHandle(id).signal(jointRejected, { code: r.code, reason: reason!, actor: r.actor }));
+      // The answer shows the items rejected (bounded: a report may be slow).
+      await condition(() => reject.every((c) => isFinalItem(app.item(c).status)), SETTLE_WITHIN);
+      return answer();
+    },
+    { validator: (r) => refuse(() => app.checkResolve(r)) },
+  );
+  setHandler(
     recordDelivery,
     (e) => {
       app.recordDelivery(e, now());
@@ -150,7 +164,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     if (synced === app.state.revision && !forcing()) return;
     synced = app.state.revision;
     // Operators filter on these in the Web UI and with `temporal workflow list --query` (never personal data).
-    const overdue = app.state.items.some((i) => i.overdue);
+    const overdue = app.state.items.some((i) => i.overdue) || app.state.joint.some((j) => !j.completedAt && j.clocks?.some((c) => c.overdue));
     if (indexed !== `${app.state.status}/${overdue}`) {
       indexed = `${app.state.status}/${overdue}`;
       upsertSearchAttributes([
@@ -203,7 +217,11 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   if (app.isAccepted()) {
     while (!app.allItemsClosed()) {
       dispatch();
-      await publishAndWait();
+      // Joint sign-offs are due within jointDays: the wait ends at the next warning or deadline.
+      // Those due already fire at once (never a 1 ms timer racing the next change).
+      for (let due = app.nextTimer(); due && Date.parse(due.at) <= Date.now(); due = app.nextTimer()) app.fire(due);
+      const timer = app.nextTimer();
+      if (!(await publishAndWait(timer?.at)) && timer) app.fire(timer);
     }
     app.finish(now());
   }

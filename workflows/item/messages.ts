@@ -166,5 +166,7 @@ export const itemState = defineQuery<ItemState>('itemState');
 export const materialsSupplied = defineSignal<[{ codes: string[] }]>('materialsSupplied');
 /** From the application: a joint procedure covering this item was signed off by everyone. */
 export const jointCompleted = defineSignal<[{ code: string }]>('jointCompleted');
+/** From the application: the lead department rejected a joint procedure's items over a dissent. */
+export const jointRejected = defineSignal<[{ code: string; reason: string; actor: Actor }]>('jointRejected');
 /** From the application: a newly published calendar; deadlines and timers are re-projected. */
 export { calendarPublished } from '../shared/calendar-published.js';

@@ -12,16 +12,10 @@ import {
   type ItemState,
   type SuspensionReason,
 } from './messages.js';
+import { Refusal } from '../shared/refusal.js';
 
-/** A refusal the API shows as 409 (state) or 400 (input). */
-export class Refusal extends Error {
-  constructor(
-    readonly type: 'StateConflict' | 'InvalidDecision',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { Refusal };
+
 
 export type TimerKind = 'warn' | 'overdue' | 'postB' | 'correction-expired' | 'material-due' | 'material-returned';
 export interface Timer {
@@ -269,6 +263,15 @@ export class ItemRecord {
     this.touch();
   }
 
+  /** The lead department rejected the joint procedure's items over a dissent (8.3.2): a decision in its name. */
+  jointRejected(code: string, reason: string, actor: Actor, now: string): void {
+    if (this.closed()) return;
+    this.state.blockedBy = (this.state.blockedBy ?? []).filter((c) => c !== code);
+    this.end('rejected', reason, now, actor);
+    this.reconcileClock(now);
+    this.project(now);
+  }
+
   /** A newly published calendar re-projects the deadlines; the item keeps a record of why they moved. */
   setCalendar(calendar: WorkingCalendar, now: string): void {
     const before = this.state.deadline;
@@ -358,8 +361,8 @@ export class ItemRecord {
     return (this.state.promised ?? []).filter((p) => !p.receivedAt);
   }
 
-  private end(status: 'rejected', reason: string, now: string): void {
-    const decision: Decision = { decision: 'reject', reason, actor: SYSTEM, at: now };
+  private end(status: 'rejected', reason: string, now: string, actor: Actor = SYSTEM): void {
+    const decision: Decision = { decision: 'reject', reason, actor, at: now };
     this.state.decisions!.push(decision);
     Object.assign(this.state, { status, reason, decision });
   }

@@ -23,6 +23,7 @@ import {
   decideItem,
   itemState,
   jointCompleted,
+  jointRejected,
   materialsSupplied,
   takeItem,
   type ItemInput,
@@ -95,6 +96,7 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
   );
   setHandler(materialsSupplied, ({ codes }) => item.supply(codes, now()));
   setHandler(jointCompleted, ({ code }) => item.jointCompleted(code));
+  setHandler(jointRejected, ({ code, reason, actor }) => item.jointRejected(code, reason, actor, now()));
   setHandler(calendarPublished, ({ calendar }) => item.setCalendar(calendar, now()));
 
   if (input.pledged) item.grantOnPledge(now());

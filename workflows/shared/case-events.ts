@@ -19,6 +19,7 @@ export type TimelineKind =
   | 'decision'
   | 'joint-signoff'
   | 'joint-completed'
+  | 'joint-resolved'
   | 'notice'
   | 'warning'
   | 'escalation'
@@ -104,6 +105,8 @@ export function noticeLabel(n: Pick<Notice, 'kind' | 'to' | 'body'>): string {
       return n.body?.post === 'B' ? '预警（A岗超时，转B岗办理）' : '预警';
     case 'overdue':
       return '超期督办';
+    case 'joint':
+      return n.to === 'lead' ? '会签分歧提交牵头部门' : '请复议会签意见';
     case 'returned':
       return '退件';
     default:

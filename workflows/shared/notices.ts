@@ -14,6 +14,7 @@ export type NoticeKind =
   | 'outcome' // the one final feedback
   | 'delivery'
   | 'revoked'
+  | 'joint' // a joint procedure's dissent: to the lead department; its request to reconsider: to the dissenter
   | 'rectification' // 好差评 整改: assignment, reply, reminders, escalations
   | 'ticket'; // 12345 work orders
 

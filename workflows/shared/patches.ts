@@ -44,3 +44,10 @@ export const PLEDGE_AWAITS_MATERIALS = 'pledge-awaits-materials';
  * showing the state before the action landed).
  */
 export const ACTIONS_ANSWER_SETTLED = 'actions-answer-settled';
+
+/**
+ * Joint sign-offs are due within `policy.jointDays` working days from the opening of the procedure,
+ * warned and escalated like items: the application waits on a timer for the next of them (before:
+ * it waited for changes only).
+ */
+export const JOINT_SIGN_OFF_CLOCKS = 'joint-sign-off-clocks';

@@ -1,6 +1,7 @@
 // What the read model (db/read-model.ts) holds of an application, with personal data masked.
 // The workflow compares it to skip syncs that would write nothing. Pure.
-import type { ApplicationState } from '../application/messages.js';
+import { awaited, dissents } from '../application/joint.js';
+import type { ApplicationState, JointState } from '../application/messages.js';
 import type { Decision, ItemStatus } from '../item/messages.js';
 import type { CaseEvent } from './case-events.js';
 import { maskIdNumber, maskName } from './mask.js';
@@ -22,6 +23,7 @@ export interface ReadModelSnapshot {
     acceptedAt: string | null;
     endedAt: string | null;
     outcome: string | null;
+    joint: JointRow[] | null;
     /** Increases with every change of the application: an older snapshot never overwrites a newer one. */
     revision: number;
   };
@@ -38,6 +40,20 @@ export interface ReadModelSnapshot {
     /** The application's first item (by code) of this department: the row that counts the application in the department's figures. */
     departmentFirst: boolean;
   }[];
+}
+
+/** A joint procedure as the inboxes find it: the lead sees it, the departments awaited see it. */
+export interface JointRow {
+  code: string;
+  kind: string;
+  lead?: string;
+  /** open: sign-offs awaited; disputed: a dissent stands (the lead's to resolve); agreed; rejected. */
+  status: 'open' | 'disputed' | 'agreed' | 'rejected';
+  awaiting: string[];
+  dissenters: string[];
+  /** The earliest due date of the sign-offs awaited. */
+  due: string | null;
+  overdue: boolean;
 }
 
 /** What an application begun with the case file syncs: the read model's changed items, the events, the state once ended. */
@@ -71,6 +87,7 @@ export function readModelSnapshot(state: ApplicationState): ReadModelSnapshot {
       acceptedAt: state.acceptedAt ?? null,
       endedAt: state.endedAt ?? null,
       outcome: state.outcome ?? null,
+      joint: state.joint?.length ? state.joint.map(jointRow) : null,
       revision: state.revision,
     },
     items: state.items.map((item) => ({
@@ -85,6 +102,22 @@ export function readModelSnapshot(state: ApplicationState): ReadModelSnapshot {
       decision: item.decision ?? null,
       departmentFirst: firstOfDepartment.get(item.department) === item.code,
     })),
+  };
+}
+
+function jointRow(j: JointState): JointRow {
+  const open = !j.completedAt;
+  const clocks = open ? (j.clocks ?? []) : [];
+  const dissenters = dissents(j).map((s) => s.department);
+  return {
+    code: j.code,
+    kind: j.kind,
+    ...(j.lead ? { lead: j.lead } : {}),
+    status: open ? (dissenters.length ? 'disputed' : 'open') : (j.outcome ?? 'agreed'),
+    awaiting: open ? awaited(j) : [],
+    dissenters: open ? dissenters : [],
+    due: clocks.map((c) => c.due).sort()[0] ?? null,
+    overdue: clocks.some((c) => c.overdue),
   };
 }
 

@@ -4,6 +4,7 @@ import type { ItemState } from '../../../workflows/item/messages.js';
 import { enterpriseChange } from '../../../db/catalogue/enterprise-change.js';
 import { seedCalendar } from '../../../db/catalogue/calendar.js';
 import { completeInput, newbornInput } from '../../fixtures/applications.js';
+import { nthWorkingDayEnd } from '../../helpers/working-days-reference.js';
 
 const at = '2026-11-26T03:00:00.000Z';
 const actor = { sub: 'o', role: 'department' as const, dept: 'x' };
@@ -146,22 +147,7 @@ describe('ApplicationRecord', () => {
 });
 
 describe('ApplicationRecord: every clock follows the calendar (issue #16)', () => {
-  // An independent count: weekdays, less the seeded holidays and any extra ones, plus make-up days.
-  const DAY = 86_400_000;
-  const day = (date: string) => Date.parse(`${date}T00:00:00Z`);
-  const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  function nth(from: string, n: number, extraHolidays: string[] = []): string {
-    const cal = seedCalendar.years;
-    const works = (d: string) => {
-      const y = cal[d.slice(0, 4)];
-      if (y?.holidays.includes(d) || extraHolidays.includes(d)) return false;
-      if (y?.workdays.includes(d)) return true;
-      return ![0, 6].includes(new Date(day(d)).getUTCDay());
-    };
-    let d = from;
-    for (let counted = 0; counted < n; ) if (works((d = dateOf(day(d) + DAY)))) counted += 1;
-    return `${d}T15:59:59.999Z`;
-  }
+  const nth = nthWorkingDayEnd;
   /** Mon 2026-03-02, 10:00 in Shanghai. */
   const MON = '2026-03-02T02:00:00.000Z';
   const withHoliday = (date: string) => ({ years: { ...seedCalendar.years, '2026': { ...seedCalendar.years['2026']!, holidays: [...seedCalendar.years['2026']!.holidays, date] } } });
