@@ -78,10 +78,7 @@ export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Tempor
     address,
     namespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE || TASK_QUEUE_DEFAULT,
-    tls:
-      certPath && keyPath
-        ? { certPath, keyPath, caPath: env.TEMPORAL_TLS_CA || undefined, serverName: env.TEMPORAL_TLS_SERVER_NAME }
-        : undefined,
+    tls: certPath && keyPath ? { certPath, keyPath, caPath: env.TEMPORAL_TLS_CA || undefined, serverName: env.TEMPORAL_TLS_SERVER_NAME } : undefined,
     apiKey: env.TEMPORAL_API_KEY || undefined,
     payloadKeys,
     payloadKeyFile: path.resolve(env.DATA_DIR || '.data', 'payload-key'),
@@ -142,10 +139,7 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
  * Where a Temporal binary comes from, in order: the project venv (scripts/install-temporal.sh),
  * the same name on PATH, then the SDK's own download (needs internet, so only when allowed).
  */
-export function findTemporalBinary(
-  name: BinaryName,
-  options: { env?: NodeJS.ProcessEnv; root?: string; allowDownload?: boolean } = {},
-): BinaryLocation {
+export function findTemporalBinary(name: BinaryName, options: { env?: NodeJS.ProcessEnv; root?: string; allowDownload?: boolean } = {}): BinaryLocation {
   const env = options.env ?? process.env;
   const venvPath = path.join(options.root ?? projectRoot, '.venv', 'bin', name);
   if (isExecutable(venvPath)) return { type: 'existing-path', path: venvPath };

@@ -6,7 +6,9 @@ import type { Notice } from '../workflows/shared/notices.js';
 
 /** The entries of one batch of notices queued at `at` (the same notice to several audiences is one). */
 export function noticeRows(batch: readonly Notice[], at: string): CaseEvent[] {
-  const names = new Map(batch.map((n) => [n.body.item, n.body.itemName]).filter((e): e is [string, string] => typeof e[0] === 'string' && typeof e[1] === 'string'));
+  const names = new Map(
+    batch.map((n) => [n.body.item, n.body.itemName]).filter((e): e is [string, string] => typeof e[0] === 'string' && typeof e[1] === 'string'),
+  );
   return noticeEvents(at, batch, (code) => names.get(code));
 }
 

@@ -31,7 +31,10 @@ export async function deliverNotices(db: Db, sender: NoticeSender, applicationId
   // The case file records each notice as the workflow queued it.
   await writeCaseEvents(db, applicationId, noticeRows(batch, at ?? new Date(scheduledAt()).toISOString()));
   for (const n of batch) {
-    const [row] = await db.select({ sentAt: notices.sentAt }).from(notices).where(and(eq(notices.applicationId, applicationId), eq(notices.key, n.key)));
+    const [row] = await db
+      .select({ sentAt: notices.sentAt })
+      .from(notices)
+      .where(and(eq(notices.applicationId, applicationId), eq(notices.key, n.key)));
     if (row?.sentAt) continue;
     await sender.send(applicationId, n);
     await db

@@ -62,7 +62,8 @@ export function assertVisible(request: FastifyRequest, state: ApplicationState):
   const visible =
     (user.role === 'applicant' && state.owner === user.sub) ||
     // 帮办代办: an agent only within the mandate it submitted under (or an application it owns itself).
-    (user.role === 'agent' && ((!!user.mandate && state.submittedBy.sub === user.sub && state.submittedBy.mandate === user.mandate) || state.owner === user.sub)) ||
+    (user.role === 'agent' &&
+      ((!!user.mandate && state.submittedBy.sub === user.sub && state.submittedBy.mandate === user.mandate) || state.owner === user.sub)) ||
     user.role === 'window' ||
     user.role === 'hotline' ||
     (user.role === 'department' && (state.items.some((i) => i.department === user.dept) || state.bundle.leadDepartment === user.dept)) ||

@@ -20,9 +20,11 @@ export function checkCalendarYear(year: number, data: CalendarYear & { source?: 
       const weekday = weekdayOf(date);
       if (weekday === undefined) problems.push({ field, message: `${date} is not a date` });
       else if (!date.startsWith(`${year}-`) && !(date.startsWith(`${year - 1}-`) && date.slice(5) >= LATE_DECEMBER_FROM)) {
-        problems.push({ field, message: `${date} is neither in ${year} nor in the late December (from ${year - 1}-${LATE_DECEMBER_FROM}) its notice may decide` });
-      }
-      else if (dates.indexOf(date) !== i) problems.push({ field, message: `${date} is listed twice` });
+        problems.push({
+          field,
+          message: `${date} is neither in ${year} nor in the late December (from ${year - 1}-${LATE_DECEMBER_FROM}) its notice may decide`,
+        });
+      } else if (dates.indexOf(date) !== i) problems.push({ field, message: `${date} is listed twice` });
       else if (list === 'workdays' && weekday !== 0 && weekday !== 6) {
         problems.push({ field, message: `${date} is a weekday; make-up working days (调休) fall on a weekend` });
       } else if (list === 'workdays' && data.holidays.includes(date)) {
@@ -31,6 +33,7 @@ export function checkCalendarYear(year: number, data: CalendarYear & { source?: 
     });
   check('holidays', data.holidays);
   check('workdays', data.workdays);
-  if (data.source && weekdayOf(data.source.issuedOn) === undefined) problems.push({ field: 'source.issuedOn', message: `${data.source.issuedOn} is not a date` });
+  if (data.source && weekdayOf(data.source.issuedOn) === undefined)
+    problems.push({ field: 'source.issuedOn', message: `${data.source.issuedOn} is not a date` });
   return problems;
 }

@@ -23,7 +23,18 @@ export const isComplete = (rows: readonly CaseEventRow[]): boolean => rows.some(
  * acceptance, then acts, then the notices, archiving and post-checks they caused, the end last. Within a
  * rank, the order of writing.
  */
-const LOG_ORDER: Partial<Record<TimelineKind, number>> = { submitted: 0, accepted: 1, notice: 6, incomplete: 6, warning: 6, escalation: 6, returned: 6, archived: 7, 'post-check': 7, ended: 9 };
+const LOG_ORDER: Partial<Record<TimelineKind, number>> = {
+  submitted: 0,
+  accepted: 1,
+  notice: 6,
+  incomplete: 6,
+  warning: 6,
+  escalation: 6,
+  returned: 6,
+  archived: 7,
+  'post-check': 7,
+  ended: 9,
+};
 
 /** The timeline from the log, free text scrubbed of the applicant's values. */
 export function timelineFromLog(id: string, rows: readonly CaseEventRow[], personal: PersonalValues | undefined): Timeline {

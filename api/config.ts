@@ -56,12 +56,15 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (maxTokenAgeS === undefined || maxTokenAgeS < 60 || maxTokenAgeS > 30 * 86400) {
     problems.push(`AUTH_MAX_TOKEN_AGE must be a duration from 60s to 30d (e.g. 12h, 30m, 3600), got "${env.AUTH_MAX_TOKEN_AGE}"`);
   }
-  if (env.WORKER_METRICS_URL && !/^https?:\/\/\S+$/.test(env.WORKER_METRICS_URL)) problems.push(`WORKER_METRICS_URL must be an http(s) URL, got "${env.WORKER_METRICS_URL}"`);
+  if (env.WORKER_METRICS_URL && !/^https?:\/\/\S+$/.test(env.WORKER_METRICS_URL))
+    problems.push(`WORKER_METRICS_URL must be an http(s) URL, got "${env.WORKER_METRICS_URL}"`);
   const publicBaseUrl = env.PUBLIC_BASE_URL?.replace(/\/+$/, '') || undefined;
-  if (publicBaseUrl && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicBaseUrl)) problems.push(`PUBLIC_BASE_URL must be an http(s) URL without query, got "${env.PUBLIC_BASE_URL}"`);
+  if (publicBaseUrl && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicBaseUrl))
+    problems.push(`PUBLIC_BASE_URL must be an http(s) URL without query, got "${env.PUBLIC_BASE_URL}"`);
   const trust = env.TRUST_PROXY?.trim();
   const trustProxy = !trust || trust === 'false' ? undefined : trust === 'true' ? true : trust.split(',').map((a) => a.trim());
-  if (Array.isArray(trustProxy) && !trustProxy.every((a) => /^[\d.:a-fA-F]+(\/\d{1,3})?$/.test(a))) problems.push(`TRUST_PROXY must be true or the proxies' addresses or CIDRs, comma-separated, got "${trust}"`);
+  if (Array.isArray(trustProxy) && !trustProxy.every((a) => /^[\d.:a-fA-F]+(\/\d{1,3})?$/.test(a)))
+    problems.push(`TRUST_PROXY must be true or the proxies' addresses or CIDRs, comma-separated, got "${trust}"`);
   if (problems.length) throw new ConfigError(problems);
   return {
     port,

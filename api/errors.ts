@@ -127,9 +127,7 @@ function validationDetails(issues: AjvIssue[], context: string | undefined): Err
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
-  );
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
 
   app.setErrorHandler((raw: FastifyError, request, reply) => {
     const down = unavailableDependency(raw);

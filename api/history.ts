@@ -191,10 +191,25 @@ class TimelineBuilder {
     // item whose own history was not given (taken from the last state it reported).
     for (const [code, state] of this.itemStates) {
       const decisions = (state.decisions ?? []).filter((d) => !this.covered.has(code) || d.actor?.sub === 'system');
-      for (const d of decisions) this.push({ ms: Date.parse(d.at), kind: 'decision', item: code, actor: safeActor(d.actor, d.actingFor), label: decisionLabel(d), detail: this.decisionDetail(code, d) });
+      for (const d of decisions)
+        this.push({
+          ms: Date.parse(d.at),
+          kind: 'decision',
+          item: code,
+          actor: safeActor(d.actor, d.actingFor),
+          label: decisionLabel(d),
+          detail: this.decisionDetail(code, d),
+        });
       if (!this.covered.has(code) && state.assignee) {
         const a = state.assignee;
-        this.push({ ms: Date.parse(a.at), kind: 'taken', item: code, actor: { sub: a.sub, role: 'department', dept: state.department, post: a.post }, label: a.post === 'B' ? 'B岗代为办理' : '领取任务', detail: { itemName: state.name } });
+        this.push({
+          ms: Date.parse(a.at),
+          kind: 'taken',
+          item: code,
+          actor: { sub: a.sub, role: 'department', dept: state.department, post: a.post },
+          label: a.post === 'B' ? 'B岗代为办理' : '领取任务',
+          detail: { itemName: state.name },
+        });
       }
     }
     const timeline = this.entries
@@ -257,21 +272,24 @@ class TimelineBuilder {
         const dept = input?.item?.department;
         const deptName = (dept && this.departments.get(dept)) ?? dept ?? '';
         const name = input?.item?.name ?? this.itemName(code) ?? code;
-        dispatches.set(idOf(e.eventId), this.push({
-          ms,
-          kind: 'dispatched',
-          item: code,
-          label: `分办至 ${deptName} (${name})${input?.pledged ? '（告知承诺）' : ''}`,
-          detail: {
-            itemName: name,
-            department: dept,
-            workflowId: a.workflowId,
-            after: Object.keys(input?.inputs ?? {}),
-            blockedBy: input?.blockedBy,
-            promised: input?.promised?.map((p) => p.material),
-            pledged: input?.pledged || undefined,
-          },
-        }));
+        dispatches.set(
+          idOf(e.eventId),
+          this.push({
+            ms,
+            kind: 'dispatched',
+            item: code,
+            label: `分办至 ${deptName} (${name})${input?.pledged ? '（告知承诺）' : ''}`,
+            detail: {
+              itemName: name,
+              department: dept,
+              workflowId: a.workflowId,
+              after: Object.keys(input?.inputs ?? {}),
+              blockedBy: input?.blockedBy,
+              promised: input?.promised?.map((p) => p.material),
+              pledged: input?.pledged || undefined,
+            },
+          }),
+        );
       } else if (e.childWorkflowExecutionStartedEventAttributes) {
         const entry = dispatches.get(idOf(e.childWorkflowExecutionStartedEventAttributes.initiatedEventId));
         if (entry) entry.detail.startedAt = new Date(ms).toISOString();
@@ -360,7 +378,13 @@ class TimelineBuilder {
       case 'reviewIntake': {
         const r = input as unknown as ReviewIntakeInput;
         const accept = r.decision === 'accept';
-        return this.push({ ms, kind: 'intake-review', actor, label: accept ? '受理审查：予以受理' : '受理审查：材料不符合法定形式，一次告知补正', detail: { decision: r.decision, missing: r.missing } });
+        return this.push({
+          ms,
+          kind: 'intake-review',
+          actor,
+          label: accept ? '受理审查：予以受理' : '受理审查：材料不符合法定形式，一次告知补正',
+          detail: { decision: r.decision, missing: r.missing },
+        });
       }
       case 'withdraw': {
         const w = input as unknown as WithdrawInput;
@@ -373,7 +397,13 @@ class TimelineBuilder {
       }
       case 'recordDelivery': {
         const d = input as unknown as DeliveryEventInput;
-        return this.push({ ms, kind: 'delivery', actor, label: DELIVERY_LABELS[d.event] ?? '送达', detail: { event: d.event, trackingNumber: d.trackingNumber } });
+        return this.push({
+          ms,
+          kind: 'delivery',
+          actor,
+          label: DELIVERY_LABELS[d.event] ?? '送达',
+          detail: { event: d.event, trackingNumber: d.trackingNumber },
+        });
       }
       default:
         return this.push({ ms, kind: 'notice', actor, label: `操作：${name}`, detail: {} });
@@ -412,7 +442,12 @@ class TimelineBuilder {
       const key = `${ev.event}@${ev.at}`;
       if (ev.actor || this.deliverySeen.has(key)) continue; // actors' events are shown from their updates
       this.deliverySeen.add(key);
-      this.push({ ms: Date.parse(ev.at), kind: 'delivery', label: DELIVERY_LABELS[ev.event] ?? '送达', detail: { event: ev.event, method: state.delivery.method } });
+      this.push({
+        ms: Date.parse(ev.at),
+        kind: 'delivery',
+        label: DELIVERY_LABELS[ev.event] ?? '送达',
+        detail: { event: ev.event, method: state.delivery.method },
+      });
     }
   }
 
@@ -450,13 +485,25 @@ class TimelineBuilder {
         if (name === 'sendNotices') this.notices(ms, firstArg<{ notices?: Notice[] }>(a.input)?.notices ?? [], code);
         else if (name === 'archiveResult') {
           const r = firstArg<{ resultType?: string; resultName?: string }>(a.input);
-          this.push({ ms, kind: 'archived', item: code, label: '结果归集入库', detail: { itemName: code && this.itemName(code), resultType: r?.resultType, resultName: r?.resultName } });
+          this.push({
+            ms,
+            kind: 'archived',
+            item: code,
+            label: '结果归集入库',
+            detail: { itemName: code && this.itemName(code), resultType: r?.resultType, resultName: r?.resultName },
+          });
         }
       } else if (e.startChildWorkflowExecutionInitiatedEventAttributes) {
         const a = e.startChildWorkflowExecutionInitiatedEventAttributes;
         if (a.workflowType?.name !== 'postCheckWorkflow') continue;
         const input = firstArg<{ postCheckDays?: number }>(a.input);
-        this.push({ ms, kind: 'post-check', item: code, label: '告知承诺核查开始', detail: { itemName: code && this.itemName(code), postCheckDays: input?.postCheckDays, workflowId: a.workflowId } });
+        this.push({
+          ms,
+          kind: 'post-check',
+          item: code,
+          label: '告知承诺核查开始',
+          detail: { itemName: code && this.itemName(code), postCheckDays: input?.postCheckDays, workflowId: a.workflowId },
+        });
       } else if (e.workflowExecutionSignaledEventAttributes) {
         const a = e.workflowExecutionSignaledEventAttributes;
         if (a.signalName === 'jointCompleted') {
@@ -480,12 +527,26 @@ class TimelineBuilder {
     if (name === 'decideItem') {
       const d = input as unknown as DecideItemInput;
       const actingFor = (d.actor?.post ?? 'A') === 'B' ? ('A' as const) : undefined;
-      return this.push({ ms, kind: 'decision', item: code, actor: safeActor(d.actor, actingFor), label: decisionLabel(d), detail: this.decisionDetail(code, d) });
+      return this.push({
+        ms,
+        kind: 'decision',
+        item: code,
+        actor: safeActor(d.actor, actingFor),
+        label: decisionLabel(d),
+        detail: this.decisionDetail(code, d),
+      });
     }
     if (name === 'takeItem') {
       const actor = (input as { actor?: Actor }).actor;
       const b = actor?.post === 'B';
-      return this.push({ ms, kind: 'taken', item: code, actor: safeActor(actor, b ? 'A' : undefined), label: b ? 'B岗代为办理' : '领取任务', detail: { itemName: code && this.itemName(code) } });
+      return this.push({
+        ms,
+        kind: 'taken',
+        item: code,
+        actor: safeActor(actor, b ? 'A' : undefined),
+        label: b ? 'B岗代为办理' : '领取任务',
+        detail: { itemName: code && this.itemName(code) },
+      });
     }
     return this.push({ ms, kind: 'notice', item: code, actor: safeActor((input as { actor?: Actor }).actor), label: `操作：${name}`, detail: {} });
   }
@@ -503,8 +564,20 @@ class TimelineBuilder {
         const a = e.workflowExecutionUpdateAcceptedEventAttributes;
         const input = firstArg<{ outcome?: string; reason?: string; actor?: Actor }>(a.acceptedRequest?.input?.args);
         if (!input) continue;
-        const label = input.outcome === 'revoked' ? '撤销许可（承诺不实）' : input.outcome === 'confirmed' ? '告知承诺核查属实' : `操作：${a.acceptedRequest?.input?.name ?? ''}`;
-        const entry = this.push({ ms, kind: 'post-check', item: code, actor: safeActor(input.actor), label, detail: { itemName: code && this.itemName(code), outcome: input.outcome, reason: input.reason } });
+        const label =
+          input.outcome === 'revoked'
+            ? '撤销许可（承诺不实）'
+            : input.outcome === 'confirmed'
+              ? '告知承诺核查属实'
+              : `操作：${a.acceptedRequest?.input?.name ?? ''}`;
+        const entry = this.push({
+          ms,
+          kind: 'post-check',
+          item: code,
+          actor: safeActor(input.actor),
+          label,
+          detail: { itemName: code && this.itemName(code), outcome: input.outcome, reason: input.reason },
+        });
         updates.set(a.acceptedRequest?.meta?.updateId ?? a.protocolInstanceId ?? '', entry);
       } else if (e.workflowExecutionUpdateCompletedEventAttributes) {
         const a = e.workflowExecutionUpdateCompletedEventAttributes;
@@ -524,7 +597,8 @@ class TimelineBuilder {
 
   /** The notices one sendNotices call queued; the same notice to several audiences is one entry. */
   private notices(ms: number, notices: Notice[], item?: string): void {
-    for (const { key: _key, at: _at, ...entry } of noticeEvents(new Date(ms).toISOString(), notices, (c) => this.itemName(c), item)) this.push({ ms, ...entry });
+    for (const { key: _key, at: _at, ...entry } of noticeEvents(new Date(ms).toISOString(), notices, (c) => this.itemName(c), item))
+      this.push({ ms, ...entry });
   }
 
   private itemEnd(ms: number, code: string, state: ItemState | undefined): void {

@@ -66,10 +66,12 @@ export class InboxWatch {
   private start(): Promise<void> {
     if (this.closed) return Promise.resolve();
     // A failed LISTEN is logged once and not retried: waiting requests then re-read every few seconds.
-    this.listening ??= this.db.listen(INBOX_CHANNEL, (dept) => this.notify(dept)).then(
-      (unlisten) => void (this.unlisten = unlisten),
-      (err: unknown) => this.log('LISTEN yjs_inbox failed: inboxes are re-read every few seconds', err),
-    );
+    this.listening ??= this.db
+      .listen(INBOX_CHANNEL, (dept) => this.notify(dept))
+      .then(
+        (unlisten) => void (this.unlisten = unlisten),
+        (err: unknown) => this.log('LISTEN yjs_inbox failed: inboxes are re-read every few seconds', err),
+      );
     return this.listening;
   }
 }

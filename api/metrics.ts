@@ -21,7 +21,12 @@ export function installMetrics(app: FastifyInstance, options: MetricsOptions): R
   collectDefaultMetrics({ register, prefix: 'yjs_api_' });
 
   const labelNames = ['method', 'route', 'status_code'] as const;
-  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by route template, method and status', labelNames, registers: [register] });
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by route template, method and status',
+    labelNames,
+    registers: [register],
+  });
   const latency = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration from arrival to the last byte, by route template, method and status',
@@ -29,7 +34,12 @@ export function installMetrics(app: FastifyInstance, options: MetricsOptions): R
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [register],
   });
-  const decisions = new Counter({ name: 'yjs_decisions_total', help: 'department decisions taken through this API, by kind', labelNames: ['decision'], registers: [register] });
+  const decisions = new Counter({
+    name: 'yjs_decisions_total',
+    help: 'department decisions taken through this API, by kind',
+    labelNames: ['decision'],
+    registers: [register],
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     // The template, never the concrete URL: ids would make a series per application.
@@ -43,12 +53,16 @@ export function installMetrics(app: FastifyInstance, options: MetricsOptions): R
 
   const refreshFigures = businessGauges(register, options.db);
 
-  app.get('/metrics', { schema: { security: [], response: { 200: { content: { 'text/plain': { schema: { type: 'string' } } } } } } }, async (_request, reply) => {
-    await refreshFigures();
-    const own = await register.metrics();
-    const worker = options.workerMetricsUrl ? await fetchText(options.workerMetricsUrl) : '';
-    return reply.type(register.contentType).send(worker ? `${own}\n# The worker's Temporal SDK metrics (${options.workerMetricsUrl})\n${worker}` : own);
-  });
+  app.get(
+    '/metrics',
+    { schema: { security: [], response: { 200: { content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+    async (_request, reply) => {
+      await refreshFigures();
+      const own = await register.metrics();
+      const worker = options.workerMetricsUrl ? await fetchText(options.workerMetricsUrl) : '';
+      return reply.type(register.contentType).send(worker ? `${own}\n# The worker's Temporal SDK metrics (${options.workerMetricsUrl})\n${worker}` : own);
+    },
+  );
   return register;
 }
 
@@ -58,9 +72,19 @@ export function installMetrics(app: FastifyInstance, options: MetricsOptions): R
  */
 function businessGauges(register: Registry, db: DbHandle): () => Promise<void> {
   const up = new Gauge({ name: 'yjs_db_up', help: '1 when the last scrape could read PostgreSQL', registers: [register] });
-  const applications = new Gauge({ name: 'yjs_applications', help: 'applications in the read model, by status', labelNames: ['status'], registers: [register] });
+  const applications = new Gauge({
+    name: 'yjs_applications',
+    help: 'applications in the read model, by status',
+    labelNames: ['status'],
+    registers: [register],
+  });
   const overdue = new Gauge({ name: 'yjs_items_overdue', help: 'items still open past their legal deadline', registers: [register] });
-  const inbox = new Gauge({ name: 'yjs_inbox_tasks', help: 'items on a department’s desk (in review, correction requested, awaiting material), by department', labelNames: ['department'], registers: [register] });
+  const inbox = new Gauge({
+    name: 'yjs_inbox_tasks',
+    help: 'items on a department’s desk (in review, correction requested, awaiting material), by department',
+    labelNames: ['department'],
+    registers: [register],
+  });
   const lag = new Gauge({
     name: 'yjs_case_event_write_lag_seconds',
     help: 'the case file’s write lag over the last 5 minutes: from an event to its row in case_events (max and avg)',

@@ -5,8 +5,7 @@ import type { BundleDefinition } from '../workflows/shared/bundle.js';
 import { maskIdNumber, maskName } from '../workflows/shared/mask.js';
 import { escapeHtml as e } from './guide-page.js';
 
-const shanghai = (iso: string) =>
-  new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().replace('T', ' ').slice(0, 16) + '（北京时间）';
+const shanghai = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().replace('T', ' ').slice(0, 16) + '（北京时间）';
 
 /** Names for the codes a printed page would otherwise show (the bundle version the application started with). */
 export interface PageNames {
@@ -28,7 +27,12 @@ export function renderReceiptPage(state: ApplicationState, names: PageNames): st
   const body = incomplete
     ? `<h2>请一次性补齐以下材料</h2>
 <table><tr><th>材料</th><th>所涉事项</th><th>可否容缺</th><th>补正理由</th></tr>${rows(
-        (state.missing ?? []).map((m) => [e(m.name), e(m.items.map(names.item).join('、')), m.deferrable ? '可容缺（须书面承诺）' : '否', e(m.reason ?? '未提交')]),
+        (state.missing ?? []).map((m) => [
+          e(m.name),
+          e(m.items.map(names.item).join('、')),
+          m.deferrable ? '可容缺（须书面承诺）' : '否',
+          e(m.reason ?? '未提交'),
+        ]),
       )}</table>
 <p>请于 ${state.supplementDue ? e(shanghai(state.supplementDue)) : '规定期限'} 前补齐；逾期未补齐的，申请失效。</p>`
     : `<h2>受理事项</h2>

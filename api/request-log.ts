@@ -35,7 +35,12 @@ export function installRequestLog(app: FastifyInstance): void {
     if (id && /\/applications\/:id(\/|$)/.test(request.routeOptions.url ?? '')) bindApplication(request, reply, id, item);
   });
   app.addHook('onResponse', async (request, reply) => {
-    const line = { method: request.method, route: request.routeOptions.url ?? 'unmatched', statusCode: reply.statusCode, responseTime: Math.round(reply.elapsedTime) };
+    const line = {
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      statusCode: reply.statusCode,
+      responseTime: Math.round(reply.elapsedTime),
+    };
     if (reply.statusCode >= 500) reply.log.error(line, 'request failed');
     else reply.log.info(line, 'request completed');
   });

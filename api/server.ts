@@ -19,7 +19,15 @@ const dataConverter = encryptingConverter(payloadKeySpec(temporalConfig));
 const tracing = installTracing();
 const temporal = new Client({ connection, namespace: temporalConfig.namespace, dataConverter, plugins: tracing && [tracing.plugin] });
 const db = await openDb(dbConfig);
-const app = await buildApp({ temporal, taskQueue: temporalConfig.taskQueue, db, config, codec: dataConverter.payloadCodecs[0], logger: { level: 'info' }, traced: !!tracing });
+const app = await buildApp({
+  temporal,
+  taskQueue: temporalConfig.taskQueue,
+  db,
+  config,
+  codec: dataConverter.payloadCodecs[0],
+  logger: { level: 'info' },
+  traced: !!tracing,
+});
 // A postgres.js defect must not take the API down when PostgreSQL drops its connections.
 installDriverGuard({ warn: (message, err) => app.log.warn({ err }, message) });
 await app.listen({ port: config.port, host: config.host });

@@ -8,7 +8,9 @@ import http from 'node:http';
 export const tracedServerFactory: FastifyServerFactory = (handler) =>
   http.createServer((req, res) => {
     const parent = propagation.extract(context.active(), req.headers);
-    const span = trace.getTracer('yijianshi-api').startSpan(`${req.method} request`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } }, parent);
+    const span = trace
+      .getTracer('yijianshi-api')
+      .startSpan(`${req.method} request`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } }, parent);
     res.once('close', () => {
       span.setAttribute('http.response.status_code', res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

@@ -2,7 +2,17 @@
 // — a parent, its children started in the same dependency waves, the same numbers of activities,
 // updates and signals per workflow as measured in our own histories — with no API, no database and
 // no business logic. Its rate is what Temporal alone does on this server; ours is compared with it.
-import { allHandlersFinished, condition, defineSignal, defineUpdate, getExternalWorkflowHandle, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  defineSignal,
+  defineUpdate,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 
 export interface BareChildSpec {
   /** Activities before the update, inside the update handler, and after it (before completing). */

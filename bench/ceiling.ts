@@ -24,7 +24,11 @@ export interface CeilingResult {
   ids: string[];
 }
 
-export async function runCeiling(client: Client, spec: BareSpec, options: { n: number; concurrency: number; label: string; run: string; pollMs: number }): Promise<CeilingResult> {
+export async function runCeiling(
+  client: Client,
+  spec: BareSpec,
+  options: { n: number; concurrency: number; label: string; run: string; pollMs: number },
+): Promise<CeilingResult> {
   const { n, concurrency } = options;
   const start: number[] = [];
   const update: number[] = [];

@@ -136,7 +136,7 @@ const mean = <T extends object>(rows: T[]): T => {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(rows[0]!)) {
     const values = rows.map((r) => (r as Record<string, unknown>)[key]);
-    out[key] = typeof values[0] === 'object' ? mean(values as object[]) : Math.round((values as number[]).reduce((a, b) => a + b, 0) / rows.length * 10) / 10;
+    out[key] = typeof values[0] === 'object' ? mean(values as object[]) : Math.round(((values as number[]).reduce((a, b) => a + b, 0) / rows.length) * 10) / 10;
   }
   return out as T;
 };

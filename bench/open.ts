@@ -23,7 +23,11 @@ export interface OpenResult {
   queries: { name: string; path: string; as: string; latency: Summary; rows: number }[];
 }
 
-export async function runOpen(h: Http, databaseUrl: string, options: { k: number; concurrency: number; reps?: number; settleMinutes?: number }): Promise<OpenResult> {
+export async function runOpen(
+  h: Http,
+  databaseUrl: string,
+  options: { k: number; concurrency: number; reps?: number; settleMinutes?: number },
+): Promise<OpenResult> {
   const { k, concurrency } = options;
   const settleWaitSeconds = (options.settleMinutes ?? 30) * 60;
   const reps = options.reps ?? 20;

@@ -22,7 +22,13 @@ export function newbornBody(seq: number) {
 export interface Http {
   api: string;
   token(claims: Record<string, unknown>): string;
-  call(method: string, url: string, token: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; ms: number; etag?: string }>;
+  call(
+    method: string,
+    url: string,
+    token: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; ms: number; etag?: string }>;
 }
 
 export function http(api: string, jwtSecret: string): Http {

@@ -31,7 +31,17 @@ export interface BenchResults {
   durationSeconds: number;
   machine: { cpu: string; cores: number; memoryGiB: number; os: string; node: string; temporalCli: string; postgres: string; loadAverageAtStart: number[] };
   commit: { sha: string; dirty: boolean };
-  options: { n: number; concurrency: number; sweep: number[]; open: number; openConcurrency: number; pollMs: number; inbox?: string; fastSqlite: boolean; variants: WorkerTuning[] };
+  options: {
+    n: number;
+    concurrency: number;
+    sweep: number[];
+    open: number;
+    openConcurrency: number;
+    pollMs: number;
+    inbox?: string;
+    fastSqlite: boolean;
+    variants: WorkerTuning[];
+  };
   notes: string[];
   ours: { main: LoadResult; sweep: LoadResult[] };
   ceiling: CeilingResult;
@@ -79,20 +89,32 @@ export function headline(r: BenchResults): string {
     ['ceiling: bare units/s (same shape, same server)', `${r.ceiling.rate}`],
     ['submit → receipt p50 / p95 / p99', pct(o.submit)],
     ['decision → visible state p50 / p95 / p99', pct(o.visible)],
-    [`decision → next department's inbox p50 / p95 / p99 (${r.options.inbox === 'wait' ? 'held inbox requests' : `poll ${r.options.pollMs} ms`})`, pct(o.handoff)],
+    [
+      `decision → next department's inbox p50 / p95 / p99 (${r.options.inbox === 'wait' ? 'held inbox requests' : `poll ${r.options.pollMs} ms`})`,
+      pct(o.handoff),
+    ],
     ['end-to-end per application p50 / p95 / p99', pct(secs(o.endToEnd), 's')],
     ['history events per parent / per item workflow', `${r.histories.ours.parent.events} / ${r.histories.ours.child.events}`],
-    ['peak RSS: worker process / API + drivers process / dev server', main ? `${main.peakRssMiB.worker} / ${main.peakRssMiB.main} / ${main.peakRssMiB.server} MiB` : '-'],
+    [
+      'peak RSS: worker process / API + drivers process / dev server',
+      main ? `${main.peakRssMiB.worker} / ${main.peakRssMiB.main} / ${main.peakRssMiB.server} MiB` : '-',
+    ],
   ];
   const ceilingUsage = r.usage.find((u) => u.name === `ceiling c=${r.options.concurrency}`);
   if (main && ceilingUsage) {
     rows.push(['CPU ms per unit, ours / ceiling (dev server + worker + API + PostgreSQL)', `${totalCpu(main)} / ${totalCpu(ceilingUsage)}`]);
-    rows.push(['other processes on the machine during ours / ceiling (CPU s per wall s)', `${r1(main.otherCpuSeconds / main.wallSeconds)} / ${r1(ceilingUsage.otherCpuSeconds / ceilingUsage.wallSeconds)}`]);
+    rows.push([
+      'other processes on the machine during ours / ceiling (CPU s per wall s)',
+      `${r1(main.otherCpuSeconds / main.wallSeconds)} / ${r1(ceilingUsage.otherCpuSeconds / ceilingUsage.wallSeconds)}`,
+    ]);
   }
   if (r.open) {
     const q = (name: string) => r.open!.queries.find((x) => x.name.startsWith(name))?.latency.p50 ?? 0;
     rows.push(
-      [`open work: ${r.open.submitted} applications started in`, `${r.open.submitSeconds} s (${r.open.submitRate}/s), all dispatched at ${r.open.settledSeconds ?? '—'} s`],
+      [
+        `open work: ${r.open.submitted} applications started in`,
+        `${r.open.submitSeconds} s (${r.open.submitRate}/s), all dispatched at ${r.open.settledSeconds ?? '—'} s`,
+      ],
       [`open work: worker RSS with ${r.open.submitted} open`, `${r.open.workerRssMiB} MiB (peak ${r.open.usage.peakRssMiB.worker} MiB)`],
       [`open work: list / search / stats p50 at ${r.open.submitted}`, `${q('newest page')} / ${q('search by number')} / ${q('stats, province')} ms`],
     );
@@ -108,7 +130,19 @@ function table(head: string[], rows: (string | number)[][]): string {
 
 function markdown(r: BenchResults, svgName: string): string {
   const loads = [...r.ours.sweep, r.ours.main];
-  const counts = (label: string, c: WorkflowCounts) => [label, c.events, c.kib, c.workflowTasks, c.activities, c.childrenStarted, c.updates, c.signalsSent, c.signalsReceived, c.timers, c.searchAttributeUpserts];
+  const counts = (label: string, c: WorkflowCounts) => [
+    label,
+    c.events,
+    c.kib,
+    c.workflowTasks,
+    c.activities,
+    c.childrenStarted,
+    c.updates,
+    c.signalsSent,
+    c.signalsReceived,
+    c.timers,
+    c.searchAttributeUpserts,
+  ];
   const parts = [
     `# Benchmark results (${r.kind})\n`,
     `${r.startedAt}, ${r.durationSeconds} s. Commit \`${r.commit.sha.slice(0, 12)}\`${r.commit.dirty ? ' (with uncommitted changes)' : ''}.`,
@@ -119,7 +153,19 @@ function markdown(r: BenchResults, svgName: string): string {
     `![latency and throughput against load](${svgName})\n`,
     '## 1. End-to-end load (newborn, 5 items, over HTTP)\n',
     table(
-      ['concurrency', 'n', 'completed', 'bundles/s', 'submit p50/p95/p99', 'decision POST p50/p95/p99', 'decision → visible p50/p95/p99', 'handoff p50/p95/p99', 'submit → inbox p50/p95/p99', 'end-to-end p50/p95/p99', 'errors'],
+      [
+        'concurrency',
+        'n',
+        'completed',
+        'bundles/s',
+        'submit p50/p95/p99',
+        'decision POST p50/p95/p99',
+        'decision → visible p50/p95/p99',
+        'handoff p50/p95/p99',
+        'submit → inbox p50/p95/p99',
+        'end-to-end p50/p95/p99',
+        'errors',
+      ],
       loads.map((l) => [
         l.concurrency,
         l.n,
@@ -134,17 +180,41 @@ function markdown(r: BenchResults, svgName: string): string {
         Object.keys(l.errors).length ? JSON.stringify(l.errors) : '0',
       ]),
     ),
-    `Decision POST by item (main run), p50/p95/p99: ${Object.entries(r.ours.main.decisionByItem).map(([item, l]) => `${item} ${pct(l)}`).join('; ')}.\n`,
+    `Decision POST by item (main run), p50/p95/p99: ${Object.entries(r.ours.main.decisionByItem)
+      .map(([item, l]) => `${item} ${pct(l)}`)
+      .join('; ')}.\n`,
     `Calls the API made to Temporal per application (main run): ${JSON.stringify(r.usage.find((u) => u.name === `ours c=${r.options.concurrency}`)?.apiCallsPerUnit ?? {})}. Decision responses that already showed the decided item: ${r.ours.main.visibleInResponse} of ${r.ours.main.decision.count}. HTTP requests in the main run: ${r.ours.main.requests}.\n`,
     '## 2. The ceiling (bare Temporal, same shape)\n',
     table(
       ['concurrency', 'n', 'units/s', 'start p50/p95/p99', 'update p50/p95/p99', 'end-to-end p50/p95/p99', 'not-found retries'],
-      [[r.ceiling.concurrency, r.ceiling.n, r.ceiling.rate, pct(r.ceiling.start), pct(r.ceiling.update), pct(secs(r.ceiling.endToEnd), 's'), r.ceiling.notFoundRetries]],
+      [
+        [
+          r.ceiling.concurrency,
+          r.ceiling.n,
+          r.ceiling.rate,
+          pct(r.ceiling.start),
+          pct(r.ceiling.update),
+          pct(secs(r.ceiling.endToEnd), 's'),
+          r.ceiling.notFoundRetries,
+        ],
+      ],
     ),
     `Spec (from our histories): ${JSON.stringify({ parentActivities: r.ceiling.spec.parentActivities, child: r.ceiling.spec.child })}.\n`,
     '### History per workflow (mean over the sample)\n',
     table(
-      ['workflow', 'events', 'history KiB', 'workflow tasks', 'activities', 'children', 'updates', 'signals sent', 'signals received', 'timers', 'search-attribute upserts'],
+      [
+        'workflow',
+        'events',
+        'history KiB',
+        'workflow tasks',
+        'activities',
+        'children',
+        'updates',
+        'signals sent',
+        'signals received',
+        'timers',
+        'search-attribute upserts',
+      ],
       [
         counts('ours: application (parent)', r.histories.ours.parent),
         counts('ours: item (child)', r.histories.ours.child),
@@ -159,8 +229,13 @@ function markdown(r: BenchResults, svgName: string): string {
         return [k, u.workflows, u.workflowTasks, u.activities, u.updates, u.signals, u.events, u.kib];
       }),
     ),
-    `Where a parent history's bytes are (KiB by event kind), ours: ${Object.entries(r.histories.ours.parentKibByKind).map(([k, v]) => `${k} ${v}`).join(', ')}; bare: ${Object.entries(r.histories.bare.parentKibByKind).slice(0, 4).map(([k, v]) => `${k} ${v}`).join(', ')}.\n`,
-    '### Where a unit\'s time goes, from the event times of the sampled histories\n',
+    `Where a parent history's bytes are (KiB by event kind), ours: ${Object.entries(r.histories.ours.parentKibByKind)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}; bare: ${Object.entries(r.histories.bare.parentKibByKind)
+      .slice(0, 4)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.\n`,
+    "### Where a unit's time goes, from the event times of the sampled histories\n",
     table(
       ['step (ms)', 'ours p50', 'ours p95', 'ours mean', 'bare p50', 'bare p95', 'bare mean'],
       (
@@ -180,7 +255,22 @@ function markdown(r: BenchResults, svgName: string): string {
     ),
     '## Where the time goes (CPU per phase)\n',
     table(
-      ['phase', 'units', 'wall s', 'cores busy (ours)', 'other processes CPU s', 'iowait s', 'CPU ms/unit: dev server', 'worker', 'API + drivers', 'PostgreSQL', 'peak RSS MiB: worker', 'API + drivers', 'dev server', 'SQLite growth MiB'],
+      [
+        'phase',
+        'units',
+        'wall s',
+        'cores busy (ours)',
+        'other processes CPU s',
+        'iowait s',
+        'CPU ms/unit: dev server',
+        'worker',
+        'API + drivers',
+        'PostgreSQL',
+        'peak RSS MiB: worker',
+        'API + drivers',
+        'dev server',
+        'SQLite growth MiB',
+      ],
       r.usage.map((u) => [
         u.name,
         u.units,
@@ -204,7 +294,18 @@ function markdown(r: BenchResults, svgName: string): string {
     parts.push(
       '## Worker option variants (bench only, same run)\n',
       table(
-        ['worker options', 'bundles/s', 'vs default', 'submit p50/p95', 'decision p50/p95', 'end-to-end p50/p95', 'CPU ms/unit worker', 'CPU ms/unit all', 'peak worker RSS MiB', 'other processes CPU s/s'],
+        [
+          'worker options',
+          'bundles/s',
+          'vs default',
+          'submit p50/p95',
+          'decision p50/p95',
+          'end-to-end p50/p95',
+          'CPU ms/unit worker',
+          'CPU ms/unit all',
+          'peak worker RSS MiB',
+          'other processes CPU s/s',
+        ],
         [
           [
             'default (worker/create.ts)',
@@ -241,12 +342,17 @@ function markdown(r: BenchResults, svgName: string): string {
       table(
         ['figure', 'value'],
         [
-          ['submitted over HTTP (concurrency)', `${o.submitted} of ${o.k} (${o.concurrency})${Object.keys(o.errors).length ? `, errors ${JSON.stringify(o.errors)}` : ''}`],
+          [
+            'submitted over HTTP (concurrency)',
+            `${o.submitted} of ${o.k} (${o.concurrency})${Object.keys(o.errors).length ? `, errors ${JSON.stringify(o.errors)}` : ''}`,
+          ],
           ['time to submit all', `${o.submitSeconds} s (${o.submitRate}/s)`],
           ['submit p50 / p95 / p99', pct(o.submit)],
           [
             'until every first item is in its inbox (read model), from the first submit',
-            o.settledSeconds !== null ? `${o.settledSeconds} s` : `not within ${o.settleWaitSeconds} s after the last submit: ${o.settledApplications} of ${o.submitted} dispatched`,
+            o.settledSeconds !== null
+              ? `${o.settledSeconds} s`
+              : `not within ${o.settleWaitSeconds} s after the last submit: ${o.settledApplications} of ${o.submitted} dispatched`,
           ],
           ['worker RSS after / peak', `${o.workerRssMiB} / ${o.usage.peakRssMiB.worker} MiB`],
           ['dev server RSS after', `${o.serverRssMiB} MiB`],
@@ -304,13 +410,19 @@ function panel(x: number, y: number, w: number, h: number, title: string, xLabel
   out.push(`<line x1="${px(0)}" x2="${px(xs.top)}" y1="${py(0)}" y2="${py(0)}" stroke="#999"/>`);
   out.push(`<line x1="${px(0)}" x2="${px(0)}" y1="${py(0)}" y2="${py(yMax.top)}" stroke="#999"/>`);
   out.push(`<text x="${x + m.l + pw / 2}" y="${y + h - 6}" font-size="11" text-anchor="middle">${esc(xLabel)}</text>`);
-  out.push(`<text x="${x + 12}" y="${y + m.t + ph / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 ${x + 12} ${y + m.t + ph / 2})">${esc(yLabel)}</text>`);
+  out.push(
+    `<text x="${x + 12}" y="${y + m.t + ph / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 ${x + 12} ${y + m.t + ph / 2})">${esc(yLabel)}</text>`,
+  );
   series.forEach((s, i) => {
     const pts = s.points.map(([a, b]) => `${px(a).toFixed(1)},${py(b).toFixed(1)}`).join(' ');
-    if (s.points.length > 1) out.push(`<polyline points="${pts}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
-    for (const [a, b] of s.points) out.push(`<circle cx="${px(a).toFixed(1)}" cy="${py(b).toFixed(1)}" r="3" fill="${s.color}"><title>${esc(`${s.name}: ${b} at ${a}`)}</title></circle>`);
+    if (s.points.length > 1)
+      out.push(`<polyline points="${pts}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
+    for (const [a, b] of s.points)
+      out.push(`<circle cx="${px(a).toFixed(1)}" cy="${py(b).toFixed(1)}" r="3" fill="${s.color}"><title>${esc(`${s.name}: ${b} at ${a}`)}</title></circle>`);
     const ly = y + m.t + 4 + i * 14;
-    out.push(`<line x1="${x + m.l + 8}" x2="${x + m.l + 26}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
+    out.push(
+      `<line x1="${x + m.l + 8}" x2="${x + m.l + 26}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
+    );
     out.push(`<text x="${x + m.l + 30}" y="${ly + 4}" font-size="10">${esc(s.name)}</text>`);
   });
   return out.join('\n');
@@ -328,22 +440,52 @@ export function chart(r: BenchResults): string {
   const W = 1140;
   const H = 330;
   const body = [
-    panel(0, 24, 380, H - 24, 'Request latency (ms)', 'applications in flight (concurrency)', 'ms', [
-      line('submit → receipt p50', '#1f77b4', (l) => l.submit.p50),
-      line('submit → receipt p95', '#1f77b4', (l) => l.submit.p95, true),
-      line('decision → visible p50', '#d62728', (l) => l.visible.p50),
-      line('decision → visible p95', '#d62728', (l) => l.visible.p95, true),
-      line('handoff to next inbox p50', '#2ca02c', (l) => l.handoff.p50),
-    ], xMax),
-    panel(380, 24, 380, H - 24, 'End-to-end per application (s)', 'applications in flight (concurrency)', 's', [
-      line('end-to-end p50', '#9467bd', (l) => r1(l.endToEnd.p50 / 1000)),
-      line('end-to-end p95', '#9467bd', (l) => r1(l.endToEnd.p95 / 1000), true),
-      { name: `ceiling end-to-end p50 (c=${r.ceiling.concurrency})`, color: '#7f7f7f', points: [[r.ceiling.concurrency, r1(r.ceiling.endToEnd.p50 / 1000)]] },
-    ], xMax),
-    panel(760, 24, 380, H - 24, 'Throughput (completed bundles/s)', 'applications in flight (concurrency)', 'per second', [
-      line('ours', '#ff7f0e', (l) => l.rate),
-      { name: `ceiling (bare Temporal) ${r.ceiling.rate}/s`, color: '#7f7f7f', points: [[r.ceiling.concurrency, r.ceiling.rate]] },
-    ], xMax),
+    panel(
+      0,
+      24,
+      380,
+      H - 24,
+      'Request latency (ms)',
+      'applications in flight (concurrency)',
+      'ms',
+      [
+        line('submit → receipt p50', '#1f77b4', (l) => l.submit.p50),
+        line('submit → receipt p95', '#1f77b4', (l) => l.submit.p95, true),
+        line('decision → visible p50', '#d62728', (l) => l.visible.p50),
+        line('decision → visible p95', '#d62728', (l) => l.visible.p95, true),
+        line('handoff to next inbox p50', '#2ca02c', (l) => l.handoff.p50),
+      ],
+      xMax,
+    ),
+    panel(
+      380,
+      24,
+      380,
+      H - 24,
+      'End-to-end per application (s)',
+      'applications in flight (concurrency)',
+      's',
+      [
+        line('end-to-end p50', '#9467bd', (l) => r1(l.endToEnd.p50 / 1000)),
+        line('end-to-end p95', '#9467bd', (l) => r1(l.endToEnd.p95 / 1000), true),
+        { name: `ceiling end-to-end p50 (c=${r.ceiling.concurrency})`, color: '#7f7f7f', points: [[r.ceiling.concurrency, r1(r.ceiling.endToEnd.p50 / 1000)]] },
+      ],
+      xMax,
+    ),
+    panel(
+      760,
+      24,
+      380,
+      H - 24,
+      'Throughput (completed bundles/s)',
+      'applications in flight (concurrency)',
+      'per second',
+      [
+        line('ours', '#ff7f0e', (l) => l.rate),
+        { name: `ceiling (bare Temporal) ${r.ceiling.rate}/s`, color: '#7f7f7f', points: [[r.ceiling.concurrency, r.ceiling.rate]] },
+      ],
+      xMax,
+    ),
   ];
   const caption = `一件事一次办 bench ${r.startedAt.slice(0, 16)}Z · ${r.commit.sha.slice(0, 8)}${r.commit.dirty ? '+dirty' : ''} · ${r.machine.cores} cores · ratio ours/ceiling ${r.ratio}`;
   return [

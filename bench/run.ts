@@ -131,7 +131,12 @@ async function phase<T>(name: string, units: number, fn: () => Promise<T>): Prom
   const peak = (key: 'main' | 'worker' | 'server') => mb(Math.max(0, ...inPhase.map((s) => s[key])));
   const wall = (t1 - t0) / 1000;
   const round = (x: number) => Math.round(x * 10) / 10;
-  const cpu = { server: round(after.server - before.server), worker: round(after.worker - before.worker), main: round(after.main - before.main), postgres: round(pg) };
+  const cpu = {
+    server: round(after.server - before.server),
+    worker: round(after.worker - before.worker),
+    main: round(after.main - before.main),
+    postgres: round(pg),
+  };
   const usage: PhaseUsage = {
     name,
     units,
@@ -194,13 +199,20 @@ try {
   await worker.stop();
 
   // --- 2. the ceiling ----------------------------------------------------------------------
-  const spec = bareSpecFrom(oursHistory, NEWBORN_ITEMS.map((i) => ({ name: i.code, after: i.after.filter((a) => NEWBORN_ITEMS.some((x) => x.code === a)) })));
+  const spec = bareSpecFrom(
+    oursHistory,
+    NEWBORN_ITEMS.map((i) => ({ name: i.code, after: i.after.filter((a) => NEWBORN_ITEMS.some((x) => x.code === a)) })),
+  );
   log(`ceiling spec from our histories: ${JSON.stringify({ parentActivities: spec.parentActivities, child: spec.child })}`);
   worker = await sys.startWorker('bare');
   await runCeiling(sys.bareClient, spec, { n: quick ? 3 : 10, concurrency: Math.min(5, concurrency), label: 'warm-up', run: 'warm', pollMs });
   {
-    const { result, usage } = await phase(`ceiling c=${concurrency}`, n, () => runCeiling(sys.bareClient, spec, { n, concurrency, label: `ceiling c=${concurrency}`, run: 'main', pollMs }));
-    log(`ceiling: ${result.completed}/${n} at ${result.rate}/s; start p50 ${result.start.p50} ms, update p50 ${result.update.p50} ms, e2e p50 ${result.endToEnd.p50} ms`);
+    const { result, usage } = await phase(`ceiling c=${concurrency}`, n, () =>
+      runCeiling(sys.bareClient, spec, { n, concurrency, label: `ceiling c=${concurrency}`, run: 'main', pollMs }),
+    );
+    log(
+      `ceiling: ${result.completed}/${n} at ${result.rate}/s; start p50 ${result.start.p50} ms, update p50 ${result.update.p50} ms, e2e p50 ${result.endToEnd.p50} ms`,
+    );
     ceiling = result;
     usages.push(usage);
   }
@@ -226,10 +238,14 @@ try {
   // --- 3. scale of open work -------------------------------------------------------------------
   if (openK > 0) {
     worker = await sys.startWorker('ours');
-    const { result, usage } = await phase(`open k=${openK}`, openK, () => runOpen(h, sys.databaseUrl, { k: openK, concurrency: openConcurrency, settleMinutes: int(args['settle-minutes'], quick ? 5 : 30) }));
+    const { result, usage } = await phase(`open k=${openK}`, openK, () =>
+      runOpen(h, sys.databaseUrl, { k: openK, concurrency: openConcurrency, settleMinutes: int(args['settle-minutes'], quick ? 5 : 30) }),
+    );
     await sleep(1000);
     open = { ...result, usage, workerRssMiB: mb(rssOf(worker.pid)), serverRssMiB: mb(rssOf(serverPid)), sqliteMiB: mb(sys.sqliteBytes()) };
-    log(`open: ${result.submitted}/${openK} submitted in ${result.submitSeconds}s (${result.submitRate}/s), settled at ${result.settledSeconds ?? `— (${result.settledApplications} dispatched)`}s; worker RSS ${open.workerRssMiB} MiB`);
+    log(
+      `open: ${result.submitted}/${openK} submitted in ${result.submitSeconds}s (${result.submitRate}/s), settled at ${result.settledSeconds ?? `— (${result.settledApplications} dispatched)`}s; worker RSS ${open.workerRssMiB} MiB`,
+    );
     for (const q of result.queries) log(`  ${q.name.padEnd(34)} p50 ${q.latency.p50} ms  p95 ${q.latency.p95} ms  (${q.rows} rows)`);
     await worker.stop();
   }

@@ -97,7 +97,10 @@ export async function startBenchSystem(options: { fastSqlite?: boolean; log?: (l
   async function startWorker(mode: 'ours' | 'bare', tuning?: WorkerTuning): Promise<WorkerProcess> {
     // BENCH_CPU_PROF=dir: V8 CPU profiles of each worker process (and its workflow threads) for DevTools.
     const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF, mode)}`] : [];
-    const child: ChildProcess = fork(path.join(here, 'worker-process.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...profile] });
+    const child: ChildProcess = fork(path.join(here, 'worker-process.ts'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [...process.execArgv, ...profile],
+    });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const config: WorkerProcessConfig = {
       mode,

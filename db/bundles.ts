@@ -24,7 +24,10 @@ export async function getBundle(db: Db, code: string, version?: number) {
 
 /** A department some published bundle has (12345 tickets are routed only to those). */
 export async function departmentExists(db: Db, code: string): Promise<boolean> {
-  const found = await rows(db, sql`select 1 from ${bundleVersions}, jsonb_array_elements(${bundleVersions.definition}->'departments') d where d->>'code' = ${code} limit 1`);
+  const found = await rows(
+    db,
+    sql`select 1 from ${bundleVersions}, jsonb_array_elements(${bundleVersions.definition}->'departments') d where d->>'code' = ${code} limit 1`,
+  );
   return found.length > 0;
 }
 

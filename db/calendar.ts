@@ -10,13 +10,7 @@ export async function loadCalendar(db: Db): Promise<WorkingCalendar> {
 }
 
 /** Publishes (or replaces) a year; `onlyIfAbsent` for seeding, so a coordinator's edits are kept. */
-export async function publishYear(
-  db: Db,
-  year: number,
-  data: CalendarYear & { source?: CalendarSource },
-  by: string,
-  onlyIfAbsent = false,
-): Promise<void> {
+export async function publishYear(db: Db, year: number, data: CalendarYear & { source?: CalendarSource }, by: string, onlyIfAbsent = false): Promise<void> {
   const row = { year, holidays: [...data.holidays].sort(), workdays: [...data.workdays].sort(), source: data.source ?? null, publishedBy: by };
   const insert = db.insert(calendarYears).values(row);
   if (!onlyIfAbsent) {

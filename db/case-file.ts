@@ -87,7 +87,9 @@ export async function addSupplementRefs(db: Db, id: string, bundle: BundleVersio
   const refs = refsOf(bundle, materials, at, 'supplement');
   await db
     .update(caseFiles)
-    .set({ submission: sql`jsonb_set(${caseFiles.submission}, '{materials}', coalesce(${caseFiles.submission}->'materials', '[]'::jsonb) || ${JSON.stringify(refs)}::jsonb)` })
+    .set({
+      submission: sql`jsonb_set(${caseFiles.submission}, '{materials}', coalesce(${caseFiles.submission}->'materials', '[]'::jsonb) || ${JSON.stringify(refs)}::jsonb)`,
+    })
     .where(eq(caseFiles.applicationId, id));
 }
 
@@ -138,6 +140,18 @@ export async function writeCaseEvents(db: Db, applicationId: string, events: rea
   if (events.length === 0) return;
   await db
     .insert(caseEvents)
-    .values(events.map((e) => ({ applicationId, key: e.key, at: e.at, kind: e.kind, item: e.item ?? null, actor: e.actor ?? null, label: e.label, detail: e.detail, decision: e.decision ?? null })))
+    .values(
+      events.map((e) => ({
+        applicationId,
+        key: e.key,
+        at: e.at,
+        kind: e.kind,
+        item: e.item ?? null,
+        actor: e.actor ?? null,
+        label: e.label,
+        detail: e.detail,
+        decision: e.decision ?? null,
+      })),
+    )
     .onConflictDoNothing();
 }

@@ -18,7 +18,9 @@ export interface JointTask extends JointRow {
 export async function jointTasks(db: Db, dept: string, limit: number, prefix?: string): Promise<JointTask[]> {
   const asLead = JSON.stringify([{ lead: dept }]);
   const asSigner = JSON.stringify([{ awaiting: [dept] }]);
-  const rows = await rowsOf<{ id: string; number: string; bundle_code: string; applicant_name: string; proc: JointRow }>(db, sql`
+  const rows = await rowsOf<{ id: string; number: string; bundle_code: string; applicant_name: string; proc: JointRow }>(
+    db,
+    sql`
     select a.id, a.number, a.bundle_code, a.applicant_name, p as proc
     from applications a, jsonb_array_elements(a.joint) p
     where (a.joint @> ${asLead}::jsonb or a.joint @> ${asSigner}::jsonb)
@@ -27,7 +29,8 @@ export async function jointTasks(db: Db, dept: string, limit: number, prefix?: s
       and (p->>'lead' = ${dept} or p->'awaiting' ? ${dept})
       ${prefix ? sql`and a.region like ${`${prefix}%`}` : sql``}
     order by a.created_at desc, a.id, p->>'code'
-    limit ${limit}`);
+    limit ${limit}`,
+  );
   return rows.map((r) => ({
     applicationId: r.id,
     number: r.number,

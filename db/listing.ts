@@ -208,7 +208,9 @@ export function listingQuery(db: Db, scope: ListingScope, filters: ListingFilter
       cursorAt: isoSql(applications.createdAt, 'US'),
       // Evaluated for the page's rows only (the Limit sits below them): a PK range probe each.
       overdue: sql<boolean>`(exists (select 1 from ${applicationItems} where ${applicationItems.applicationId} = ${applications.id} and ${applicationItems.overdue}) or coalesce(${overdueJoint}, false))`,
-      departments: sql<string[] | null>`(select jsonb_agg(distinct ${applicationItems.department} order by ${applicationItems.department}) from ${applicationItems} where ${applicationItems.applicationId} = ${applications.id})`,
+      departments: sql<
+        string[] | null
+      >`(select jsonb_agg(distinct ${applicationItems.department} order by ${applicationItems.department}) from ${applicationItems} where ${applicationItems.applicationId} = ${applications.id})`,
     })
     .from(applications)
     .where(and(...listingConditions(db, scope, filters, page.cursor)))

@@ -18,7 +18,10 @@ export async function readBusinessFigures(db: Db): Promise<BusinessFigures> {
   const [applicationsByStatus, [overdue], inboxByDepartment, [lag]] = await Promise.all([
     rows<{ status: string; n: number }>(db, sql`select status, count(*)::int as n from applications group by status`),
     rows<{ n: number }>(db, sql`select count(*)::int as n from application_items where overdue and status in (${ON_DESK}, 'waiting')`),
-    rows<{ department: string; n: number }>(db, sql`select department, count(*)::int as n from application_items where status in (${ON_DESK}) group by department`),
+    rows<{ department: string; n: number }>(
+      db,
+      sql`select department, count(*)::int as n from application_items where status in (${ON_DESK}) group by department`,
+    ),
     rows<{ max: number; avg: number }>(
       db,
       sql`select coalesce(max(extract(epoch from recorded_at - at)), 0)::float8 as max, coalesce(avg(extract(epoch from recorded_at - at)), 0)::float8 as avg

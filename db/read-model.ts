@@ -16,7 +16,14 @@ const APP_KEYS = Object.keys(appColumns) as (keyof typeof appColumns)[];
 /** The item's own columns; the application's columns on its items come from the application row. */
 const ITEM_OWN_KEYS = ['itemCode', 'itemName', 'department', 'status', 'startedAt', 'deadline', 'overdue', 'decidedAt', 'decision', 'departmentFirst'] as const;
 /** The application's columns copied onto its items, as item column ← application column. */
-const ITEM_FROM_APP = { bundleCode: 'bundleCode', region: 'region', createdAt: 'createdAt', applicationStatus: 'status', applicationAcceptedAt: 'acceptedAt', applicationEndedAt: 'endedAt' } as const;
+const ITEM_FROM_APP = {
+  bundleCode: 'bundleCode',
+  region: 'region',
+  createdAt: 'createdAt',
+  applicationStatus: 'status',
+  applicationAcceptedAt: 'acceptedAt',
+  applicationEndedAt: 'endedAt',
+} as const;
 
 const name = (c: PgColumn) => sql.identifier(c.name);
 const list = (parts: SQLChunk[]) => sql.join(parts, sql`, `);
@@ -30,7 +37,11 @@ const ITEM_UPDATED = Object.values(itemColumns).filter((c) => c.name !== 'applic
 const STATEMENT_PARTS = {
   appInsert: list(APP_KEYS.map((k) => name(appColumns[k]))),
   appUpdate: setExcluded(Object.values(appColumns).filter((c) => c.name !== 'id')),
-  itemInsert: list([name(itemColumns.applicationId), ...ITEM_OWN_KEYS.map((k) => name(itemColumns[k])), ...Object.keys(ITEM_FROM_APP).map((k) => name(itemColumns[k as keyof typeof ITEM_FROM_APP]))]),
+  itemInsert: list([
+    name(itemColumns.applicationId),
+    ...ITEM_OWN_KEYS.map((k) => name(itemColumns[k])),
+    ...Object.keys(ITEM_FROM_APP).map((k) => name(itemColumns[k as keyof typeof ITEM_FROM_APP])),
+  ]),
   itemRecord: list(ITEM_OWN_KEYS.map((k) => sql`${name(itemColumns[k])} ${sqlType(itemColumns[k])}`)),
   itemSelect: list([
     sql`app.id`,

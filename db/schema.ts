@@ -1,7 +1,21 @@
 // PostgreSQL tables: the catalogue, the case file (submission, event log, last state: the system of
 // record of every application), the read models kept current by activities, results and notices.
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, boolean, customType, date, index, integer, jsonb, numeric, pgTable, primaryKey, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  boolean,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import type { BundleDefinition } from '../workflows/shared/bundle.js';
 import type { Decision } from '../workflows/item/messages.js';
 import type { TimelineActor } from '../workflows/shared/case-events.js';
@@ -31,7 +45,9 @@ export const bundleVersions = pgTable(
     name: text('name').notNull(),
     region: text('region').notNull(),
     definition: jsonb('definition').$type<BundleDefinition>().notNull(),
-    publishedAt: ts('published_at').notNull().default(sql`now()`),
+    publishedAt: ts('published_at')
+      .notNull()
+      .default(sql`now()`),
     retiredAt: ts('retired_at'),
   },
   (t) => [primaryKey({ columns: [t.code, t.version] })],
@@ -120,7 +136,9 @@ export const applicationItems = pgTable(
     primaryKey({ columns: [t.applicationId, t.itemCode] }),
     index('application_items_dept_idx').on(t.department, t.status),
     // overdue=true filter and overdue counts: the few overdue items, by application.
-    index('application_items_overdue_idx').on(t.applicationId).where(sql`${t.overdue}`),
+    index('application_items_overdue_idx')
+      .on(t.applicationId)
+      .where(sql`${t.overdue}`),
     // Statistics (db/stats.ts), index-only, the filters' columns in each:
     // - the longest-waiting open item, oldest first;
     index('application_items_open_idx')
@@ -136,7 +154,15 @@ export const applicationItems = pgTable(
       .where(sql`${t.status} in ('approved', 'rejected')`),
     // - handling times of the ended applications having an item of a department, in order;
     index('application_items_department_handling_idx')
-      .on(t.department, applicationHours({ acceptedAt: t.applicationAcceptedAt, endedAt: t.applicationEndedAt }), t.applicationAcceptedAt, t.applicationEndedAt, t.bundleCode, t.region, t.createdAt)
+      .on(
+        t.department,
+        applicationHours({ acceptedAt: t.applicationAcceptedAt, endedAt: t.applicationEndedAt }),
+        t.applicationAcceptedAt,
+        t.applicationEndedAt,
+        t.bundleCode,
+        t.region,
+        t.createdAt,
+      )
       .where(sql`${t.departmentFirst} and ${t.applicationEndedAt} is not null`),
     // - rows of a period's first and last partial day (the rollups below hold whole days).
     index('application_items_created_idx').on(t.createdAt),
@@ -233,7 +259,9 @@ export const notices = pgTable(
     department: text('department'),
     title: text('title').notNull().default(''),
     body: jsonb('body').notNull(),
-    createdAt: ts('created_at').notNull().default(sql`now()`),
+    createdAt: ts('created_at')
+      .notNull()
+      .default(sql`now()`),
     sentAt: ts('sent_at'),
   },
   (t) => [uniqueIndex('notices_app_key_idx').on(t.applicationId, t.key), index('notices_unsent_idx').on(t.sentAt)],
@@ -246,7 +274,9 @@ export const calendarYears = pgTable('calendar_years', {
   workdays: jsonb('workdays').$type<string[]>().notNull(),
   /** The State Council notice the year was entered from (absent for years published without one). */
   source: jsonb('source').$type<CalendarSource>(),
-  publishedAt: ts('published_at').notNull().default(sql`now()`),
+  publishedAt: ts('published_at')
+    .notNull()
+    .default(sql`now()`),
   publishedBy: text('published_by').notNull(),
 });
 
@@ -254,7 +284,9 @@ export const calendarYears = pgTable('calendar_years', {
 export const creditFlags = pgTable('credit_flags', {
   idHash: text('id_hash').primaryKey(),
   reason: text('reason').notNull(),
-  flaggedAt: ts('flagged_at').notNull().default(sql`now()`),
+  flaggedAt: ts('flagged_at')
+    .notNull()
+    .default(sql`now()`),
 });
 
 /** Idempotency-Key of submissions: the same key and body return the same application. */
@@ -265,7 +297,9 @@ export const idempotencyKeys = pgTable(
     key: text('key').notNull(),
     bodyHash: text('body_hash').notNull(),
     applicationId: text('application_id').notNull(),
-    createdAt: ts('created_at').notNull().default(sql`now()`),
+    createdAt: ts('created_at')
+      .notNull()
+      .default(sql`now()`),
   },
   (t) => [primaryKey({ columns: [t.owner, t.key] })],
 );
@@ -285,7 +319,9 @@ export const evaluations = pgTable(
     bundleCode: text('bundle_code').notNull(),
     department: text('department').notNull(),
     item: text('item'),
-    createdAt: ts('created_at').notNull().default(sql`now()`),
+    createdAt: ts('created_at')
+      .notNull()
+      .default(sql`now()`),
   },
   (t) => [uniqueIndex('evaluations_once_idx').on(t.applicationId, t.channel, t.visitId), index('evaluations_bundle_idx').on(t.bundleCode, t.createdAt)],
 );
@@ -305,7 +341,9 @@ export const cases = pgTable(
     replied: boolean('replied').notNull().default(false),
     rectified: boolean('rectified').notNull().default(false),
     visited: boolean('visited').notNull().default(false),
-    createdAt: ts('created_at').notNull().default(sql`now()`),
+    createdAt: ts('created_at')
+      .notNull()
+      .default(sql`now()`),
     closedAt: ts('closed_at'),
   },
   (t) => [index('cases_department_idx').on(t.department, t.status), index('cases_kind_idx').on(t.kind, t.createdAt)],
@@ -350,7 +388,9 @@ export const caseEvents = pgTable(
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
     /** A decision event: the decision as the department made it (a closed case's item lists are rebuilt from these). */
     decision: jsonb('decision').$type<Decision>(),
-    recordedAt: ts('recorded_at').notNull().default(sql`now()`),
+    recordedAt: ts('recorded_at')
+      .notNull()
+      .default(sql`now()`),
   },
   (t) => [
     uniqueIndex('case_events_key_idx').on(t.applicationId, t.key),

@@ -139,7 +139,6 @@ export interface Stats extends ApplicationFigures {
   savings: Savings[];
 }
 
-
 const iso = (expr: SQL) => sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 /** Constant status lists as literals, not parameters: a partial index's predicate must be provable from the query. */
 const literals = (values: readonly string[]) => {
@@ -187,7 +186,13 @@ function splitPeriod(f: StatsFilters): Period {
   if (to !== undefined && to < until!) edges.push((c) => sql`${c} >= ${at(to)}::timestamptz`);
   return {
     days: { from: day(from), to: day(to) },
-    rest: edges.length ? (c) => sql`(${sql.join(edges.map((edge) => edge(c)), sql` or `)})` : undefined,
+    rest: edges.length
+      ? (c) =>
+          sql`(${sql.join(
+            edges.map((edge) => edge(c)),
+            sql` or `,
+          )})`
+      : undefined,
   };
 }
 
@@ -258,7 +263,11 @@ interface ApplicationRow {
  * with their 90th percentile per bundle and over all. With a department, the applications having an
  * item of it: each counted once, on its department_first item, which carries the application's status.
  */
-async function applicationFigures(db: Db, f: StatsFilters, period: Period): Promise<{ total: ApplicationFigures; byBundle: (ApplicationFigures & { bundle: string })[] }> {
+async function applicationFigures(
+  db: Db,
+  f: StatsFilters,
+  period: Period,
+): Promise<{ total: ApplicationFigures; byBundle: (ApplicationFigures & { bundle: string })[] }> {
   const department = f.department;
   // The rows that stand for the applications, and which of them are ended.
   const source =
@@ -283,7 +292,8 @@ async function applicationFigures(db: Db, f: StatsFilters, period: Period): Prom
     f,
     period,
     'r',
-    (where) => sql`select s.bundle_code, s.status, ${columns('s', APPLICATION_COUNTERS)} from stats_application_days s where s.department = ${department ?? ''} and ${where}`,
+    (where) =>
+      sql`select s.bundle_code, s.status, ${columns('s', APPLICATION_COUNTERS)} from stats_application_days s where s.department = ${department ?? ''} and ${where}`,
     (where) =>
       sql`select r.bundle_code, ${source.status} as status, ${columns('f', APPLICATION_COUNTERS)}
           from ${source.from} cross join lateral ${source.facts} f where ${and([...source.rows, where])}`,
@@ -324,7 +334,9 @@ async function applicationFigures(db: Db, f: StatsFilters, period: Period): Prom
     })
     .sort((a, b) => b.volume - a.volume || (a.bundle < b.bundle ? -1 : 1));
   const first = result[0];
-  const total = first ? { timed: first.total_timed, avg_hours: first.total_avg_hours, p90_hours: first.total_p90_hours } : { timed: 0, avg_hours: null, p90_hours: null };
+  const total = first
+    ? { timed: first.total_timed, avg_hours: first.total_avg_hours, p90_hours: first.total_p90_hours }
+    : { timed: 0, avg_hours: null, p90_hours: null };
   return { total: figures(result, timing(total)), byBundle };
 }
 
@@ -385,7 +397,13 @@ async function itemFigures(db: Db, f: StatsFilters, period: Period): Promise<{ t
   );
   const byItem = result
     .map((r) => {
-      const [items, started, overdue, approved, rejected] = [r.items, r.started, r.overdue, r.approved, r.rejected].map(Number) as [number, number, number, number, number];
+      const [items, started, overdue, approved, rejected] = [r.items, r.started, r.overdue, r.approved, r.rejected].map(Number) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
       return {
         item: r.item,
         department: r.department,
@@ -445,7 +463,8 @@ async function rejections(db: Db, f: StatsFilters, period: Period): Promise<{ re
     period,
     'i',
     (where) => sql`select s.reason, s.rejected from stats_rejection_days s where ${and([...department('s'), where])}`,
-    (where) => sql`select stats_reason(i.decision) as reason, 1 as rejected from application_items i where ${and([sql`i.status = 'rejected'`, ...department('i'), where])}`,
+    (where) =>
+      sql`select stats_reason(i.decision) as reason, 1 as rejected from application_items i where ${and([sql`i.status = 'rejected'`, ...department('i'), where])}`,
   );
   const result = await rows<{ reason: string; count: number }>(
     db,
@@ -456,7 +475,17 @@ async function rejections(db: Db, f: StatsFilters, period: Period): Promise<{ re
 
 /** The open item waiting longest: found in the index of open items by start, then read with its application. */
 async function longestWait(db: Db, f: StatsFilters): Promise<LongestWait | null> {
-  const [l] = await rows<{ application_id: string; number: string; bundle: string; item: string; item_name: string; department: string; status: string; started_at: string; hours: number }>(
+  const [l] = await rows<{
+    application_id: string;
+    number: string;
+    bundle: string;
+    item: string;
+    item_name: string;
+    department: string;
+    status: string;
+    started_at: string;
+    hours: number;
+  }>(
     db,
     sql`with oldest as (
           select o.application_id, o.item_code from application_items o
@@ -516,7 +545,13 @@ async function reviews(db: Db, f: StatsFilters) {
     evaluations: n(r?.evaluations),
     badReviews: n(r?.bad),
     badReviewRate: rate(n(r?.bad), n(r?.evaluations)),
-    rectifications: { total, replyRate: rate(n(r?.replied), total), rectificationRate: rate(n(r?.rectified), total), returnVisitRate: rate(n(r?.visited), total), overdue: n(r?.overdue) },
+    rectifications: {
+      total,
+      replyRate: rate(n(r?.replied), total),
+      rectificationRate: rate(n(r?.rectified), total),
+      returnVisitRate: rate(n(r?.visited), total),
+      overdue: n(r?.overdue),
+    },
   };
 }
 

@@ -184,7 +184,11 @@ const recording = drizzle(raw, { schema, logger: { logQuery: (sql, params) => vo
 
 const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
 const ms = (v: number) => `${v.toFixed(0).padStart(6)} ms`;
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 async function explain(run: (db: Db) => Promise<unknown>) {
   captured.length = 0;
@@ -212,8 +216,14 @@ const shapes: { name: string; filters: StatsFilters }[] = [
   { name: 'department gaj', filters: { department: 'gaj' } },
   // Not in the first version of this benchmark:
   { name: 'coordinator 320000 (prefix 32: everything)', filters: { regionPrefix: '32' } },
-  { name: 'coordinator 320100, 10-01 09:30 to 12-31 17:00', filters: { regionPrefix: '3201', since: '2025-10-01T09:30:00+08:00', until: '2025-12-31T17:00:00+08:00' } },
-  { name: 'department gaj, bundle=newborn, one month', filters: { department: 'gaj', bundle: 'newborn', since: '2025-11-01T00:00:00+08:00', until: '2025-12-01T00:00:00+08:00' } },
+  {
+    name: 'coordinator 320100, 10-01 09:30 to 12-31 17:00',
+    filters: { regionPrefix: '3201', since: '2025-10-01T09:30:00+08:00', until: '2025-12-31T17:00:00+08:00' },
+  },
+  {
+    name: 'department gaj, bundle=newborn, one month',
+    filters: { department: 'gaj', bundle: 'newborn', since: '2025-11-01T00:00:00+08:00', until: '2025-12-01T00:00:00+08:00' },
+  },
 ];
 
 async function timeStatistics(baseline: Compute | undefined) {
@@ -266,8 +276,12 @@ async function time(name: string, run: (db: Db) => Promise<unknown>) {
   if (EXPLAIN) await explain(run);
 }
 
-const page = (scope: ListingScope, filters: ListingFilters, p: Partial<ListingPage> = {}) => (db: Db) =>
-  db === handle.db ? listApplications(db, scope, filters, { limit: 20, order: 'desc', ...p }) : listingQuery(db, scope, filters, { limit: 20, order: 'desc', ...p });
+const page =
+  (scope: ListingScope, filters: ListingFilters, p: Partial<ListingPage> = {}) =>
+  (db: Db) =>
+    db === handle.db
+      ? listApplications(db, scope, filters, { limit: 20, order: 'desc', ...p })
+      : listingQuery(db, scope, filters, { limit: 20, order: 'desc', ...p });
 
 async function timeListings() {
   const second = await listApplications(handle.db, {}, { status: 'in_review' }, { limit: 20, order: 'desc' });
@@ -277,7 +291,10 @@ async function timeListings() {
   await time('listing: status=in_review&overdue=true', page({}, { status: 'in_review', overdue: true }));
   await time('listing: status=in_review, 2nd page by cursor', page({}, { status: 'in_review' }, { cursor }));
   await time('listing: bundle=newborn&department=gaj, page 50', page({}, { bundle: 'newborn', department: 'gaj' }, { page: 50 }));
-  await time('listing: coordinator 320100, one month', page({ regionPrefix: '3201' }, { since: '2025-11-01T00:00:00+08:00', until: '2025-12-01T00:00:00+08:00' }));
+  await time(
+    'listing: coordinator 320100, one month',
+    page({ regionPrefix: '3201' }, { since: '2025-11-01T00:00:00+08:00', until: '2025-12-01T00:00:00+08:00' }),
+  );
   await time('listing: department rsj (scope), status=in_review', page({ department: 'rsj' }, { status: 'in_review' }));
   await time('listing: applicant user-42 (scope)', page({ owner: 'user-42' }, {}));
   await time('listing: number=B00000500000', page({}, { number: 'B00000500000' }));
@@ -290,7 +307,9 @@ if (BASELINE) {
   });
 }
 try {
-  await elapsed('vacuum analyze', () => raw.unsafe('vacuum analyze applications, application_items, stats_application_days, stats_item_days, stats_rejection_days'));
+  await elapsed('vacuum analyze', () =>
+    raw.unsafe('vacuum analyze applications, application_items, stats_application_days, stats_item_days, stats_rejection_days'),
+  );
   const [counts] = await raw<{ apps: number; items: number; size: string }[]>`
     select (select count(*) from applications)::int as apps, (select count(*) from application_items)::int as items,
            pg_size_pretty(pg_database_size(current_database())) as size`;

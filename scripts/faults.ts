@@ -154,7 +154,12 @@ class WorkerProcess {
         }
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => chunk.toString().split('\n').forEach((line) => this.keep(line)));
+    child.stderr!.on('data', (chunk: Buffer) =>
+      chunk
+        .toString()
+        .split('\n')
+        .forEach((line) => this.keep(line)),
+    );
     const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`exit ${signal ?? code}`)));
     void exited.then((how) => {
       if (this.expectExit || this.child !== child) return;
@@ -441,7 +446,9 @@ const progress = setInterval(() => {
   );
 }, 10_000);
 
-say(`fault suite (${SHORT ? 'short' : 'long'}${PG_FAULT ? ', with PostgreSQL' : ''}): API ${base}, Temporal ${temporal.address}, database ${DB_NAME}, task queue ${taskQueue}`);
+say(
+  `fault suite (${SHORT ? 'short' : 'long'}${PG_FAULT ? ', with PostgreSQL' : ''}): API ${base}, Temporal ${temporal.address}, database ${DB_NAME}, task queue ${taskQueue}`,
+);
 const applicants = Array.from({ length: SUBMITTERS }, (_, n) => applicant(n + 1));
 const departments = DEPARTMENTS.map((d) => department(d));
 let clean = false;
@@ -467,11 +474,18 @@ try {
   const summary = await verify(ids);
   console.log(`
 fault suite ${violations.length === 0 ? 'passed' : 'FAILED'} in ${elapsed().trim()}
-  faults injected   ${injected.length}: ${Object.entries(countBy(injected)).map(([f, n]) => `${f} ×${n}`).join(', ')}
+  faults injected   ${injected.length}: ${Object.entries(countBy(injected))
+    .map(([f, n]) => `${f} ×${n}`)
+    .join(', ')}
   submitted         ${accepted.size} accepted (${retriedSubmissions} only after retries, ${gaveUp.length} given up)
-  completed         ${summary.endedCount} ended: ${Object.entries(summary.byStatus).map(([s, n]) => `${s} ${n}`).join(', ')}
+  completed         ${summary.endedCount} ended: ${Object.entries(summary.byStatus)
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ')}
   decisions         ${decisions} (${staleTasks} stale inbox entries refused with 409)
-  answers           ${[...statusCounts].sort(([a], [b]) => a - b).map(([s, n]) => `${s || 'no answer'}: ${n}`).join(', ')}
+  answers           ${[...statusCounts]
+    .sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${s || 'no answer'}: ${n}`)
+    .join(', ')}
   worker            ${worker.restarts} restarts after SIGKILL, ${worker.crashes} unplanned exits (restarted as a supervisor would); ${summary.resent} notices re-sent after a crash (at-least-once)
   lost ${summary.lost}, duplicated ${summary.duplicated}${violations.length ? `\n  violations        ${violations.length}:\n    ${violations.join('\n    ')}` : ''}`);
   clean = violations.length === 0;
@@ -565,7 +579,8 @@ async function verify(ids: string[]) {
   const stored = await check<{ key: string; application_id: string }[]>`select key, application_id from idempotency_keys where key like ${`${runId}-%`}`;
   if (stored.length !== accepted.size) violation(`${stored.length} idempotency keys stored for ${accepted.size} accepted submissions`);
   for (const r of stored) {
-    if (accepted.has(r.key) && accepted.get(r.key) !== r.application_id) duplicate(`Idempotency-Key ${r.key} stored for ${r.application_id}, answered ${accepted.get(r.key)}`);
+    if (accepted.has(r.key) && accepted.get(r.key) !== r.application_id)
+      duplicate(`Idempotency-Key ${r.key} stored for ${r.application_id}, answered ${accepted.get(r.key)}`);
   }
   for (const r of await check`select application_id, item_code, count(*)::int as n from results group by 1, 2 having count(*) > 1`) {
     duplicate(`result ${r.application_id}/${r.item_code} stored ${r.n} times`);
@@ -585,7 +600,11 @@ async function verify(ids: string[]) {
       r.status,
     ]),
   );
-  const resultRows = new Set((await check<{ application_id: string; item_code: string }[]>`select application_id, item_code from results`).map((r) => `${r.application_id}/${r.item_code}`));
+  const resultRows = new Set(
+    (await check<{ application_id: string; item_code: string }[]>`select application_id, item_code from results`).map(
+      (r) => `${r.application_id}/${r.item_code}`,
+    ),
+  );
   const outcomes = new Set((await check<{ application_id: string }[]>`select application_id from notices where kind = 'outcome'`).map((r) => r.application_id));
   const byStatus: Record<string, number> = {};
   for (const [id, state] of states) {

@@ -50,9 +50,24 @@ const worker = await Worker.create({
 
 type Step = [item: string, decision: 'approve' | 'reject'];
 const scenarios: Record<string, Step[]> = {
-  completed: [['birth-cert', 'approve'], ['vaccination', 'approve'], ['hukou', 'approve'], ['medical-insurance', 'approve'], ['social-card', 'approve']],
-  terminated: [['birth-cert', 'approve'], ['hukou', 'reject']],
-  partially: [['vaccination', 'reject'], ['birth-cert', 'approve'], ['hukou', 'approve'], ['medical-insurance', 'approve'], ['social-card', 'approve']],
+  completed: [
+    ['birth-cert', 'approve'],
+    ['vaccination', 'approve'],
+    ['hukou', 'approve'],
+    ['medical-insurance', 'approve'],
+    ['social-card', 'approve'],
+  ],
+  terminated: [
+    ['birth-cert', 'approve'],
+    ['hukou', 'reject'],
+  ],
+  partially: [
+    ['vaccination', 'reject'],
+    ['birth-cert', 'approve'],
+    ['hukou', 'approve'],
+    ['medical-insurance', 'approve'],
+    ['social-card', 'approve'],
+  ],
 };
 
 const save = async (name: string, workflowId: string) => {
@@ -72,7 +87,14 @@ await worker.runUntil(async () => {
       }
       const dept = input.bundle.items.find((i) => i.code === item)!.department;
       await env.client.workflow.getHandle(itemWorkflowId(id, item)).executeUpdate(decideItem, {
-        args: [{ decision, reason: decision === 'reject' ? '不符合受理条件' : undefined, result: { no: `${item}-1` }, actor: { sub: 'recorder', role: 'department', dept, post: 'A' } }],
+        args: [
+          {
+            decision,
+            reason: decision === 'reject' ? '不符合受理条件' : undefined,
+            result: { no: `${item}-1` },
+            actor: { sub: 'recorder', role: 'department', dept, post: 'A' },
+          },
+        ],
       });
     }
     await handle.result();
@@ -87,10 +109,14 @@ await worker.runUntil(async () => {
     const id = 'RECSETTLED';
     const input = newbornInput(id, { answers: { localHukou: false, insured: false, socialCard: false, reimburse: false } });
     const handle = await env.client.workflow.start('applicationWorkflow', { workflowId: applicationWorkflowId(id), taskQueue: 'record', args: [input] });
-    while ((await handle.query(applicationState)).items.find((i) => i.code === 'birth-cert')?.status !== 'in_review') await new Promise((r) => setTimeout(r, 20));
+    while ((await handle.query(applicationState)).items.find((i) => i.code === 'birth-cert')?.status !== 'in_review')
+      await new Promise((r) => setTimeout(r, 20));
     const officer = { sub: 'recorder', role: 'department' as const, dept: 'wsjk', post: 'A' as const };
-    await env.client.workflow.getHandle(itemWorkflowId(id, 'birth-cert')).executeUpdate(decideItem, { args: [{ decision: 'correction', missing: ['delivery-record'], reason: '缺少签名', actor: officer }] });
-    while ((await handle.query(applicationState)).items.find((i) => i.code === 'birth-cert')?.status !== 'correction_requested') await new Promise((r) => setTimeout(r, 20));
+    await env.client.workflow
+      .getHandle(itemWorkflowId(id, 'birth-cert'))
+      .executeUpdate(decideItem, { args: [{ decision: 'correction', missing: ['delivery-record'], reason: '缺少签名', actor: officer }] });
+    while ((await handle.query(applicationState)).items.find((i) => i.code === 'birth-cert')?.status !== 'correction_requested')
+      await new Promise((r) => setTimeout(r, 20));
     const applicant = { sub: 'zhangsan', role: 'applicant' as const };
     await handle.executeUpdate(supplement, { args: [{ materials: [{ code: 'delivery-record' }], actor: applicant }] });
     await handle.executeUpdate(withdraw, { args: [{ reason: '不再需要', actor: applicant }] });
@@ -102,7 +128,12 @@ await worker.runUntil(async () => {
   // back by the lead, agreed on reconsideration, then both items approved.
   {
     const id = 'RECJOINT';
-    const input = completeInput(id, utilities, { needWater: true, needPower: true, needGas: false, needNetwork: false }, { channel: 'window', submittedBy: { sub: 'w', role: 'window' } });
+    const input = completeInput(
+      id,
+      utilities,
+      { needWater: true, needPower: true, needGas: false, needNetwork: false },
+      { channel: 'window', submittedBy: { sub: 'w', role: 'window' } },
+    );
     const handle = await env.client.workflow.start('applicationWorkflow', { workflowId: applicationWorkflowId(id), taskQueue: 'record', args: [input] });
     const officer = (dept: string) => ({ sub: `recorder-${dept}`, role: 'department' as const, dept, post: 'A' as const });
     while (!(await handle.query(applicationState)).items.every((i) => i.status === 'in_review')) await new Promise((r) => setTimeout(r, 20));
@@ -111,9 +142,14 @@ await worker.runUntil(async () => {
     await handle.executeUpdate(signOffJoint, { args: [{ code: 'joint-survey', opinion: '同意', actor: officer('power') }] });
     await handle.executeUpdate(resolveJoint, { args: [{ code: 'joint-survey', action: 'reconsider', reason: '请复议', actor: officer('power') }] });
     await handle.executeUpdate(signOffJoint, { args: [{ code: 'joint-survey', opinion: '复议后同意', actor: officer('water') }] });
-    for (const [item, dept] of [['water-connect', 'water'], ['power-connect', 'power']] as const) {
+    for (const [item, dept] of [
+      ['water-connect', 'water'],
+      ['power-connect', 'power'],
+    ] as const) {
       while ((await handle.query(applicationState)).items.find((i) => i.code === item)?.blockedBy?.length) await new Promise((r) => setTimeout(r, 20));
-      await env.client.workflow.getHandle(itemWorkflowId(id, item)).executeUpdate(decideItem, { args: [{ decision: 'approve', result: { no: item }, actor: officer(dept) }] });
+      await env.client.workflow
+        .getHandle(itemWorkflowId(id, item))
+        .executeUpdate(decideItem, { args: [{ decision: 'approve', result: { no: item }, actor: officer(dept) }] });
     }
     await handle.result();
     await save('application-joint', applicationWorkflowId(id));
@@ -125,7 +161,19 @@ await worker.runUntil(async () => {
   const rectification = await env.client.workflow.start<typeof rectificationWorkflow>('rectificationWorkflow', {
     workflowId: rectificationWorkflowId(rid),
     taskQueue: 'record',
-    args: [{ id: rid, applicationId: 'RECCOMPLETED', evaluationId: rid, rating: 1, department: 'gaj', item: 'hukou', evaluator: 'zhangsan', days: 15, calendar: seedCalendar }],
+    args: [
+      {
+        id: rid,
+        applicationId: 'RECCOMPLETED',
+        evaluationId: rid,
+        rating: 1,
+        department: 'gaj',
+        item: 'hukou',
+        evaluator: 'zhangsan',
+        days: 15,
+        calendar: seedCalendar,
+      },
+    ],
   });
   const gaj = { sub: 'officer-gaj', role: 'department' as const, dept: 'gaj', post: 'A' as const };
   const hotline = { sub: 'agent', role: 'hotline' as const };
@@ -151,7 +199,18 @@ await worker.runUntil(async () => {
   const ticket = await env.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
     workflowId: ticketWorkflowId(tid),
     taskQueue: 'record',
-    args: [{ id: tid, type: 'consultation', subject: '户口登记进度', applicationId: 'RECCOMPLETED', department: 'gaj', createdBy: hotline, days: 3, calendar: seedCalendar }],
+    args: [
+      {
+        id: tid,
+        type: 'consultation',
+        subject: '户口登记进度',
+        applicationId: 'RECCOMPLETED',
+        department: 'gaj',
+        createdBy: hotline,
+        days: 3,
+        calendar: seedCalendar,
+      },
+    ],
   });
   await env.sleep('25 days');
   await ticket.executeUpdate(replyTicket, { args: [{ text: '已答复', actor: gaj }] });
@@ -190,11 +249,15 @@ await worker.runUntil(async () => {
   const app = await env.client.workflow.start('applicationWorkflow', { workflowId: applicationWorkflowId(pid), taskQueue: 'record', args: [pledge] });
   for (const item of ['license-check', 'food-permit']) {
     while ((await app.query(applicationState)).items.find((i) => i.code === item)?.status !== 'in_review') await new Promise((r) => setTimeout(r, 20));
-    await env.client.workflow.getHandle(itemWorkflowId(pid, item)).executeUpdate(decideItem, { args: [{ decision: 'approve', actor: { sub: 'o', role: 'department', dept: 'scjg', post: 'A' } }] });
+    await env.client.workflow
+      .getHandle(itemWorkflowId(pid, item))
+      .executeUpdate(decideItem, { args: [{ decision: 'approve', actor: { sub: 'o', role: 'department', dept: 'scjg', post: 'A' } }] });
   }
   while ((await app.query(applicationState)).delivery.status !== 'delivered') await new Promise((r) => setTimeout(r, 20));
   const postCheck = env.client.workflow.getHandle(postCheckWorkflowId(pid, 'fire-check'));
-  await postCheck.executeUpdate(verifyCommitment, { args: [{ outcome: 'revoked', reason: '承诺不实', actor: { sub: 'x', role: 'department', dept: 'xfjy' } }] });
+  await postCheck.executeUpdate(verifyCommitment, {
+    args: [{ outcome: 'revoked', reason: '承诺不实', actor: { sub: 'x', role: 'department', dept: 'xfjy' } }],
+  });
   await postCheck.result();
   await save('application-pledged', applicationWorkflowId(pid));
   for (const item of ['fire-check', 'license-check', 'food-permit']) await save(`item-pledged-${item}`, itemWorkflowId(pid, item));

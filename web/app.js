@@ -5,9 +5,19 @@ import { ROLE_NAMES, deptName, h, mount } from './ui.js';
 
 /** Which screens each role uses, and its navigation. */
 const NAV = {
-  window: [['#/window', '受理'], ['#/window/cases', '办件与出件']],
-  agent: [['#/window', '帮办受理'], ['#/window/cases', '办件查询']],
-  department: [['#/inbox', '待办任务'], ['#/operator/cases', '整改与工单'], ['#/operator/stats', '统计']],
+  window: [
+    ['#/window', '受理'],
+    ['#/window/cases', '办件与出件'],
+  ],
+  agent: [
+    ['#/window', '帮办受理'],
+    ['#/window/cases', '办件查询'],
+  ],
+  department: [
+    ['#/inbox', '待办任务'],
+    ['#/operator/cases', '整改与工单'],
+    ['#/operator/stats', '统计'],
+  ],
   applicant: [['#/applicant', '我的申请']],
   coordinator: [
     ['#/operator', '办件查询'],
@@ -16,7 +26,10 @@ const NAV = {
     ['#/operator/bundles', '一件事发布'],
     ['#/operator/calendar', '工作日历'],
   ],
-  hotline: [['#/operator', '办件查询'], ['#/operator/cases', '整改与工单']],
+  hotline: [
+    ['#/operator', '办件查询'],
+    ['#/operator/cases', '整改与工单'],
+  ],
 };
 
 const SCREENS = {
@@ -36,8 +49,14 @@ function renderChrome(s, screen) {
   const here = location.hash || '#/';
   const links = s ? (NAV[s.claims.role] ?? []) : [];
   // The longest matching link is the current one (#/operator/stats beats #/operator).
-  const current = links.map(([href]) => href).filter((href) => here === href || here.startsWith(`${href}/`)).sort((a, b) => b.length - a.length)[0];
-  mount(nav, links.map(([href, label]) => h('a', { href, class: href === current ? 'active' : '' }, label)));
+  const current = links
+    .map(([href]) => href)
+    .filter((href) => here === href || here.startsWith(`${href}/`))
+    .sort((a, b) => b.length - a.length)[0];
+  mount(
+    nav,
+    links.map(([href, label]) => h('a', { href, class: href === current ? 'active' : '' }, label)),
+  );
   if (s) {
     const c = s.claims;
     const parts = [ROLE_NAMES[c.role] ?? c.role, c.dept ? `${deptName(c.dept)}${c.post ? ` ${c.post}岗` : ''}` : '', c.name ?? c.sub];
@@ -68,7 +87,16 @@ async function route() {
     return;
   }
   if (target.roles && !target.roles.includes(s.claims.role)) {
-    mount(main, h('div', { class: 'card' }, h('h1', {}, '无权访问此页面'), h('p', {}, `当前身份：${ROLE_NAMES[s.claims.role]}。`), h('a', { href: homeOf(s.claims.role) }, '前往我的工作台')));
+    mount(
+      main,
+      h(
+        'div',
+        { class: 'card' },
+        h('h1', {}, '无权访问此页面'),
+        h('p', {}, `当前身份：${ROLE_NAMES[s.claims.role]}。`),
+        h('a', { href: homeOf(s.claims.role) }, '前往我的工作台'),
+      ),
+    );
     return;
   }
   // A fresh container per navigation: a slow answer for a page already left lands nowhere.

@@ -29,7 +29,8 @@ export function requestedMaterials(app, def) {
     if (due && (!entry.due || due < entry.due)) entry.due = due;
     wanted.set(code, entry);
   };
-  if (app.status === 'incomplete') for (const m of app.missing ?? []) add(m.material, m.reason ? `不符合法定形式：${m.reason}` : '受理前须补齐（一次性告知）', app.supplementDue);
+  if (app.status === 'incomplete')
+    for (const m of app.missing ?? []) add(m.material, m.reason ? `不符合法定形式：${m.reason}` : '受理前须补齐（一次性告知）', app.supplementDue);
   for (const item of app.items) {
     if (item.status === 'correction_requested' && item.correction) {
       for (const code of item.correction.missing) {

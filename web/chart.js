@@ -32,9 +32,7 @@ export function barChart({ title, categories, series, markers = [], unit = '', w
   for (const item of [...series, ...markers]) {
     const isMarker = markers.includes(item);
     svg.append(
-      isMarker
-        ? s('rect', { x: lx, y: 20, width: 3, height: 10, fill: item.color })
-        : s('rect', { x: lx, y: 20, width: 10, height: 10, fill: item.color }),
+      isMarker ? s('rect', { x: lx, y: 20, width: 3, height: 10, fill: item.color }) : s('rect', { x: lx, y: 20, width: 10, height: 10, fill: item.color }),
     );
     const label = s('text', { x: lx + 14, y: 29, 'font-size': 11, fill: '#4b5563' }, item.name);
     svg.append(label);
@@ -60,7 +58,9 @@ export function barChart({ title, categories, series, markers = [], unit = '', w
       const bar = s('rect', { x: labelWidth, y, width: Math.max(v ? 1 : 0, x(v ?? 0) - labelWidth), height: barHeight, fill: serie.color });
       bar.append(s('title', {}, `${category} ${serie.name}：${fmt(v)}${unit}`));
       svg.append(bar);
-      svg.append(s('text', { x: x(v ?? 0) + 4, y: y + barHeight - 2, 'font-size': 11, fill: '#374151' }, `${fmt(v)}${v === null || v === undefined ? '' : unit}`));
+      svg.append(
+        s('text', { x: x(v ?? 0) + 4, y: y + barHeight - 2, 'font-size': 11, fill: '#374151' }, `${fmt(v)}${v === null || v === undefined ? '' : unit}`),
+      );
     });
     for (const marker of markers) {
       const v = marker.values[i];

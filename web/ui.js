@@ -34,7 +34,20 @@ export function field(label, input, { required = false, hint, className = '' } =
 }
 
 export function table(headers, rows) {
-  return h('table', {}, h('thead', {}, h('tr', {}, headers.map((x) => h('th', {}, x)))), h('tbody', {}, rows));
+  return h(
+    'table',
+    {},
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        headers.map((x) => h('th', {}, x)),
+      ),
+    ),
+    h('tbody', {}, rows),
+  );
 }
 
 /** Definition list from [label, value] pairs (empty values skipped). */
@@ -135,7 +148,17 @@ export function todayBj() {
 // --- badges -------------------------------------------------------------------------------------
 
 const ITEM_TONE = { approved: 'ok', rejected: 'bad', cancelled: '', waiting: '', in_review: 'run', correction_requested: 'warn', awaiting_material: 'warn' };
-const APP_TONE = { completed: 'ok', partially_completed: 'warn', terminated: 'bad', withdrawn: '', expired: 'bad', incomplete: 'warn', received: 'warn', accepted: 'run', in_review: 'run' };
+const APP_TONE = {
+  completed: 'ok',
+  partially_completed: 'warn',
+  terminated: 'bad',
+  withdrawn: '',
+  expired: 'bad',
+  incomplete: 'warn',
+  received: 'warn',
+  accepted: 'run',
+  in_review: 'run',
+};
 
 export const itemBadge = (status) => h('span', { class: `badge ${ITEM_TONE[status] ?? ''}`, 'data-status': status }, ITEM_STATUS[status] ?? status);
 export const appBadge = (status, big = false) =>

@@ -13,7 +13,9 @@ export function installRuntime(config: TemporalConfig, level: LogLevel): string 
       Runtime.install({ logger, telemetryOptions: { metrics: { prometheus: { bindAddress: address } } } });
       return `http://${address}/metrics`;
     } catch (err) {
-      console.warn(`warning: the worker's metrics are not exported: ${(err as Error).message} (WORKER_METRICS_ADDRESS=${address}; set another host:port, or off)`);
+      console.warn(
+        `warning: the worker's metrics are not exported: ${(err as Error).message} (WORKER_METRICS_ADDRESS=${address}; set another host:port, or off)`,
+      );
     }
   }
   Runtime.install({ logger });

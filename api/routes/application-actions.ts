@@ -4,7 +4,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import { applicationItems } from '../../db/schema.js';
-import { recordDelivery, resolveJoint, reviewIntake, signOffJoint, supplement, withdraw, type ApplicationState, type UpdateAnswer } from '../../workflows/application/messages.js';
+import {
+  recordDelivery,
+  resolveJoint,
+  reviewIntake,
+  signOffJoint,
+  supplement,
+  withdraw,
+  type ApplicationState,
+  type UpdateAnswer,
+} from '../../workflows/application/messages.js';
 import { decideItem, takeItem, type DecideItemInput } from '../../workflows/item/messages.js';
 import { verifyCommitment } from '../../workflows/post-check/messages.js';
 import { itemWorkflowId, postCheckWorkflowId } from '../../workflows/shared/ids.js';
@@ -59,7 +68,8 @@ export const applicationActionRoutes =
         // Only the codes reach the workflow; the references go to the case file once it took them.
         const materials = request.body.materials.map((m) => ({ code: m.code }));
         const state = await runUpdate('申请', () =>
-          applicationHandle(temporal, id).executeUpdate(supplement, { args: [{ materials, actor: actorOf(request) }], updateId: updateId(request) }));
+          applicationHandle(temporal, id).executeUpdate(supplement, { args: [{ materials, actor: actorOf(request) }], updateId: updateId(request) }),
+        );
         const file = await caseFileOf(deps, id);
         if (file) {
           const bundle = await getBundle(deps.db.db, file.bundleCode, file.bundleVersion);
@@ -77,7 +87,8 @@ export const applicationActionRoutes =
         const { id } = request.params;
         await loadVisible(deps, request, id);
         const state = await runUpdate('受理审查', () =>
-          applicationHandle(temporal, id).executeUpdate(reviewIntake, { args: [{ ...request.body, actor: actorOf(request) }], updateId: updateId(request) }));
+          applicationHandle(temporal, id).executeUpdate(reviewIntake, { args: [{ ...request.body, actor: actorOf(request) }], updateId: updateId(request) }),
+        );
         return answered(request, id, state);
       },
     );
@@ -89,7 +100,11 @@ export const applicationActionRoutes =
         const { id } = request.params;
         await loadVisible(deps, request, id);
         const state = await runUpdate('申请', () =>
-          applicationHandle(temporal, id).executeUpdate(withdraw, { args: [{ reason: request.body.reason, actor: actorOf(request) }], updateId: updateId(request) }));
+          applicationHandle(temporal, id).executeUpdate(withdraw, {
+            args: [{ reason: request.body.reason, actor: actorOf(request) }],
+            updateId: updateId(request),
+          }),
+        );
         return answered(request, id, state);
       },
     );
@@ -174,7 +189,11 @@ export const applicationActionRoutes =
         if (!joint) throw notFound(`joint procedure ${code}`);
         if (!joint.departments.includes(request.user.dept ?? '')) throw forbidden(`${request.user.dept} 不是联合办理程序 ${code} 的参与部门`);
         const state = await runUpdate(`联合办理程序 ${code}`, () =>
-          applicationHandle(temporal, id).executeUpdate(signOffJoint, { args: [{ code, ...request.body, actor: actorOf(request) }], updateId: updateId(request) }));
+          applicationHandle(temporal, id).executeUpdate(signOffJoint, {
+            args: [{ code, ...request.body, actor: actorOf(request) }],
+            updateId: updateId(request),
+          }),
+        );
         return answered(request, id, state);
       },
     );
@@ -187,9 +206,14 @@ export const applicationActionRoutes =
         const current = await loadVisible(deps, request, id);
         const joint = current.joint.find((j) => j.code === code);
         if (!joint) throw notFound(`joint procedure ${code}`);
-        if (!joint.lead || joint.lead !== request.user.dept) throw forbidden(`只有牵头部门${joint.lead ? ` ${joint.lead} ` : ''}可以处理联合办理程序 ${code} 的分歧`);
+        if (!joint.lead || joint.lead !== request.user.dept)
+          throw forbidden(`只有牵头部门${joint.lead ? ` ${joint.lead} ` : ''}可以处理联合办理程序 ${code} 的分歧`);
         const state = await runUpdate(`联合办理程序 ${code}`, () =>
-          applicationHandle(temporal, id).executeUpdate(resolveJoint, { args: [{ code, ...request.body, actor: actorOf(request) }], updateId: updateId(request) }));
+          applicationHandle(temporal, id).executeUpdate(resolveJoint, {
+            args: [{ code, ...request.body, actor: actorOf(request) }],
+            updateId: updateId(request),
+          }),
+        );
         return answered(request, id, state);
       },
     );
@@ -204,7 +228,8 @@ export const applicationActionRoutes =
           throw badRequest('a pickup needs the code the applicant shows', [{ field: 'body.pickupCode', message: 'is required for picked-up' }]);
         }
         const state = await runUpdate('送达', () =>
-          applicationHandle(temporal, id).executeUpdate(recordDelivery, { args: [{ ...request.body, actor: actorOf(request) }], updateId: updateId(request) }));
+          applicationHandle(temporal, id).executeUpdate(recordDelivery, { args: [{ ...request.body, actor: actorOf(request) }], updateId: updateId(request) }),
+        );
         return answered(request, id, state);
       },
     );

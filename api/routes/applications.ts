@@ -58,7 +58,10 @@ export const applicationRoutes =
         // The channel is who acts: a window (whose staff judged the materials, §32) only through window staff.
         if ((body.channel === 'window') !== (actor.role === 'window')) {
           throw badRequest('the channel does not match who submits', [
-            { field: 'body.channel', message: actor.role === 'window' ? 'window staff submit as window' : 'only window staff submit as window; say web, app or api' },
+            {
+              field: 'body.channel',
+              message: actor.role === 'window' ? 'window staff submit as window' : 'only window staff submit as window; say web, app or api',
+            },
           ]);
         }
         const bundle = await getBundle(db, body.bundleCode);
@@ -82,15 +85,24 @@ export const applicationRoutes =
         if (check.problems.length || undecided.length) throw badRequest('the application does not fit the bundle', [...check.problems, ...undecided]);
         const notDeferrable = commitments.filter((c) => !check.promised.includes(c) && check.missing.some((m) => m.material === c));
         if (notDeferrable.length) {
-          throw badRequest('only deferrable materials may be promised (容缺)', notDeferrable.map((c) => ({ field: `commitments.${c}`, message: '此材料不可容缺' })));
+          throw badRequest(
+            'only deferrable materials may be promised (容缺)',
+            notDeferrable.map((c) => ({ field: `commitments.${c}`, message: '此材料不可容缺' })),
+          );
         }
         const pledges = (body.pledges ?? []).map((p) => p.item);
         const notPledgeable = pledges.filter((code) => !check.items.some((i) => i.code === code && i.commitment));
         if (notPledgeable.length) {
-          throw badRequest('告知承诺 only for applicable items that allow it', notPledgeable.map((c) => ({ field: `pledges.${c}`, message: '此事项不适用告知承诺' })));
+          throw badRequest(
+            '告知承诺 only for applicable items that allow it',
+            notPledgeable.map((c) => ({ field: `pledges.${c}`, message: '此事项不适用告知承诺' })),
+          );
         }
         if (check.promised.length || pledges.length) {
-          const [flag] = await db.select().from(creditFlags).where(eq(creditFlags.idHash, idHash(body.applicant.idNumber)));
+          const [flag] = await db
+            .select()
+            .from(creditFlags)
+            .where(eq(creditFlags.idHash, idHash(body.applicant.idNumber)));
           if (flag) throw new HttpError(403, 'credit_restricted', '申请人有失信记录，不适用容缺受理或告知承诺，请提交全部材料');
         }
 
@@ -100,9 +112,16 @@ export const applicationRoutes =
         let repeated = false;
         if (key) {
           const hash = hashBody(body);
-          const inserted = await db.insert(idempotencyKeys).values({ owner: actor.sub, key, bodyHash: hash, applicationId: id }).onConflictDoNothing().returning();
+          const inserted = await db
+            .insert(idempotencyKeys)
+            .values({ owner: actor.sub, key, bodyHash: hash, applicationId: id })
+            .onConflictDoNothing()
+            .returning();
           if (inserted.length === 0) {
-            const [existing] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.owner, actor.sub), eq(idempotencyKeys.key, key)));
+            const [existing] = await db
+              .select()
+              .from(idempotencyKeys)
+              .where(and(eq(idempotencyKeys.owner, actor.sub), eq(idempotencyKeys.key, key)));
             if (!existing || existing.bodyHash !== hash) throw conflict('this Idempotency-Key was used with a different body');
             id = existing.applicationId;
             repeated = true;

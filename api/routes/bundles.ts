@@ -7,15 +7,7 @@ import type { AppDeps } from '../app.js';
 import { regionCovers, requireRole } from '../auth.js';
 import { badRequest, forbidden, notFound } from '../errors.js';
 import { bundleAppliesIn } from '../region.js';
-import {
-  BundleDefinitionBody,
-  BundleParams,
-  BundleSummary,
-  ListBundlesQuery,
-  PublishedBundle,
-  RetiredBundle,
-  VersionQuery,
-} from '../schemas/bundles.js';
+import { BundleDefinitionBody, BundleParams, BundleSummary, ListBundlesQuery, PublishedBundle, RetiredBundle, VersionQuery } from '../schemas/bundles.js';
 import { Json, errorResponses } from '../schemas/common.js';
 
 export const bundleRoutes =

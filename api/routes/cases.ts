@@ -92,7 +92,9 @@ export const caseRoutes =
         async (request) => {
           const workflowId = rectificationWorkflowId(request.params.id);
           await guard(request, await query<RectificationState>(workflowId, rectificationState));
-          return runUpdate('整改', () => temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [{ ...request.body, actor: actorOf(request) }] }));
+          return runUpdate('整改', () =>
+            temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [{ ...request.body, actor: actorOf(request) }] }),
+          );
         },
       );
     }
@@ -128,7 +130,8 @@ export const caseRoutes =
         const { type, applicationNumber, item, department: given } = request.body;
         // What a caller says on the hotline may hold an ID or phone number: never into the ticket, its notices or logs.
         const subject = maskFreeText(request.body.subject);
-        if (given && !(await departmentExists(db, given))) throw badRequest(`no department ${given} in the catalogue`, [{ field: 'body.department', message: 'unknown department' }]);
+        if (given && !(await departmentExists(db, given)))
+          throw badRequest(`no department ${given} in the catalogue`, [{ field: 'body.department', message: 'unknown department' }]);
         let department = given;
         if (applicationNumber) {
           // A complaint about an item goes to its department; otherwise to the bundle's lead.
@@ -137,40 +140,73 @@ export const caseRoutes =
           if (item && !target) throw badRequest(`item ${item} is not part of this application`, [{ field: 'body.item', message: 'unknown item' }]);
           department ??= target?.department ?? state.bundle.leadDepartment ?? state.items[0]!.department;
         }
-        if (!department) throw badRequest('a ticket needs a department or an application to route it', [{ field: 'body.department', message: 'is required without applicationNumber' }]);
+        if (!department)
+          throw badRequest('a ticket needs a department or an application to route it', [
+            { field: 'body.department', message: 'is required without applicationNumber' },
+          ]);
         const id = randomUUID();
         await temporal.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
           workflowId: ticketWorkflowId(id),
           taskQueue,
-          args: [{ id, type, subject, applicationId: applicationNumber, department, createdBy: actorOf(request), days: TICKET_DAYS[type], calendar: await loadCalendar(db) }],
+          args: [
+            {
+              id,
+              type,
+              subject,
+              applicationId: applicationNumber,
+              department,
+              createdBy: actorOf(request),
+              days: TICKET_DAYS[type],
+              calendar: await loadCalendar(db),
+            },
+          ],
         });
         return reply.code(201).send(await query(ticketWorkflowId(id), ticketState));
       },
     );
-    app.get('/tickets/:id', { preParsing: requireRole('hotline', 'department', 'coordinator'), schema: { params: IdParams, response: { 200: Any, ...errorResponses } } }, async (request) => {
-      const state = await query<TicketState>(ticketWorkflowId(request.params.id), ticketState);
-      await guard(request, state);
-      return state;
-    });
+    app.get(
+      '/tickets/:id',
+      { preParsing: requireRole('hotline', 'department', 'coordinator'), schema: { params: IdParams, response: { 200: Any, ...errorResponses } } },
+      async (request) => {
+        const state = await query<TicketState>(ticketWorkflowId(request.params.id), ticketState);
+        await guard(request, state);
+        return state;
+      },
+    );
     app.post(
       '/tickets/:id/reply',
-      { preParsing: requireRole('department'), schema: { params: IdParams, body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }), response: { 200: Any, ...errorResponses } } },
+      {
+        preParsing: requireRole('department'),
+        schema: {
+          params: IdParams,
+          body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }),
+          response: { 200: Any, ...errorResponses },
+        },
+      },
       async (request) => {
         const workflowId = ticketWorkflowId(request.params.id);
         await guard(request, await query<TicketState>(workflowId, ticketState));
-        return runUpdate('工单', () => temporal.workflow.getHandle(workflowId).executeUpdate(replyTicket, { args: [{ text: request.body.text, actor: actorOf(request) }] }));
+        return runUpdate('工单', () =>
+          temporal.workflow.getHandle(workflowId).executeUpdate(replyTicket, { args: [{ text: request.body.text, actor: actorOf(request) }] }),
+        );
       },
     );
     app.post(
       '/tickets/:id/close',
       {
         preParsing: requireRole('hotline', 'coordinator'),
-        schema: { params: IdParams, body: Type.Object({ satisfied: Type.Boolean(), note: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }), response: { 200: Any, ...errorResponses } },
+        schema: {
+          params: IdParams,
+          body: Type.Object({ satisfied: Type.Boolean(), note: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
+          response: { 200: Any, ...errorResponses },
+        },
       },
       async (request) => {
         const workflowId = ticketWorkflowId(request.params.id);
         await guard(request, await query<TicketState>(workflowId, ticketState));
-        return runUpdate('工单', () => temporal.workflow.getHandle(workflowId).executeUpdate(closeTicket, { args: [{ ...request.body, actor: actorOf(request) }] }));
+        return runUpdate('工单', () =>
+          temporal.workflow.getHandle(workflowId).executeUpdate(closeTicket, { args: [{ ...request.body, actor: actorOf(request) }] }),
+        );
       },
     );
 
@@ -196,12 +232,26 @@ export const caseRoutes =
         const where: SQL[] = [];
         // A coordinator with a region: the cases about applications in it (a case without one has no region to show).
         const prefix = request.user.role === 'coordinator' ? coordinatorPrefix(request.user.region) : undefined;
-        if (prefix) where.push(inArray(cases.applicationId, db.select({ id: applications.id }).from(applications).where(like(applications.region, `${prefix}%`))));
+        if (prefix)
+          where.push(
+            inArray(
+              cases.applicationId,
+              db
+                .select({ id: applications.id })
+                .from(applications)
+                .where(like(applications.region, `${prefix}%`)),
+            ),
+          );
         if (q.kind) where.push(eq(cases.kind, q.kind));
         if (department) where.push(eq(cases.department, department));
         if (q.status) where.push(eq(cases.status, q.status));
         if (q.overdue !== undefined) where.push(eq(cases.overdue, q.overdue));
-        const rows = await db.select().from(cases).where(and(...where)).orderBy(desc(cases.createdAt)).limit(q.limit ?? 50);
+        const rows = await db
+          .select()
+          .from(cases)
+          .where(and(...where))
+          .orderBy(desc(cases.createdAt))
+          .limit(q.limit ?? 50);
         return { cases: rows };
       },
     );

@@ -20,7 +20,9 @@ const JointTask = Type.Object({
   kind: Type.String(),
   lead: Type.Optional(Type.String()),
   role: Type.Union([Type.Literal('lead'), Type.Literal('sign')], { description: 'lead: organises it and resolves dissents; sign: its sign-off is awaited' }),
-  status: Type.Union([Type.Literal('open'), Type.Literal('disputed'), Type.Literal('agreed'), Type.Literal('rejected')], { description: 'the inbox lists open ones; disputed: a dissent stands, the lead resolves it' }),
+  status: Type.Union([Type.Literal('open'), Type.Literal('disputed'), Type.Literal('agreed'), Type.Literal('rejected')], {
+    description: 'the inbox lists open ones; disputed: a dissent stands, the lead resolves it',
+  }),
   awaiting: Type.Array(Type.String()),
   dissenters: Type.Array(Type.String()),
   due: Type.Union([Type.String(), Type.Null()]),
@@ -64,7 +66,7 @@ export const departmentRoutes =
         preParsing: requireRole('department', 'coordinator'),
         schema: {
           description:
-            'The department\'s inbox. Answers carry an ETag; with `If-None-Match` set to it and `wait`, the request is held until the inbox changes ' +
+            "The department's inbox. Answers carry an ETag; with `If-None-Match` set to it and `wait`, the request is held until the inbox changes " +
             '(200 with the new inbox) or `wait` seconds pass (304), so departments need not poll.',
           params: Type.Object({ dept: DeptCode }),
           querystring: Type.Object({

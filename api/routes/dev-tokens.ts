@@ -8,7 +8,6 @@ import type { AppDeps } from '../app.js';
 import { badRequest } from '../errors.js';
 import { DeptCode, requestErrorResponses } from '../schemas/common.js';
 
-
 const DevTokenBody = Type.Object(
   {
     role: Type.Union(['applicant', 'agent', 'window', 'department', 'coordinator', 'hotline'].map((r) => Type.Literal(r))),

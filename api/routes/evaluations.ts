@@ -28,7 +28,13 @@ const EvaluationBody = Type.Object(
     /** The online indicators: overall satisfaction, efficiency, guide accuracy, convenience, platform usability. */
     indicators: Type.Optional(
       Type.Object(
-        { satisfaction: Type.Optional(Score), efficiency: Type.Optional(Score), guideAccuracy: Type.Optional(Score), convenience: Type.Optional(Score), usability: Type.Optional(Score) },
+        {
+          satisfaction: Type.Optional(Score),
+          efficiency: Type.Optional(Score),
+          guideAccuracy: Type.Optional(Score),
+          convenience: Type.Optional(Score),
+          usability: Type.Optional(Score),
+        },
         { additionalProperties: false },
       ),
     ),
@@ -73,7 +79,8 @@ export const evaluationRoutes =
         if (channel === 'window' && request.user.role !== 'window') throw forbidden('窗口评价由窗口工作人员代为登记');
         // Taken in at this window (the application says so at once), or another act of theirs in the case file.
         const submittedHere = state.submittedBy.role === 'window' && state.submittedBy.sub === request.user.sub;
-        if (channel === 'window' && !submittedHere && !(await servedAtWindow(state.id, request.user.sub))) throw forbidden('只能为本人办理过的申请登记窗口评价');
+        if (channel === 'window' && !submittedHere && !(await servedAtWindow(state.id, request.user.sub)))
+          throw forbidden('只能为本人办理过的申请登记窗口评价');
         const item = body.item ? state.items.find((i) => i.code === body.item) : undefined;
         if (body.item && !item) throw badRequest(`item ${body.item} is not part of this application`, [{ field: 'body.item', message: 'unknown item' }]);
         const department = item?.department ?? state.bundle.leadDepartment ?? state.items[0]!.department;
@@ -81,7 +88,19 @@ export const evaluationRoutes =
         const id = randomUUID();
         const inserted = await db
           .insert(evaluations)
-          .values({ id, applicationId: state.id, channel, visitId: channel === 'window' ? `window:${request.user.sub}` : '', rating: body.rating, indicators: body.indicators ?? null, comment: body.comment ?? null, evaluator: request.user.sub, bundleCode: state.bundle.code, department, item: item?.code ?? null })
+          .values({
+            id,
+            applicationId: state.id,
+            channel,
+            visitId: channel === 'window' ? `window:${request.user.sub}` : '',
+            rating: body.rating,
+            indicators: body.indicators ?? null,
+            comment: body.comment ?? null,
+            evaluator: request.user.sub,
+            bundleCode: state.bundle.code,
+            department,
+            item: item?.code ?? null,
+          })
           .onConflictDoNothing()
           .returning({ id: evaluations.id });
         if (inserted.length === 0) throw conflict(channel === 'online' ? '该申请已评价（一事一评）' : '您已为该申请登记过窗口评价（一事一评）');
@@ -92,7 +111,20 @@ export const evaluationRoutes =
           await temporal.workflow.start<typeof rectificationWorkflow>('rectificationWorkflow', {
             workflowId: rectificationWorkflowId(id),
             taskQueue,
-            args: [{ id, applicationId: state.id, evaluationId: id, rating: body.rating, comment: body.comment, department, item: item?.code, evaluator: state.owner, days: RECTIFICATION_DAYS, calendar: await loadCalendar(db) }],
+            args: [
+              {
+                id,
+                applicationId: state.id,
+                evaluationId: id,
+                rating: body.rating,
+                comment: body.comment,
+                department,
+                item: item?.code,
+                evaluator: state.owner,
+                days: RECTIFICATION_DAYS,
+                calendar: await loadCalendar(db),
+              },
+            ],
           });
           rectification = { id, department };
         }

@@ -79,7 +79,7 @@ export const historyRoutes =
       {
         preParsing: requireRole(),
         schema: {
-          description: 'The readable timeline (R-8.1) from the case file\'s event log (for applications submitted before it, from the workflow histories).',
+          description: "The readable timeline (R-8.1) from the case file's event log (for applications submitted before it, from the workflow histories).",
           params: ApplicationParams,
           response: { 200: HistoryView, ...errorResponses },
         },
@@ -99,12 +99,19 @@ export const historyRoutes =
       '/applications/:id/audit',
       {
         preParsing: requireRole('coordinator', 'window', 'department', 'hotline'),
-        schema: { params: ApplicationParams, response: { 200: Type.Object({ audit: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses } },
+        schema: {
+          params: ApplicationParams,
+          response: { 200: Type.Object({ audit: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses },
+        },
       },
       async (request) => {
         await loadVisible(deps, request, request.params.id);
         const { timeline } = await timelineOf(request.params.id);
-        return { audit: timeline.filter((e) => e.actor && e.actor.sub !== 'system').map(({ at, kind, label, item, actor }) => ({ at, kind, action: label, item, actor })) };
+        return {
+          audit: timeline
+            .filter((e) => e.actor && e.actor.sub !== 'system')
+            .map(({ at, kind, label, item, actor }) => ({ at, kind, action: label, item, actor })),
+        };
       },
     );
 

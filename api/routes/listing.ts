@@ -67,7 +67,8 @@ export const listingRoutes =
           if (q.page !== undefined) throw badRequest('use either cursor or page', [{ field: 'querystring.page', message: 'not with cursor' }]);
           cursor = decodeCursor(q.cursor);
           if (!cursor) throw badRequest('invalid cursor', [{ field: 'querystring.cursor', message: 'is not a cursor of this listing' }]);
-          if (cursor.order !== order) throw badRequest('the cursor belongs to the other sort order', [{ field: 'querystring.sort', message: 'differs from the cursor' }]);
+          if (cursor.order !== order)
+            throw badRequest('the cursor belongs to the other sort order', [{ field: 'querystring.sort', message: 'differs from the cursor' }]);
         }
         const period = periodOf(q.from, q.to);
         return listApplications(

@@ -44,8 +44,8 @@ export const reviewSheetRoutes =
         schema: {
           description:
             'The review sheet of one item: the item, its deadline and clock, its form fields with values, its materials with uri and sha256, ' +
-            'the results of the items it depends on, its decisions and events. A department sees only its own item\'s fields (403 for another ' +
-            'department\'s item unless it leads the bundle); the lead department, window staff and the applicant see the whole submission.',
+            "the results of the items it depends on, its decisions and events. A department sees only its own item's fields (403 for another " +
+            "department's item unless it leads the bundle); the lead department, window staff and the applicant see the whole submission.",
           params: ItemParams,
           response: { 200: Json, ...errorResponses },
         },
@@ -56,7 +56,11 @@ export const reviewSheetRoutes =
         const item = state.items.find((i) => i.code === code);
         if (!item) throw notFound(`item ${code}`);
         const reach = reachOf(request, state, item.department);
-        const [file, bundle, rows] = await Promise.all([caseFileOf(deps, id), getBundle(deps.db.db, state.bundle.code, state.bundle.version), caseEventsOf(deps.db.db, id)]);
+        const [file, bundle, rows] = await Promise.all([
+          caseFileOf(deps, id),
+          getBundle(deps.db.db, state.bundle.code, state.bundle.version),
+          caseEventsOf(deps.db.db, id),
+        ]);
         const def = (bundle as BundleVersion | undefined)?.items.find((i) => i.code === code);
         if (!bundle || !def) throw notFound(`item ${code}`);
 
@@ -87,13 +91,24 @@ export const reviewSheetRoutes =
         const events = timelineFromLog(id, rows, personal).timeline.filter((e) => e.item === code);
         const view = applicationView(state);
         return {
-          application: { id: state.id, number: state.number, bundle: state.bundle, status: state.status, applicant: view.applicant, channel: state.channel, createdAt: state.createdAt, acceptedAt: state.acceptedAt },
+          application: {
+            id: state.id,
+            number: state.number,
+            bundle: state.bundle,
+            status: state.status,
+            applicant: view.applicant,
+            channel: state.channel,
+            createdAt: state.createdAt,
+            acceptedAt: state.acceptedAt,
+          },
           item,
           reach,
           fields,
           materials,
           prerequisites,
-          ...(reach === 'whole' && file ? { answers: file.submission.answers, commitments: file.submission.commitments, delivery: { method: state.delivery.method } } : {}),
+          ...(reach === 'whole' && file
+            ? { answers: file.submission.answers, commitments: file.submission.commitments, delivery: { method: state.delivery.method } }
+            : {}),
           decisions: item.decisions ?? [],
           events,
         };

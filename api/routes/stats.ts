@@ -38,7 +38,13 @@ export const statsRoutes =
         filters.until = period.until;
         const stats = await computeStats(db, filters);
         return {
-          filters: { bundle: filters.bundle, department: filters.department, region: user.role === 'coordinator' ? user.region : undefined, since: filters.since, until: filters.until },
+          filters: {
+            bundle: filters.bundle,
+            department: filters.department,
+            region: user.role === 'coordinator' ? user.region : undefined,
+            since: filters.since,
+            until: filters.until,
+          },
           ...stats,
         };
       },

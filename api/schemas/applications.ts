@@ -54,7 +54,14 @@ export const ItemParams = Type.Object({ id: AppId, item: Code });
 
 export const DecisionBody = Type.Object(
   {
-    decision: Type.Union(Object.keys(DECISION_KINDS).map((d) => Type.Literal(d as DecisionKind)), { description: Object.entries(DECISION_KINDS).map(([k, v]) => `${k} ${v}`).join(', ') }),
+    decision: Type.Union(
+      Object.keys(DECISION_KINDS).map((d) => Type.Literal(d as DecisionKind)),
+      {
+        description: Object.entries(DECISION_KINDS)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+      },
+    ),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
     result: Type.Optional(
       Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
@@ -84,7 +91,10 @@ export const IntakeReviewBody = Type.Object(
   {
     decision: Type.Union([Type.Literal('accept'), Type.Literal('correction')]),
     missing: Type.Optional(
-      Type.Array(Type.Object({ material: Code, reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 100 }),
+      Type.Array(Type.Object({ material: Code, reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }), {
+        minItems: 1,
+        maxItems: 100,
+      }),
     ),
   },
   { additionalProperties: false },
@@ -95,7 +105,7 @@ export const SignOffBody = Type.Object(
     opinion: Type.Optional(Type.String({ maxLength: 2000 })),
     verdict: Type.Optional(
       Type.Union([Type.Literal('agree'), Type.Literal('dissent')], {
-        description: 'absent: agree. A dissent (with its opinion) blocks approval of the procedure\'s items and goes to the lead department',
+        description: "absent: agree. A dissent (with its opinion) blocks approval of the procedure's items and goes to the lead department",
       }),
     ),
   },
@@ -104,7 +114,8 @@ export const SignOffBody = Type.Object(
 export const ResolveJointBody = Type.Object(
   {
     action: Type.Union([Type.Literal('reconsider'), Type.Literal('reject')], {
-      description: 'reconsider: the dissenting department signs off again within jointDays; reject: the procedure\'s items are rejected with the dissent as reason',
+      description:
+        "reconsider: the dissenting department signs off again within jointDays; reject: the procedure's items are rejected with the dissent as reason",
     }),
     department: Type.Optional(Type.String({ minLength: 2, maxLength: 64, description: 'reconsider: the dissenting department (needed when several dissent)' })),
     reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
@@ -174,7 +185,14 @@ const JointView = Type.Object(
         { description: 'the sign-offs still awaited' },
       ),
     ),
-    resolutions: Type.Optional(Type.Array(Type.Object({ action: Type.String(), department: Type.Optional(Type.String()), reason: Type.Optional(Type.String()), at: Type.String() }, { additionalProperties: true }))),
+    resolutions: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { action: Type.String(), department: Type.Optional(Type.String()), reason: Type.Optional(Type.String()), at: Type.String() },
+          { additionalProperties: true },
+        ),
+      ),
+    ),
     completedAt: Type.Optional(Type.String()),
     outcome: Type.Optional(Type.Union([Type.Literal('agreed'), Type.Literal('rejected')])),
   },
@@ -183,21 +201,23 @@ const JointView = Type.Object(
 
 export const ApplicationView = Type.Object(
   {
-  id: Type.String(),
-  number: Type.String(),
-  bundle: Type.Object({ code: Type.String(), version: Type.Integer(), name: Type.String() }),
-  status: Type.String(),
-  channel: Type.String(),
-  applicant: Type.Object({ kind: Type.String(), name: Type.String(), idNumber: Type.String(), phone: Type.Optional(Type.String()) }),
-  items: Type.Array(ItemView),
-  joint: Type.Optional(Type.Array(JointView)),
-  createdAt: Type.String(),
-  acceptedAt: Type.Optional(Type.String()),
-  deadline: Type.Optional(Type.String({ description: "the bundle's committed limit (承诺时限): its working days from acceptance, the time any item's clock stood given back" })),
-  deadlineProvisional: Type.Optional(Type.Boolean({ description: 'the deadline counts over days a calendar not yet published may still change' })),
-  endedAt: Type.Optional(Type.String()),
-  outcome: Type.Optional(Type.String()),
-  links: Type.Optional(Type.Object({ temporal: Type.Optional(Type.String()) })),
+    id: Type.String(),
+    number: Type.String(),
+    bundle: Type.Object({ code: Type.String(), version: Type.Integer(), name: Type.String() }),
+    status: Type.String(),
+    channel: Type.String(),
+    applicant: Type.Object({ kind: Type.String(), name: Type.String(), idNumber: Type.String(), phone: Type.Optional(Type.String()) }),
+    items: Type.Array(ItemView),
+    joint: Type.Optional(Type.Array(JointView)),
+    createdAt: Type.String(),
+    acceptedAt: Type.Optional(Type.String()),
+    deadline: Type.Optional(
+      Type.String({ description: "the bundle's committed limit (承诺时限): its working days from acceptance, the time any item's clock stood given back" }),
+    ),
+    deadlineProvisional: Type.Optional(Type.Boolean({ description: 'the deadline counts over days a calendar not yet published may still change' })),
+    endedAt: Type.Optional(Type.String()),
+    outcome: Type.Optional(Type.String()),
+    links: Type.Optional(Type.Object({ temporal: Type.Optional(Type.String()) })),
   },
   { additionalProperties: true },
 );

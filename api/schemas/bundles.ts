@@ -26,10 +26,7 @@ const Question = Type.Object(
   strict,
 );
 
-const Material = Type.Object(
-  { code: Code, name: Text(200), sample: Type.Optional(Type.String({ maxLength: 2000 })), deferDays: Type.Optional(Days) },
-  strict,
-);
+const Material = Type.Object({ code: Code, name: Text(200), sample: Type.Optional(Type.String({ maxLength: 2000 })), deferDays: Type.Optional(Days) }, strict);
 
 const Field = Type.Object(
   {
@@ -82,9 +79,7 @@ export const BundleDefinitionBody = Type.Object(
     leadDepartment: Type.Optional(DeptCode),
     leadPrinciple: Type.Optional(Type.Enum(['first-item', 'key-item', 'designated'])),
     committedDays: Days,
-    intakeReview: Type.Optional(
-      Type.Boolean({ description: '受理审查 (行政许可法 §32): online submissions wait for window staff, at most 5 working days' }),
-    ),
+    intakeReview: Type.Optional(Type.Boolean({ description: '受理审查 (行政许可法 §32): online submissions wait for window staff, at most 5 working days' })),
     departments: Type.Array(Department, { maxItems: 50 }),
     questions: Type.Array(Question, { maxItems: 50 }),
     materials: Type.Array(Material, { maxItems: 200 }),
@@ -145,7 +140,14 @@ export const GuideView = Type.Object(
     form: Type.Object({
       fields: Type.Array(
         Type.Object(
-          { key: Type.String(), label: Type.String(), type: Type.String(), required: Type.Boolean(), items: Type.Array(Type.String()), prefilled: Type.Boolean() },
+          {
+            key: Type.String(),
+            label: Type.String(),
+            type: Type.String(),
+            required: Type.Boolean(),
+            items: Type.Array(Type.String()),
+            prefilled: Type.Boolean(),
+          },
           open,
         ),
       ),
@@ -162,7 +164,12 @@ export const GuideView = Type.Object(
     url: Type.String({ description: 'this guide, answers included (the printable page’s QR code)' }),
     questions: Type.Array(Json),
     undecided: Type.Array(
-      Type.Object({ code: Type.String(), name: Type.String(), departmentName: Type.String(), dependsOn: Type.Array(Type.Object({ key: Type.String(), label: Type.String() })) }),
+      Type.Object({
+        code: Type.String(),
+        name: Type.String(),
+        departmentName: Type.String(),
+        dependsOn: Type.Array(Type.Object({ key: Type.String(), label: Type.String() })),
+      }),
       { description: 'items that apply or not by an answer not given yet (视情形而定)' },
     ),
     retired: Type.Optional(Type.Object({ since: Type.String({ description: 'when the bundle stopped taking applications' }), notice: Type.String() })),
@@ -171,7 +178,4 @@ export const GuideView = Type.Object(
 );
 
 /** The guide's query: the situation answers, each converted to its question's type, and a version. */
-export const GuideQuery = Type.Object(
-  { version: Type.Optional(Version) },
-  { additionalProperties: Type.String({ maxLength: 200 }) },
-);
+export const GuideQuery = Type.Object({ version: Type.Optional(Version) }, { additionalProperties: Type.String({ maxLength: 200 }) });

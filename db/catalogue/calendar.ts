@@ -11,6 +11,8 @@ export const seedSources: Record<string, CalendarSource> = {
   '2026': { notice: '国务院办公厅关于2026年部分节假日安排的通知', issuedOn: '2025-11-04' },
 };
 
+// The holidays stay grouped by festival, as the notices list them (no formatter reflow).
+// prettier-ignore
 export const seedCalendar: WorkingCalendar & { years: Record<string, CalendarYear> } = {
   years: {
     '2024': {

@@ -9,12 +9,4 @@ import { restaurant } from './restaurant.js';
 import { retirement } from './retirement.js';
 import { utilities } from './utilities.js';
 
-export const seedBundles: BundleDefinition[] = [
-  newborn,
-  restaurant,
-  retirement,
-  posthumous,
-  enterpriseChange,
-  utilities,
-  disability,
-];
+export const seedBundles: BundleDefinition[] = [newborn, restaurant, retirement, posthumous, enterpriseChange, utilities, disability];

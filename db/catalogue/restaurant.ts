@@ -74,8 +74,7 @@ export const restaurant: BundleDefinition = {
       name: '食品经营许可',
       department: 'scjg',
       kind: '行政许可',
-      legalBasis:
-        '《中华人民共和国食品安全法》第三十五条；《食品经营许可和备案管理办法》（国家市场监督管理总局令第78号）；国家政务服务事项编码 000131024000',
+      legalBasis: '《中华人民共和国食品安全法》第三十五条；《食品经营许可和备案管理办法》（国家市场监督管理总局令第78号）；国家政务服务事项编码 000131024000',
       conditions:
         '具有与经营的食品品种、数量相适应的经营场所，与有毒、有害场所及其他污染源保持规定距离；具有相应的设备设施、食品安全管理人员和食品安全管理制度',
       fee: '不收费',
@@ -89,16 +88,7 @@ export const restaurant: BundleDefinition = {
         { code: 'floor-plan', required: true, deferrable: false },
         { code: 'food-safety-system', required: true, deferrable: true },
       ],
-      fields: [
-        'enterpriseName',
-        'creditCode',
-        'legalRepName',
-        'premisesAddress',
-        'businessArea',
-        'foodCategories',
-        'foodSafetyManager',
-        'contactPhone',
-      ],
+      fields: ['enterpriseName', 'creditCode', 'legalRepName', 'premisesAddress', 'businessArea', 'foodCategories', 'foodSafetyManager', 'contactPhone'],
       after: ['license-check'],
       onReject: 'terminate',
     },
@@ -152,8 +142,7 @@ export const restaurant: BundleDefinition = {
       name: '烟草专卖零售许可',
       department: 'yc',
       kind: '行政许可',
-      legalBasis:
-        '《中华人民共和国烟草专卖法》第十六条；《中华人民共和国烟草专卖法实施条例》；《烟草专卖许可证管理办法》；国家政务服务事项编码 000162004000',
+      legalBasis: '《中华人民共和国烟草专卖法》第十六条；《中华人民共和国烟草专卖法实施条例》；《烟草专卖许可证管理办法》；国家政务服务事项编码 000162004000',
       conditions: '有与经营烟草制品零售业务相适应的资金和固定经营场所，符合当地烟草制品零售点合理布局规定；不得向未成年人出售烟草制品',
       fee: '不收费',
       legalDays: 20,

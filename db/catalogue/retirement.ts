@@ -77,8 +77,7 @@ export const retirement: BundleDefinition = {
       name: '企业职工基本养老保险退休申请',
       department: 'rsj',
       kind: '行政给付',
-      legalBasis:
-        '《中华人民共和国社会保险法》第十六条；《全国人民代表大会常务委员会关于实施渐进式延迟法定退休年龄的决定》（2024年9月13日）',
+      legalBasis: '《中华人民共和国社会保险法》第十六条；《全国人民代表大会常务委员会关于实施渐进式延迟法定退休年龄的决定》（2024年9月13日）',
       conditions:
         '达到法定退休年龄（按渐进式延迟法定退休年龄规定确定）或经审核符合提前退休条件，基本养老保险累计缴费满15年（自2030年起逐步提高至20年）；单位代办的须有职工本人授权',
       fee: '不收费',
@@ -91,16 +90,7 @@ export const retirement: BundleDefinition = {
         { code: 'employee-mandate', required: false, deferrable: false },
         { code: 'bank-account', required: true, deferrable: true },
       ],
-      fields: [
-        'employeeName',
-        'employerName',
-        'employerCreditCode',
-        'birthDate',
-        'workStartDate',
-        'retirementDate',
-        'bankAccount',
-        'contactPhone',
-      ],
+      fields: ['employeeName', 'employerName', 'employerCreditCode', 'birthDate', 'workStartDate', 'retirementDate', 'bankAccount', 'contactPhone'],
       after: ['early-review'],
       onReject: 'terminate',
     },
@@ -126,8 +116,7 @@ export const retirement: BundleDefinition = {
       name: '退休提取住房公积金',
       department: 'gjj',
       kind: '公共服务',
-      legalBasis:
-        '《住房公积金管理条例》第二十四条第一款第（二）项、第二十五条（自受理申请之日起3日内作出准予提取或者不准提取的决定）',
+      legalBasis: '《住房公积金管理条例》第二十四条第一款第（二）项、第二十五条（自受理申请之日起3日内作出准予提取或者不准提取的决定）',
       conditions: '职工已办理退休且住房公积金账户已封存，一次性提取账户余额并销户',
       fee: '不收费',
       legalDays: 3,

@@ -14,7 +14,15 @@ import { bearer } from '../helpers/tokens.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** The flags the machine notes give for headless Chromium on a closed network (Playwright adds --headless and a fresh profile). */
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOTS = path.resolve('test-results/screenshots');
 const SKIP = process.env.SKIP_BROWSER_TESTS === '1';
 
@@ -27,12 +35,20 @@ let shots = 0;
 beforeAll(async () => {
   if (SKIP) return;
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`The browser tests need Debian's Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set SKIP_BROWSER_TESTS=1 to skip them).`);
+    throw new Error(
+      `The browser tests need Debian's Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set SKIP_BROWSER_TESTS=1 to skip them).`,
+    );
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
   sys = await startSystem();
   // The system's own API, with a Temporal UI address so the timeline carries its links.
-  app = await buildApp({ temporal: sys.temporal, taskQueue: sys.taskQueue, db: sys.db, codec: sys.codec, config: { ...loadApiConfig({}), temporalUiUrl: 'http://127.0.0.1:8233' } });
+  app = await buildApp({
+    temporal: sys.temporal,
+    taskQueue: sys.taskQueue,
+    db: sys.db,
+    codec: sys.codec,
+    config: { ...loadApiConfig({}), temporalUiUrl: 'http://127.0.0.1:8233' },
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the API is not listening on a port');
@@ -100,7 +116,12 @@ describe.skipIf(SKIP)('the console in Chromium', () => {
     await shot(windowPage, 'window-choose-bundle');
     await windowPage.locator('.bundle', { hasText: '新生儿出生一件事' }).getByRole('button', { name: '选择此事项' }).click();
 
-    for (const [key, answer] of [['localHukou', 'true'], ['insured', 'true'], ['socialCard', 'true'], ['reimburse', 'false']]) {
+    for (const [key, answer] of [
+      ['localHukou', 'true'],
+      ['insured', 'true'],
+      ['socialCard', 'true'],
+      ['reimburse', 'false'],
+    ]) {
       await windowPage.locator(`input[name="q-${key}"][value="${answer}"]`).check();
     }
     await shot(windowPage, 'window-questions');
@@ -301,7 +322,14 @@ describe.skipIf(SKIP)('the console in Chromium', () => {
       method: 'POST',
       url: '/v1/applications',
       headers: bearer({ sub: 'window-02', role: 'window' }),
-      payload: { bundleCode: 'utilities', channel: 'window', applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某建设有限公司' }, answers, form, materials },
+      payload: {
+        bundleCode: 'utilities',
+        channel: 'window',
+        applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某建设有限公司' },
+        answers,
+        form,
+        materials,
+      },
     });
     expect(submitted.statusCode, submitted.body).toBe(201);
     const id: string = submitted.json().id;
@@ -331,7 +359,14 @@ describe.skipIf(SKIP)('the console in Chromium', () => {
       method: 'POST',
       url: '/v1/applications',
       headers: bearer({ sub: 'window-02', role: 'window' }),
-      payload: { bundleCode: 'utilities', channel: 'window', applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某建设有限公司' }, answers, form, materials },
+      payload: {
+        bundleCode: 'utilities',
+        channel: 'window',
+        applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某建设有限公司' },
+        answers,
+        form,
+        materials,
+      },
     });
     expect(submitted.statusCode, submitted.body).toBe(201);
     const id: string = submitted.json().id;

@@ -60,7 +60,14 @@ const SEES_APPLICATION: Cells = signedIn(200, {
   coordCity: 403,
 });
 /** Acting on one application as applicant, agent or window. */
-const APPLICANT_SIDE: Cells = only({ owner: 'allowed', applicantForeign: 404, agent: 'allowed', agentNoMandate: 404, agentOtherMandate: 404, window: 'allowed' });
+const APPLICANT_SIDE: Cells = only({
+  owner: 'allowed',
+  applicantForeign: 404,
+  agent: 'allowed',
+  agentNoMandate: 404,
+  agentOtherMandate: 404,
+  window: 'allowed',
+});
 
 interface Ids {
   app: string;
@@ -112,7 +119,10 @@ const TABLE: [string, Row][] = [
   ['POST /v1/bundles/:code/retire', { url: () => '/v1/bundles/ac-retire/retire', expect: only({ coordProvince: 200, coordCity: 403 }) }],
   ['GET /v1/calendar/:year', { url: () => '/v1/calendar/2026', expect: signedIn(200) }],
   // One calendar for the whole province: a city's coordinator may not rewrite everyone's deadlines.
-  ['PUT /v1/calendar/:year', { url: () => '/v1/calendar/2099', body: { holidays: ['2099-01-01'], workdays: [] }, expect: only({ coordProvince: 200, coordCity: 403 }) }],
+  [
+    'PUT /v1/calendar/:year',
+    { url: () => '/v1/calendar/2099', body: { holidays: ['2099-01-01'], workdays: [] }, expect: only({ coordProvince: 200, coordCity: 403 }) },
+  ],
 
   [
     'GET /v1/applications',
@@ -138,7 +148,10 @@ const TABLE: [string, Row][] = [
       expect: { ...SEES_APPLICATION, owner: 403, applicantForeign: 403, agent: 403, agentNoMandate: 403, agentOtherMandate: 403 },
     },
   ],
-  ['GET /v1/hotline/applications/:id', { url: (ids) => `/v1/hotline/applications/${ids.app}`, expect: only({ hotline: 200, coordProvince: 200, coordCity: 403 }) }],
+  [
+    'GET /v1/hotline/applications/:id',
+    { url: (ids) => `/v1/hotline/applications/${ids.app}`, expect: only({ hotline: 200, coordProvince: 200, coordCity: 403 }) },
+  ],
   [
     'GET /v1/departments/:dept/tasks',
     {
@@ -158,13 +171,20 @@ const TABLE: [string, Row][] = [
   ],
   [
     'GET /v1/rectifications/:id',
-    { url: (ids) => `/v1/rectifications/${ids.rectification}`, expect: only({ owner: 200, applicantForeign: 404, dept: 200, coordProvince: 200, hotline: 200 }) },
+    {
+      url: (ids) => `/v1/rectifications/${ids.rectification}`,
+      expect: only({ owner: 200, applicantForeign: 404, dept: 200, coordProvince: 200, hotline: 200 }),
+    },
   ],
   ['GET /v1/tickets/:id', { url: (ids) => `/v1/tickets/${ids.ticket}`, expect: only({ dept: 200, coordProvince: 200, hotline: 200 }) }],
 
   [
     'POST /v1/applications',
-    { url: () => '/v1/applications', body: (caller: Caller) => ({ ...newbornBody, channel: caller === 'window' ? 'window' : 'web' }), expect: only({ owner: 201, applicantForeign: 201, agent: 201, agentOtherMandate: 201, window: 201 }) },
+    {
+      url: () => '/v1/applications',
+      body: (caller: Caller) => ({ ...newbornBody, channel: caller === 'window' ? 'window' : 'web' }),
+      expect: only({ owner: 201, applicantForeign: 201, agent: 201, agentOtherMandate: 201, window: 201 }),
+    },
   ],
   ['POST /v1/applications/:id/items/:item/take', { url: (ids) => `/v1/applications/${ids.app}/items/birth-cert/take`, expect: only({ dept: 200 }) }],
   [
@@ -184,9 +204,16 @@ const TABLE: [string, Row][] = [
   ],
   [
     'POST /v1/applications/:id/joint/:code/resolution',
-    { url: (ids) => `/v1/applications/${ids.app}/joint/joint-inspection/resolution`, body: { action: 'reconsider' }, expect: only({ dept: 404, deptSibling: 404 }) },
+    {
+      url: (ids) => `/v1/applications/${ids.app}/joint/joint-inspection/resolution`,
+      body: { action: 'reconsider' },
+      expect: only({ dept: 404, deptSibling: 404 }),
+    },
   ],
-  ['POST /v1/applications/:id/delivery', { url: (ids) => `/v1/applications/${ids.app}/delivery`, body: { event: 'shipped' }, expect: only({ window: 'allowed' }) }],
+  [
+    'POST /v1/applications/:id/delivery',
+    { url: (ids) => `/v1/applications/${ids.app}/delivery`, body: { event: 'shipped' }, expect: only({ window: 'allowed' }) },
+  ],
   [
     'POST /v1/applications/:id/supplements',
     { url: (ids) => `/v1/applications/${ids.app}/supplements`, body: { materials: [{ code: 'parent-id' }] }, expect: APPLICANT_SIDE },
@@ -202,31 +229,59 @@ const TABLE: [string, Row][] = [
   [
     'POST /v1/rectifications/:id/return-visit',
     // The province's coordinator closes it; the hotline comes too late (409); 苏州 is not asked (403).
-    { url: (ids) => `/v1/rectifications/${ids.rectification}/return-visit`, body: { text: '回访', satisfied: false }, expect: only({ coordProvince: 200, coordCity: 403, hotline: 409 }) },
+    {
+      url: (ids) => `/v1/rectifications/${ids.rectification}/return-visit`,
+      body: { text: '回访', satisfied: false },
+      expect: only({ coordProvince: 200, coordCity: 403, hotline: 409 }),
+    },
   ],
-  ['POST /v1/rectifications/:id/appeal', { url: (ids) => `/v1/rectifications/${ids.rectification}/appeal`, body: { text: '申诉' }, expect: only({ owner: 200, applicantForeign: 404 }) }],
+  [
+    'POST /v1/rectifications/:id/appeal',
+    { url: (ids) => `/v1/rectifications/${ids.rectification}/appeal`, body: { text: '申诉' }, expect: only({ owner: 200, applicantForeign: 404 }) },
+  ],
   [
     'POST /v1/rectifications/:id/appeal-decision',
-    { url: (ids) => `/v1/rectifications/${ids.rectification}/appeal-decision`, body: { text: '复核维持' }, expect: only({ coordProvince: 200, coordCity: 403 }) },
+    {
+      url: (ids) => `/v1/rectifications/${ids.rectification}/appeal-decision`,
+      body: { text: '复核维持' },
+      expect: only({ coordProvince: 200, coordCity: 403 }),
+    },
   ],
   // Too late for the department's own appeal (部门申诉) once it has rectified: 409 to those who may take it.
-  ['POST /v1/rectifications/:id/dispute', { url: (ids) => `/v1/rectifications/${ids.rectification}/dispute`, body: { text: '差评与事实不符' }, expect: only({ dept: 409 }) }],
+  [
+    'POST /v1/rectifications/:id/dispute',
+    { url: (ids) => `/v1/rectifications/${ids.rectification}/dispute`, body: { text: '差评与事实不符' }, expect: only({ dept: 409 }) },
+  ],
   [
     'POST /v1/rectifications/:id/dispute-decision',
-    { url: (ids) => `/v1/rectifications/${ids.rectification}/dispute-decision`, body: { text: '裁定', upheld: true }, expect: only({ coordProvince: 409, coordCity: 403 }) },
+    {
+      url: (ids) => `/v1/rectifications/${ids.rectification}/dispute-decision`,
+      body: { text: '裁定', upheld: true },
+      expect: only({ coordProvince: 409, coordCity: 403 }),
+    },
   ],
 
   ['POST /v1/tickets', { url: () => '/v1/tickets', body: { type: 'consultation', subject: '咨询', department: 'wsjk' }, expect: only({ hotline: 201 }) }],
   ['POST /v1/tickets/:id/reply', { url: (ids) => `/v1/tickets/${ids.ticket}/reply`, body: { text: '已答复' }, expect: only({ dept: 200 }) }],
   [
     'POST /v1/tickets/:id/close',
-    { url: (ids) => `/v1/tickets/${ids.ticket}/close`, body: { satisfied: true, note: '回访' }, expect: only({ coordProvince: 200, coordCity: 403, hotline: 409 }) },
+    {
+      url: (ids) => `/v1/tickets/${ids.ticket}/close`,
+      body: { satisfied: true, note: '回访' },
+      expect: only({ coordProvince: 200, coordCity: 403, hotline: 409 }),
+    },
   ],
 
   // 受理审查 is the window's alone; this application was accepted at once, so the review finds nothing to review.
-  ['POST /v1/applications/:id/intake-review', { url: (ids) => `/v1/applications/${ids.app}/intake-review`, body: { decision: 'accept' }, expect: only({ window: 409 }) }],
+  [
+    'POST /v1/applications/:id/intake-review',
+    { url: (ids) => `/v1/applications/${ids.app}/intake-review`, body: { decision: 'accept' }, expect: only({ window: 409 }) },
+  ],
   // Last: the owner withdraws (the agent's and the window's repeats find it withdrawn already).
-  ['POST /v1/applications/:id/withdraw', { url: (ids) => `/v1/applications/${ids.app}/withdraw`, body: { reason: '不再需要' }, expect: { ...APPLICANT_SIDE, owner: 200 } }],
+  [
+    'POST /v1/applications/:id/withdraw',
+    { url: (ids) => `/v1/applications/${ids.app}/withdraw`, body: { reason: '不再需要' }, expect: { ...APPLICANT_SIDE, owner: 200 } },
+  ],
   [
     'POST /v1/applications/:id/evaluation',
     // Ended, so the applicant rates online; the window rated its visit already (one each: 409).
@@ -234,7 +289,11 @@ const TABLE: [string, Row][] = [
       url: (ids) => `/v1/applications/${ids.app}/evaluation`,
       body: { rating: 4 },
       expect: only({ owner: 201, applicantForeign: 404, window: 409 }),
-      before: () => waitFor(() => call('owner', 'GET', `/v1/applications/${ids.app}`), (r) => (r.body as { status?: string }).status === 'withdrawn'),
+      before: () =>
+        waitFor(
+          () => call('owner', 'GET', `/v1/applications/${ids.app}`),
+          (r) => (r.body as { status?: string }).status === 'withdrawn',
+        ),
     },
   ],
 ];
@@ -266,7 +325,10 @@ beforeAll(async () => {
   // The window serves the applicant (a supplement handed in there), and the visit rated 非常不满意
   // opens a rectification for birth-cert's department at once.
   expect((await call('window', 'POST', `/v1/applications/${ids.app}/supplements`, { materials: [{ code: 'child-photo' }] })).status).toBe(200);
-  await waitFor(() => sys.db.db.select().from(caseEvents).where(eq(caseEvents.applicationId, ids.app)), (rows) => rows.some((r) => r.kind === 'supplement'));
+  await waitFor(
+    () => sys.db.db.select().from(caseEvents).where(eq(caseEvents.applicationId, ids.app)),
+    (rows) => rows.some((r) => r.kind === 'supplement'),
+  );
   const rated = await call('window', 'POST', `/v1/applications/${ids.app}/evaluation`, { rating: 1, item: 'birth-cert', comment: '测试' });
   expect(rated.status).toBe(201);
   ids.rectification = (rated.body as { rectification: { id: string } }).rectification.id;
@@ -274,9 +336,18 @@ beforeAll(async () => {
   expect(ticket.status).toBe(201);
   ids.ticket = (ticket.body as { id: string }).id;
   // The read model catches up: listings must show the application and the cases to those who may see them.
-  await waitFor(() => call('owner', 'GET', '/v1/applications'), (r) => mentions(r.body, ids.app));
-  await waitFor(() => call('dept', 'GET', '/v1/departments/wsjk/tasks'), (r) => mentions(r.body, ids.app));
-  await waitFor(() => call('coordProvince', 'GET', '/v1/cases'), (r) => mentions(r.body, ids.rectification) && mentions(r.body, ids.ticket));
+  await waitFor(
+    () => call('owner', 'GET', '/v1/applications'),
+    (r) => mentions(r.body, ids.app),
+  );
+  await waitFor(
+    () => call('dept', 'GET', '/v1/departments/wsjk/tasks'),
+    (r) => mentions(r.body, ids.app),
+  );
+  await waitFor(
+    () => call('coordProvince', 'GET', '/v1/cases'),
+    (r) => mentions(r.body, ids.rectification) && mentions(r.body, ids.ticket),
+  );
 });
 afterAll(async () => sys?.stop());
 
@@ -289,14 +360,21 @@ describe('access control', () => {
     const keys = registered.filter((r) => !(r.method === 'HEAD' && tableKeys.includes(`GET ${r.url}`))).map(routeKey);
     expect(registered.length).toBeGreaterThan(40);
     expect(new Set(tableKeys).size, 'a route listed twice').toBe(tableKeys.length);
-    expect(keys.filter((k) => !tableKeys.includes(k)), 'routes without a row in the access table').toEqual([]);
-    expect(tableKeys.filter((k) => !keys.includes(k)), 'rows for routes the app does not register').toEqual([]);
+    expect(
+      keys.filter((k) => !tableKeys.includes(k)),
+      'routes without a row in the access table',
+    ).toEqual([]);
+    expect(
+      tableKeys.filter((k) => !keys.includes(k)),
+      'rows for routes the app does not register',
+    ).toEqual([]);
   });
 
   /** Strings that look like an instant (a date, then a time) but are not ISO 8601 with an offset. */
   function nonIsoInstants(value: unknown, found: string[] = []): string[] {
     if (typeof value === 'string') {
-      if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}/.test(value) && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(value)) found.push(value);
+      if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}/.test(value) && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(value))
+        found.push(value);
     } else if (Array.isArray(value)) value.forEach((v) => nonIsoInstants(v, found));
     else if (value && typeof value === 'object') Object.values(value).forEach((v) => nonIsoInstants(v, found));
     return found;
@@ -313,8 +391,7 @@ describe('access control', () => {
         const res = await call(caller, method, url, typeof row.body === 'function' ? row.body(caller) : row.body);
         cells += 1;
         const want = row.expect[caller];
-        const ok =
-          want === 'allowed' ? res.status < 500 && ![401, 403, 404].includes(res.status) : want === 'public' ? res.status < 400 : res.status === want;
+        const ok = want === 'allowed' ? res.status < 500 && ![401, 403, 404].includes(res.status) : want === 'public' ? res.status < 400 : res.status === want;
         if (!ok) wrong.push(`${key} as ${caller}: ${res.status} (expected ${want}) ${res.text.slice(0, 160)}`);
         if (res.status >= 400) {
           const body = res.body as Record<string, unknown> | undefined;

@@ -90,7 +90,10 @@ describe('HTTP contract', () => {
     const { id } = (await submit()).json();
     expect((await req('GET', `/v1/applications/${id}`, li)).statusCode).toBe(404); // no existence leak
     expect((await req('GET', `/v1/applications/${id}`, zhang)).statusCode).toBe(200);
-    await waitFor(async () => (await req('GET', `/v1/applications/${id}`, zhang)).json().status, (s) => s === 'in_review');
+    await waitFor(
+      async () => (await req('GET', `/v1/applications/${id}`, zhang)).json().status,
+      (s) => s === 'in_review',
+    );
     const url = `/v1/applications/${id}/items/birth-cert/decisions`;
     expect((await req('POST', url, dept('gaj'), { decision: 'approve' })).statusCode).toBe(403);
     expect((await req('POST', url, zhang, { decision: 'approve' })).statusCode).toBe(403);

@@ -31,7 +31,10 @@ async function inReview(item: string) {
   const created = await call('POST', '/v1/applications', applicant, newbornBody);
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const id: string = created.body.id;
-  await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => statusOf(a, item) === 'in_review');
+  await waitFor(
+    async () => (await call('GET', `/v1/applications/${id}`, applicant)).body,
+    (a) => statusOf(a, item) === 'in_review',
+  );
   return id;
 }
 
@@ -39,7 +42,10 @@ async function inReview(item: string) {
 async function historySize(workflowId: string) {
   // Without the API's call deadlines: a history of megabytes takes a while to page through.
   const connection = await Connection.connect({ address: sys.address });
-  const { events } = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory().finally(() => connection.close());
+  const { events } = await new Client({ connection }).workflow
+    .getHandle(workflowId)
+    .fetchHistory()
+    .finally(() => connection.close());
   const sizes = (events ?? []).map((e) => proto.temporal.api.history.v1.HistoryEvent.encode(e).finish().length);
   return { bytes: sizes.reduce((a, b) => a + b, 0), largest: Math.max(...sizes), events: sizes.length };
 }
@@ -125,7 +131,11 @@ describe('bounded history', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.message).toContain(String(MAX_SUPPLEMENTS));
 
-    const big = { ...newborn, code: 'big-bundle', items: Array.from({ length: MAX_BUNDLE_ITEMS + 1 }, (_, i) => ({ ...newborn.items[0]!, code: `item-${i}`, after: [] })) };
+    const big = {
+      ...newborn,
+      code: 'big-bundle',
+      items: Array.from({ length: MAX_BUNDLE_ITEMS + 1 }, (_, i) => ({ ...newborn.items[0]!, code: `item-${i}`, after: [] })),
+    };
     const res = await call('POST', '/v1/bundles', coordinator, big);
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body.details)).toContain('items');

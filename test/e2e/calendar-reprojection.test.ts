@@ -34,7 +34,10 @@ const detail = async (id: string) => {
 };
 const itemOf = (app: Json, code: string) => app.items.find((i: Json) => i.code === code);
 const approve = async (id: string, item: string, department: string) => {
-  await waitFor(() => detail(id), (a) => itemOf(a, item)?.status === 'in_review');
+  await waitFor(
+    () => detail(id),
+    (a) => itemOf(a, item)?.status === 'in_review',
+  );
   const res = await call('POST', `/v1/applications/${id}/items/${item}/decisions`, dept(department), { decision: 'approve', result: { no: `${item}-1` } });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 };
@@ -48,8 +51,15 @@ describe('publishing a calendar moves every running clock', () => {
       commitments: [{ material: 'marriage-cert' }],
     });
     expect(a.status, JSON.stringify(a.body)).toBe(201);
-    await waitFor(() => detail(a.body.id), (x) => itemOf(x, 'birth-cert')?.status === 'in_review' && itemOf(x, 'vaccination')?.status === 'in_review');
-    const corrected = await call('POST', `/v1/applications/${a.body.id}/items/vaccination/decisions`, dept('jkzx'), { decision: 'correction', missing: ['parent-id'], reason: '身份证复印件不清晰' });
+    await waitFor(
+      () => detail(a.body.id),
+      (x) => itemOf(x, 'birth-cert')?.status === 'in_review' && itemOf(x, 'vaccination')?.status === 'in_review',
+    );
+    const corrected = await call('POST', `/v1/applications/${a.body.id}/items/vaccination/decisions`, dept('jkzx'), {
+      decision: 'correction',
+      missing: ['parent-id'],
+      reason: '身份证复印件不清晰',
+    });
     expect(corrected.status, JSON.stringify(corrected.body)).toBe(200);
     // B: incomplete, waiting for the supplement.
     const b = await call('POST', '/v1/applications', applicant, { ...newbornBody, materials: [{ code: 'parent-id' }] });
@@ -70,7 +80,10 @@ describe('publishing a calendar moves every running clock', () => {
     const d = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions, delivery: { method: 'window' } });
     await approve(d.body.id, 'birth-cert', 'wsjk');
     await approve(d.body.id, 'vaccination', 'jkzx');
-    await waitFor(() => detail(d.body.id), (x) => x.status === 'completed' && !!x.delivery?.dueAt);
+    await waitFor(
+      () => detail(d.body.id),
+      (x) => x.status === 'completed' && !!x.delivery?.dueAt,
+    );
     const rated = await call('POST', `/v1/applications/${d.body.id}/evaluation`, applicant, { rating: 1, item: 'vaccination', comment: '跑了两次' });
     expect(rated.status, JSON.stringify(rated.body)).toBe(201);
     const rid: string = rated.body.rectification.id;
@@ -81,9 +94,17 @@ describe('publishing a calendar moves every running clock', () => {
     const pledged = pledgedRestaurantBody('zhaoliu');
     const e = await call('POST', '/v1/applications', window, pledged);
     expect(e.status, JSON.stringify(e.body)).toBe(201);
-    for (const item of applicableItems(restaurant, pledged.answers).filter((i) => i.code !== 'fire-check')) await approve(e.body.id, item.code, item.department);
+    for (const item of applicableItems(restaurant, pledged.answers).filter((i) => i.code !== 'fire-check'))
+      await approve(e.body.id, item.code, item.department);
     const postCheck = sys.temporal.workflow.getHandle(`application:${e.body.id}:item:fire-check:post-check`);
-    await waitFor(() => postCheck.describe().then((x) => x.status.name).catch(() => 'none'), (s) => s === 'RUNNING');
+    await waitFor(
+      () =>
+        postCheck
+          .describe()
+          .then((x) => x.status.name)
+          .catch(() => 'none'),
+      (s) => s === 'RUNNING',
+    );
 
     // Every clock as it stands, read the same way before and after.
     const read = async () => ({
@@ -116,7 +137,8 @@ describe('publishing a calendar moves every running clock', () => {
     const holiday = addWorkingDays(new Date().toISOString(), 1, { years: await calendarYears() }).date;
     const year = holiday.slice(0, 4);
     const current = await call('GET', `/v1/calendar/${year}`, coordinator);
-    const published = current.status === 200 ? { holidays: [...current.body.holidays, holiday], workdays: current.body.workdays } : { holidays: [holiday], workdays: [] };
+    const published =
+      current.status === 200 ? { holidays: [...current.body.holidays, holiday], workdays: current.body.workdays } : { holidays: [holiday], workdays: [] };
     const put = await call('PUT', `/v1/calendar/${year}`, coordinator, published);
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     expect(put.body.reprojected).toBeGreaterThanOrEqual(4);

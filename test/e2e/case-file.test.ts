@@ -72,15 +72,30 @@ async function completed() {
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const id: string = created.body.id;
   // The applicant also comes to the window once (a photo handed in there): a visit the window may rate.
-  await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => statusOf(a, 'birth-cert') === 'in_review');
+  await waitFor(
+    async () => (await call('GET', `/v1/applications/${id}`, applicant)).body,
+    (a) => statusOf(a, 'birth-cert') === 'in_review',
+  );
   expect((await call('POST', `/v1/applications/${id}/supplements`, window, { materials: [{ code: 'child-photo' }] })).status).toBe(200);
-  for (const [item, code] of [['birth-cert', 'wsjk'], ['vaccination', 'jkzx'], ['hukou', 'gaj'], ['medical-insurance', 'ybj'], ['social-card', 'rsj']] as const) {
-    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => statusOf(a, item) === 'in_review');
+  for (const [item, code] of [
+    ['birth-cert', 'wsjk'],
+    ['vaccination', 'jkzx'],
+    ['hukou', 'gaj'],
+    ['medical-insurance', 'ybj'],
+    ['social-card', 'rsj'],
+  ] as const) {
+    await waitFor(
+      async () => (await call('GET', `/v1/applications/${id}`, applicant)).body,
+      (a) => statusOf(a, item) === 'in_review',
+    );
     if (item === 'hukou') expect((await call('POST', `/v1/applications/${id}/items/${item}/take`, dept(code), {})).status).toBe(200);
     const res = await call('POST', `/v1/applications/${id}/items/${item}/decisions`, dept(code), { decision: 'approve', result: { certNo: `${item}-001` } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   }
-  await waitFor(async () => (await call('GET', `/v1/applications/${id}/history`, coordinator)).body, (h) => h.timeline?.at(-1)?.kind === 'ended');
+  await waitFor(
+    async () => (await call('GET', `/v1/applications/${id}/history`, coordinator)).body,
+    (h) => h.timeline?.at(-1)?.kind === 'ended',
+  );
   return id;
 }
 
@@ -103,9 +118,15 @@ describe('closed applications read from the case file after Temporal deleted the
     for (const [name, read] of Object.entries(reads(id))) before[name] = await read();
     const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, materials });
     withdrawn = created.body.id;
-    await waitFor(async () => (await call('GET', `/v1/applications/${withdrawn}`, applicant)).body, (a) => statusOf(a, 'birth-cert') === 'in_review');
+    await waitFor(
+      async () => (await call('GET', `/v1/applications/${withdrawn}`, applicant)).body,
+      (a) => statusOf(a, 'birth-cert') === 'in_review',
+    );
     expect((await call('POST', `/v1/applications/${withdrawn}/withdraw`, applicant, { reason: '信息填错' })).status).toBe(200);
-    await waitFor(async () => (await call('GET', `/v1/applications/${withdrawn}/history`, coordinator)).body, (h) => h.timeline?.at(-1)?.kind === 'ended');
+    await waitFor(
+      async () => (await call('GET', `/v1/applications/${withdrawn}/history`, coordinator)).body,
+      (h) => h.timeline?.at(-1)?.kind === 'ended',
+    );
     await deleteExecutions([id, withdrawn]);
   }, 240_000);
 
@@ -172,15 +193,24 @@ describe('a 告知承诺 grant revoked after its application’s executions are 
     // Every item but the pledged one is approved by its department, in the order they open.
     let open = items.filter((i) => i.code !== 'fire-check');
     while (open.length) {
-      const detail = await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => open.some((i) => statusOf(a, i.code) === 'in_review'));
+      const detail = await waitFor(
+        async () => (await call('GET', `/v1/applications/${id}`, applicant)).body,
+        (a) => open.some((i) => statusOf(a, i.code) === 'in_review'),
+      );
       const ready = open.filter((i) => statusOf(detail, i.code) === 'in_review');
       for (const item of ready) {
-        const res = await call('POST', `/v1/applications/${id}/items/${item.code}/decisions`, dept(item.department), { decision: 'approve', result: { no: `${item.code}-1` } });
+        const res = await call('POST', `/v1/applications/${id}/items/${item.code}/decisions`, dept(item.department), {
+          decision: 'approve',
+          result: { no: `${item.code}-1` },
+        });
         expect(res.status, JSON.stringify(res.body)).toBe(200);
       }
       open = open.filter((i) => !ready.includes(i));
     }
-    await waitFor(async () => (await call('GET', `/v1/applications/${id}/history`, coordinator)).body, (h) => h.timeline?.some((e: { kind: string }) => e.kind === 'ended'));
+    await waitFor(
+      async () => (await call('GET', `/v1/applications/${id}/history`, coordinator)).body,
+      (h) => h.timeline?.some((e: { kind: string }) => e.kind === 'ended'),
+    );
     expect(statusOf((await call('GET', `/v1/applications/${id}`, applicant)).body, 'fire-check')).toBe('approved');
 
     // Retention deletes closed executions: the application's and its items', not the running post-check.
@@ -188,22 +218,37 @@ describe('a 告知承诺 grant revoked after its application’s executions are 
     await deleteExecutions([id], true);
     expect((await sys.temporal.workflow.getHandle(postCheck).describe()).status.name).toBe('RUNNING');
 
-    const revoked = await call('POST', `/v1/applications/${id}/items/fire-check/post-check`, dept('xfjy'), { outcome: 'revoked', reason: '现场核查：消防设施与承诺不符' });
+    const revoked = await call('POST', `/v1/applications/${id}/items/fire-check/post-check`, dept('xfjy'), {
+      outcome: 'revoked',
+      reason: '现场核查：消防设施与承诺不符',
+    });
     expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
     // The answer already shows it: the post-check answers once the case file has the revocation.
     expect(revoked.body.revocations).toEqual([expect.objectContaining({ item: 'fire-check', reason: '现场核查：消防设施与承诺不符' })]);
-    const history = await waitFor(async () => (await call('GET', `/v1/applications/${id}/history`, coordinator)).body, (h) => h.timeline?.some((e: { label: string }) => e.label.includes('撤销')));
-    expect(history.timeline.find((e: { label: string }) => e.label.includes('撤销'))).toMatchObject({ item: 'fire-check', actor: { role: 'department', dept: 'xfjy' } });
+    const history = await waitFor(
+      async () => (await call('GET', `/v1/applications/${id}/history`, coordinator)).body,
+      (h) => h.timeline?.some((e: { label: string }) => e.label.includes('撤销')),
+    );
+    expect(history.timeline.find((e: { label: string }) => e.label.includes('撤销'))).toMatchObject({
+      item: 'fire-check',
+      actor: { role: 'department', dept: 'xfjy' },
+    });
   }, 240_000);
 });
 
 describe('the submission in PostgreSQL', () => {
   it('keeps answers and material references in the clear, personal values only sealed', async () => {
-    const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, materials, delivery: { method: 'express', address: '南京市玄武区中山路1号' } });
+    const created = await call('POST', '/v1/applications', applicant, {
+      ...newbornBody,
+      materials,
+      delivery: { method: 'express', address: '南京市玄武区中山路1号' },
+    });
     const id: string = created.body.id;
     const [row] = await sys.db.db.select().from(caseFiles).where(eq(caseFiles.applicationId, id));
     expect(row!.submission).toMatchObject({ answers: newbornBody.answers, delivery: { method: 'express' }, channel: 'web', owner: 'chenqi' });
-    expect((row!.submission as { materials: unknown[] }).materials).toContainEqual(expect.objectContaining({ code: 'parent-id', name: '父母双方居民身份证', uri: materials[0]!.uri, sha256: materials[0]!.sha256 }));
+    expect((row!.submission as { materials: unknown[] }).materials).toContainEqual(
+      expect.objectContaining({ code: 'parent-id', name: '父母双方居民身份证', uri: materials[0]!.uri, sha256: materials[0]!.sha256 }),
+    );
     const raw = JSON.stringify(await sys.db.db.execute(sql`select row_to_json(c)::text as text from case_files c where application_id = ${id}`));
     for (const secret of ['320681199001011234', '13800000000', '张三', '张小三', '李四', '中山路']) expect(raw).not.toContain(secret);
     expect(row!.sealed).toMatch(/^test-1:/);
@@ -233,10 +278,19 @@ describe('the review sheet: need to know', () => {
   beforeAll(async () => {
     const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, materials });
     id = created.body.id;
-    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => statusOf(a, 'birth-cert') === 'in_review');
-    const approved = await call('POST', `/v1/applications/${id}/items/birth-cert/decisions`, dept('wsjk'), { decision: 'approve', result: { certNo: 'O3200001' } });
+    await waitFor(
+      async () => (await call('GET', `/v1/applications/${id}`, applicant)).body,
+      (a) => statusOf(a, 'birth-cert') === 'in_review',
+    );
+    const approved = await call('POST', `/v1/applications/${id}/items/birth-cert/decisions`, dept('wsjk'), {
+      decision: 'approve',
+      result: { certNo: 'O3200001' },
+    });
     expect(approved.status).toBe(200);
-    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => statusOf(a, 'hukou') === 'in_review');
+    await waitFor(
+      async () => (await call('GET', `/v1/applications/${id}`, applicant)).body,
+      (a) => statusOf(a, 'hukou') === 'in_review',
+    );
   });
   afterAll(async () => {
     await call('POST', `/v1/applications/${id}/withdraw`, applicant, { reason: '测试结束' });
@@ -291,9 +345,14 @@ describe('the review sheet: need to know', () => {
     const inbox = (await call('GET', '/v1/departments/gaj/tasks', dept('gaj'))).body;
     expect(inbox.tasks.find((t: { applicationId: string }) => t.applicationId === id)).toMatchObject({ sheet: `/v1/applications/${id}/items/hukou` });
     const uri = 'https://files.example.gov.cn/m/household-book-v2.pdf';
-    expect((await call('POST', `/v1/applications/${id}/supplements`, applicant, { materials: [{ code: 'household-book', uri, sha256: sha('9') }] })).status).toBe(200);
+    expect(
+      (await call('POST', `/v1/applications/${id}/supplements`, applicant, { materials: [{ code: 'household-book', uri, sha256: sha('9') }] })).status,
+    ).toBe(200);
     const household = (await sheet('hukou', dept('gaj'))).body.materials.find((m: { code: string }) => m.code === 'household-book');
-    expect(household.refs.map((r: { uri: string; via: string }) => [r.uri, r.via])).toEqual([[materials[2]!.uri, 'submission'], [uri, 'supplement']]);
+    expect(household.refs.map((r: { uri: string; via: string }) => [r.uri, r.via])).toEqual([
+      [materials[2]!.uri, 'submission'],
+      [uri, 'supplement'],
+    ]);
   });
 
   it('answers 404 for an unknown item', async () => {

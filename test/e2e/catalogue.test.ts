@@ -207,11 +207,20 @@ describe('retiring a bundle', () => {
     expect(codesOf((await call('GET', '/v1/bundles', province)).body.bundles)).not.toContain('test-retire');
     expect((await call('GET', '/v1/bundles/test-retire', province)).body).toMatchObject({ version: 1, retired: true });
 
-    await waitFor(() => getApp(id), (a) => statuses(a).a === 'in_review');
+    await waitFor(
+      () => getApp(id),
+      (a) => statuses(a).a === 'in_review',
+    );
     await approve(id, 'a', 'wsjk');
-    await waitFor(() => getApp(id), (a) => statuses(a).b === 'in_review');
+    await waitFor(
+      () => getApp(id),
+      (a) => statuses(a).b === 'in_review',
+    );
     await approve(id, 'b', 'gaj');
-    const done = await waitFor(() => getApp(id), (a) => a.status === 'completed');
+    const done = await waitFor(
+      () => getApp(id),
+      (a) => a.status === 'completed',
+    );
     expect(done.bundle).toMatchObject({ code: 'test-retire', version: 1 });
   });
 });
@@ -244,7 +253,15 @@ describe('the guide (一次告知), public', () => {
 
     const bigWithSign = (await guide('?largeVenue=true&outdoorSign=true')).body;
     expect(codesOf(bigWithSign.items)).toEqual(['license-check', 'food-permit', 'outdoor-sign', 'fire-check']);
-    expect(bigWithSign.figures).toEqual({ items: 4, materialsBefore: 14, materialsAfter: 7, fieldsBefore: 24, fieldsAfter: 11, legalDays: 53, committedDays: 5 });
+    expect(bigWithSign.figures).toEqual({
+      items: 4,
+      materialsBefore: 14,
+      materialsAfter: 7,
+      fieldsBefore: 24,
+      fieldsAfter: 11,
+      legalDays: 53,
+      committedDays: 5,
+    });
 
     const all = (await guide('?sellsTobacco=true&largeVenue=true&outdoorSign=true')).body;
     expect(codesOf(all.items)).toEqual(['license-check', 'food-permit', 'outdoor-sign', 'fire-check', 'tobacco-license']);
@@ -316,9 +333,15 @@ describe('the working-day calendar', () => {
     expect(got.status).toBe(200);
     expect(got.body).toEqual({ year: 2027, holidays, workdays: ['2027-02-20'], source, publishedAt: put.body.publishedAt, publishedBy: 'coord-js' });
     // The seeded years carry their notice.
-    expect((await call('GET', '/v1/calendar/2024', applicant)).body).toMatchObject({ source: { notice: expect.stringContaining('国办发明电〔2023〕7号'), issuedOn: '2023-10-25' } });
+    expect((await call('GET', '/v1/calendar/2024', applicant)).body).toMatchObject({
+      source: { notice: expect.stringContaining('国办发明电〔2023〕7号'), issuedOn: '2023-10-25' },
+    });
 
-    const bad = await call('PUT', '/v1/calendar/2027', province, { holidays: ['2026-10-01', '2027-02-30', '2027-05-01'], workdays: ['2027-02-22', '2027-05-01'], source });
+    const bad = await call('PUT', '/v1/calendar/2027', province, {
+      holidays: ['2026-10-01', '2027-02-30', '2027-05-01'],
+      workdays: ['2027-02-22', '2027-05-01'],
+      source,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(['holidays[0]', 'holidays[1]', 'workdays[0]', 'workdays[1]']);
     expect((await call('GET', '/v1/calendar/2027', applicant)).body.holidays).toEqual(holidays); // unchanged
@@ -337,20 +360,32 @@ describe('the working-day calendar', () => {
   it('re-projects the deadlines of running applications', async () => {
     expect((await publish(small('test-clock', { items: [item('a', 'wsjk')], departments: [{ code: 'wsjk', name: '卫健' }] }))).status).toBe(201);
     const { id } = (await call('POST', '/v1/applications', applicant, smallApplication('test-clock'))).body;
-    const before = await waitFor(() => getApp(id), (a) => a.items[0].status === 'in_review' && a.items[0].deadline !== undefined);
-    await waitFor(() => sys.db.db.select().from(applications).where(eq(applications.id, id)), (rows) => rows.length === 1);
+    const before = await waitFor(
+      () => getApp(id),
+      (a) => a.items[0].status === 'in_review' && a.items[0].deadline !== undefined,
+    );
+    await waitFor(
+      () => sys.db.db.select().from(applications).where(eq(applications.id, id)),
+      (rows) => rows.length === 1,
+    );
 
     // Declare the last day of the limit a holiday: the deadline must move to a later day.
     const lastDay = shanghaiDate(before.items[0].deadline);
     const yearNo = lastDay.slice(0, 4);
     const current = await call('GET', `/v1/calendar/${yearNo}`, province);
-    const year = current.status === 200 ? { holidays: [...current.body.holidays, lastDay], workdays: current.body.workdays } : { holidays: [lastDay], workdays: [] };
+    const year =
+      current.status === 200 ? { holidays: [...current.body.holidays, lastDay], workdays: current.body.workdays } : { holidays: [lastDay], workdays: [] };
     const put = await call('PUT', `/v1/calendar/${yearNo}`, province, year);
     expect(put.status).toBe(200);
     expect(put.body.reprojected).toBeGreaterThanOrEqual(1);
-    const after = await waitFor(() => getApp(id), (a) => a.items[0].deadline !== before.items[0].deadline);
+    const after = await waitFor(
+      () => getApp(id),
+      (a) => a.items[0].deadline !== before.items[0].deadline,
+    );
     expect(shanghaiDate(after.items[0].deadline) > lastDay).toBe(true);
-    expect(after.items[0].reprojections).toEqual([{ at: expect.any(String), from: before.items[0].deadline, to: after.items[0].deadline, reason: expect.stringContaining('工作日历') }]);
+    expect(after.items[0].reprojections).toEqual([
+      { at: expect.any(String), from: before.items[0].deadline, to: after.items[0].deadline, reason: expect.stringContaining('工作日历') },
+    ]);
   });
 });
 
@@ -359,7 +394,10 @@ describe('an application keeps the version it started with (R-1.3)', () => {
     const first = await call('POST', '/v1/applications', applicant, newbornBody);
     expect(first.status).toBe(201);
     const id: string = first.body.id;
-    await waitFor(() => getApp(id), (a) => statuses(a)['birth-cert'] === 'in_review' && statuses(a).vaccination === 'in_review');
+    await waitFor(
+      () => getApp(id),
+      (a) => statuses(a)['birth-cert'] === 'in_review' && statuses(a).vaccination === 'in_review',
+    );
 
     // v2: no 预防接种证 (and so no 疾控中心), and 社保卡 under a new code and name.
     const v2: BundleDefinition = {
@@ -375,12 +413,21 @@ describe('an application keeps the version it started with (R-1.3)', () => {
 
     await approve(id, 'birth-cert', 'wsjk');
     await approve(id, 'vaccination', 'jkzx');
-    await waitFor(() => getApp(id), (a) => statuses(a).hukou === 'in_review');
+    await waitFor(
+      () => getApp(id),
+      (a) => statuses(a).hukou === 'in_review',
+    );
     await approve(id, 'hukou', 'gaj');
-    await waitFor(() => getApp(id), (a) => statuses(a)['medical-insurance'] === 'in_review' && statuses(a)['social-card'] === 'in_review');
+    await waitFor(
+      () => getApp(id),
+      (a) => statuses(a)['medical-insurance'] === 'in_review' && statuses(a)['social-card'] === 'in_review',
+    );
     await approve(id, 'medical-insurance', 'ybj');
     await approve(id, 'social-card', 'rsj');
-    const done = await waitFor(() => getApp(id), (a) => a.status === 'completed');
+    const done = await waitFor(
+      () => getApp(id),
+      (a) => a.status === 'completed',
+    );
     expect(done.bundle).toMatchObject({ code: 'newborn', version: 1 });
     expect(statuses(done)).toEqual({
       'birth-cert': 'approved',
@@ -393,7 +440,10 @@ describe('an application keeps the version it started with (R-1.3)', () => {
     const second = await call('POST', '/v1/applications', applicant, newbornBody);
     expect(second.status).toBe(201);
     expect(codesOf(second.body.receipt.items)).toEqual(['birth-cert', 'hukou', 'medical-insurance', 'ss-card']);
-    const fresh = await waitFor(() => getApp(second.body.id), (a) => statuses(a)['birth-cert'] === 'in_review');
+    const fresh = await waitFor(
+      () => getApp(second.body.id),
+      (a) => statuses(a)['birth-cert'] === 'in_review',
+    );
     expect(fresh.bundle).toMatchObject({ code: 'newborn', version: 2 });
     expect(codesOf(fresh.items)).toEqual(['birth-cert', 'hukou', 'medical-insurance', 'ss-card']);
     expect(fresh.items.find((i: { code: string }) => i.code === 'ss-card').name).toBe('社会保障卡申领（第三代）');

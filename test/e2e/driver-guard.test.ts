@@ -31,7 +31,8 @@ function run(guard: boolean): Promise<{ code: number | null; stdout: string; std
   });
 }
 
-const NULL_SOCKET_WRITE = /TypeError: Cannot read properties of null \(reading 'write'\)\n\s+at Immediate\.nextWrite \(.*[/\\]postgres[/\\](cjs[/\\])?src[/\\]connection\.js:\d+:\d+\)/;
+const NULL_SOCKET_WRITE =
+  /TypeError: Cannot read properties of null \(reading 'write'\)\n\s+at Immediate\.nextWrite \(.*[/\\]postgres[/\\](cjs[/\\])?src[/\\]connection\.js:\d+:\d+\)/;
 
 describe('a backend terminated during a transaction', () => {
   it('kills a process without the guard (if this fails after a postgres.js upgrade, the guard may be obsolete)', async () => {

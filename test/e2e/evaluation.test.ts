@@ -21,11 +21,20 @@ const call = async (method: 'GET' | 'POST', url: string, headers: Record<string,
 async function endedApplication() {
   const { body } = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
   const id = body.id;
-  for (const [item, code] of [['birth-cert', 'wsjk'], ['vaccination', 'jkzx']]) {
-    await waitFor(() => call('GET', `/v1/applications/${id}`, applicant), (r) => r.body.items.find((i: { code: string }) => i.code === item)?.status === 'in_review');
+  for (const [item, code] of [
+    ['birth-cert', 'wsjk'],
+    ['vaccination', 'jkzx'],
+  ]) {
+    await waitFor(
+      () => call('GET', `/v1/applications/${id}`, applicant),
+      (r) => r.body.items.find((i: { code: string }) => i.code === item)?.status === 'in_review',
+    );
     await call('POST', `/v1/applications/${id}/items/${item}/decisions`, dept(code!), { decision: 'approve' });
   }
-  await waitFor(() => call('GET', `/v1/applications/${id}`, applicant), (r) => r.body.status === 'completed');
+  await waitFor(
+    () => call('GET', `/v1/applications/${id}`, applicant),
+    (r) => r.body.status === 'completed',
+  );
   return id;
 }
 
@@ -66,7 +75,12 @@ describe('好差评 with rectification', () => {
 
     // Statistics count the review and the rectification's closing steps (10.4: all expected at 100%).
     const stats = (await call('GET', '/v1/stats?bundle=newborn', bearer({ sub: 'c', role: 'coordinator' }))).body;
-    expect(stats).toMatchObject({ evaluations: 1, badReviews: 1, badReviewRate: 1, rectifications: { total: 1, replyRate: 1, rectificationRate: 1, returnVisitRate: 1, overdue: 0 } });
+    expect(stats).toMatchObject({
+      evaluations: 1,
+      badReviews: 1,
+      badReviewRate: 1,
+      rectifications: { total: 1, replyRate: 1, rectificationRate: 1, returnVisitRate: 1, overdue: 0 },
+    });
 
     // Window ratings (issue #14 row 7): only by window staff, for an application they served, once each.
     const window = bearer({ sub: 'window-1', role: 'window' });

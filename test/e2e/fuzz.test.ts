@@ -87,14 +87,31 @@ const PROFILES: Record<string, Profile> = {
   'POST /codec/encode': { body: () => ({ payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'IngiCg==' }] }), who: ['province', 'city'] },
   'POST /codec/decode': { body: (ids) => ({ payloads: [ids.encrypted] }), who: ['province'] },
   'POST /v1/dev/tokens': { body: () => ({ role: 'department', dept: 'wsjk', post: 'B', name: '测试' }), who: 'public' },
-  'PUT /v1/calendar/:year': { body: () => ({ holidays: ['2099-01-01', '2099-10-01'], workdays: ['2099-09-26'] }), who: ['province', 'city'], params: () => ({ year: ['2099'] }) },
+  'PUT /v1/calendar/:year': {
+    body: () => ({ holidays: ['2099-01-01', '2099-10-01'], workdays: ['2099-09-26'] }),
+    who: ['province', 'city'],
+    params: () => ({ year: ['2099'] }),
+  },
   'POST /v1/bundles': { body: () => ({ ...newborn, code: 'fz-probe' }), who: ['province', 'city'] },
   'POST /v1/bundles/:code/retire': { who: ['province', 'city'], params: () => ({ code: ['fz-retire'] }) },
   'POST /v1/applications': { body: () => ({ ...newbornBody, commitments: [{ material: 'marriage-cert' }], pledges: [] }), who: ['owner', 'agent', 'window'] },
-  'POST /v1/applications/:id/supplements': { body: () => ({ materials: [{ code: 'parent-id', uri: 'https://x/1', sha256: 'a'.repeat(64) }] }), who: ['owner', 'agent', 'window', 'stranger'], params: appParams },
+  'POST /v1/applications/:id/supplements': {
+    body: () => ({ materials: [{ code: 'parent-id', uri: 'https://x/1', sha256: 'a'.repeat(64) }] }),
+    who: ['owner', 'agent', 'window', 'stranger'],
+    params: appParams,
+  },
   'POST /v1/applications/:id/items/:item/decisions': {
     // approve, not reject: a rejected birth-cert would end the application for every route after this one.
-    body: () => ({ decision: 'approve', reason: '符合条件', result: { no: 1 }, missing: ['parent-id'], expectedDays: 3, days: 5, approver: '王', offline: false }),
+    body: () => ({
+      decision: 'approve',
+      reason: '符合条件',
+      result: { no: 1 },
+      missing: ['parent-id'],
+      expectedDays: 3,
+      days: 5,
+      approver: '王',
+      offline: false,
+    }),
     who: ['wsjk', 'gaj'],
     params: appParams,
   },
@@ -116,7 +133,10 @@ const PROFILES: Record<string, Profile> = {
   'POST /v1/rectifications/:id/appeal-decision': { body: () => ({ ...step, reopen: true }), who: ['province'], params: rectParams },
   'POST /v1/rectifications/:id/dispute': { body: () => step, who: ['wsjk'], params: rectParams },
   'POST /v1/rectifications/:id/dispute-decision': { body: () => ({ ...step, upheld: false }), who: ['province'], params: rectParams },
-  'POST /v1/tickets': { body: (ids) => ({ type: 'complaint', subject: '投诉', applicationNumber: ids.app, item: 'birth-cert', department: 'wsjk' }), who: ['hotline'] },
+  'POST /v1/tickets': {
+    body: (ids) => ({ type: 'complaint', subject: '投诉', applicationNumber: ids.app, item: 'birth-cert', department: 'wsjk' }),
+    who: ['hotline'],
+  },
   'POST /v1/tickets/:id/reply': { body: () => ({ text: '已处理' }), who: ['wsjk', 'gaj'], params: ticketParams },
   'POST /v1/tickets/:id/close': { body: () => ({ satisfied: true, note: '满意' }), who: ['hotline', 'province'], params: ticketParams },
   'POST /v1/applications/:id/intake-review': {
@@ -133,9 +153,37 @@ const GENERIC: Profile = { body: () => ({ text: 'x' }), who: Object.keys(WHO) as
 // ---- arbitraries ------------------------------------------------------------------------------
 
 const NASTY_STRINGS = [
-  '', ' ', '\u0000', 'a\u0000b', '\uFEFF', '\u202E', '𠮷', 'e\u0301', '\r\n', '%00', '..', '../../etc/passwd', '<script>alert(1)</script>',
-  "' OR 1=1 --", '${7*7}', '{{7*7}}', 'null', 'undefined', 'NaN', '1e309', '-0', 'true', '[]', '{}', '2026-02-30', '9999-12-31', 'YJS20990101ZZZZZZ',
-  '__proto__', 'constructor', 'prototype', 'toString',
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\uFEFF',
+  '\u202E',
+  '𠮷',
+  'e\u0301',
+  '\r\n',
+  '%00',
+  '..',
+  '../../etc/passwd',
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  '${7*7}',
+  '{{7*7}}',
+  'null',
+  'undefined',
+  'NaN',
+  '1e309',
+  '-0',
+  'true',
+  '[]',
+  '{}',
+  '2026-02-30',
+  '9999-12-31',
+  'YJS20990101ZZZZZZ',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
 ];
 const NASTY_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '', ' ', 'a.b', '$where', '0'];
 
@@ -297,7 +345,9 @@ const contentType = fc.oneof(
   },
   { weight: 1, arbitrary: headerText },
 );
-const accept = fc.option(fc.oneof(fc.constantFrom('application/json', 'text/html', '*/*', 'text/html;q=0.9,*/*;q=0.1', 'application/xml', ''), headerText), { nil: undefined });
+const accept = fc.option(fc.oneof(fc.constantFrom('application/json', 'text/html', '*/*', 'text/html;q=0.9,*/*;q=0.1', 'application/xml', ''), headerText), {
+  nil: undefined,
+});
 const idempotencyKey = fc.option(fc.oneof(headerText, fc.string({ unit: 'grapheme-ascii', minLength: 120, maxLength: 300 })), { nil: undefined, freq: 3 });
 const sign = (claims: object) => `Bearer ${token(claims as Claims)}`;
 /** The role a Bearer token claims (the API verified it when it answered 2xx). */
@@ -328,9 +378,32 @@ const authorization = (who: Who[] | 'public'): fc.Arbitrary<string | undefined> 
 };
 
 const NASTY_SEGMENTS = [
-  '..', '.', '%2e%2e', '..%2f..%2fetc%2fpasswd', '%00', 'a%00b', '%', '%zz', '%E0%A4%A', '%C0%AF', '%F0%9F%98', '__proto__', 'constructor',
-  '0', '-1', '1e3', '2100', '1999', '99999999999999999999', 'null', '%20', 'YJS20990101ZZZZZZ', '00000000-0000-0000-0000-000000000000', '-'.repeat(36),
-  'a'.repeat(101), 'A'.repeat(5000),
+  '..',
+  '.',
+  '%2e%2e',
+  '..%2f..%2fetc%2fpasswd',
+  '%00',
+  'a%00b',
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '%C0%AF',
+  '%F0%9F%98',
+  '__proto__',
+  'constructor',
+  '0',
+  '-1',
+  '1e3',
+  '2100',
+  '1999',
+  '99999999999999999999',
+  'null',
+  '%20',
+  'YJS20990101ZZZZZZ',
+  '00000000-0000-0000-0000-000000000000',
+  '-'.repeat(36),
+  'a'.repeat(101),
+  'A'.repeat(5000),
 ];
 const segment = (real: string[]) =>
   fc.oneof(
@@ -353,7 +426,13 @@ function requests(route: RegisteredRoute, profile: Profile, ids: Ids): fc.Arbitr
   return fc
     .record({
       params: fc.tuple(...names.map((n) => segment(real[n] ?? ['x']))),
-      query: fc.oneof({ weight: 9, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom('?__proto__[polluted]=1', '?a=%zz', '?version=-1', '?version=2147483648', '?version=1e300', '?x=' + 'y'.repeat(3000)) }),
+      query: fc.oneof(
+        { weight: 9, arbitrary: fc.constant('') },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom('?__proto__[polluted]=1', '?a=%zz', '?version=-1', '?version=2147483648', '?version=1e300', '?x=' + 'y'.repeat(3000)),
+        },
+      ),
       origin: fc.option(fc.constantFrom('http://localhost:8233', 'http://127.0.0.1:8233', 'null', 'https://evil.example'), { nil: undefined, freq: 4 }),
       payload: profile.body || route.method !== 'POST' ? payloadFor(sample) : fc.option(payloadFor(sample), { nil: undefined, freq: 2 }),
       contentType,
@@ -397,7 +476,12 @@ const isErrorBody = (body: unknown, status: number): boolean => {
 
 /** Sends one generated request and keeps score: below 500, and every refusal with the error body. */
 async function send(route: RegisteredRoute, req: Generated): Promise<void> {
-  const res = await app.inject({ method: route.method as 'POST', url: req.url, headers: req.headers, ...(req.payload === undefined ? {} : { payload: req.payload }) });
+  const res = await app.inject({
+    method: route.method as 'POST',
+    url: req.url,
+    headers: req.headers,
+    ...(req.payload === undefined ? {} : { payload: req.payload }),
+  });
   tally.sent += 1;
   tally.byStatus.set(res.statusCode, (tally.byStatus.get(res.statusCode) ?? 0) + 1);
   if (res.statusCode >= 500) tally.fiveXX += 1;
@@ -411,12 +495,14 @@ async function send(route: RegisteredRoute, req: Generated): Promise<void> {
     if (!shaped) tally.unshaped += 1;
   }
   // The codec answers only an operator's token (the UI's comes in the path): never a header or an Origin.
-  const opened = route.url.startsWith('/codec/') && !route.url.includes(':token') && res.statusCode < 300 && roleOf(req.headers.authorization) !== 'coordinator';
+  const opened =
+    route.url.startsWith('/codec/') && !route.url.includes(':token') && res.statusCode < 300 && roleOf(req.headers.authorization) !== 'coordinator';
   if (opened) tally.opened += 1;
   if (res.statusCode >= 500 || !shaped || opened) {
     // Every distinct failure is kept (one example each) rather than stopping at the first.
     const what = `${route.method} ${route.url} → ${res.statusCode} ${res.body.slice(0, 120)}`;
-    if (!tally.failures.has(what)) tally.failures.set(what, JSON.stringify({ url: req.url.slice(0, 300), headers: req.headers, payload: req.payload?.slice(0, 600) }));
+    if (!tally.failures.has(what))
+      tally.failures.set(what, JSON.stringify({ url: req.url.slice(0, 300), headers: req.headers, payload: req.payload?.slice(0, 600) }));
   }
 }
 
@@ -439,8 +525,16 @@ beforeAll(async () => {
     (a: { items: { code: string; status: string }[] }) => a.items.some((i) => i.code === 'birth-cert' && i.status === 'in_review'),
   );
   // The window serves the applicant (a supplement handed in there), then records the visit's rating.
-  await app.inject({ method: 'POST', url: `/v1/applications/${ids.app}/supplements`, headers: as(WHO.window), payload: { materials: [{ code: 'child-photo' }] } });
-  await waitFor(() => sys.db.db.select().from(caseEvents).where(eq(caseEvents.applicationId, ids.app)), (rows) => rows.some((r) => r.kind === 'supplement'));
+  await app.inject({
+    method: 'POST',
+    url: `/v1/applications/${ids.app}/supplements`,
+    headers: as(WHO.window),
+    payload: { materials: [{ code: 'child-photo' }] },
+  });
+  await waitFor(
+    () => sys.db.db.select().from(caseEvents).where(eq(caseEvents.applicationId, ids.app)),
+    (rows) => rows.some((r) => r.kind === 'supplement'),
+  );
   const rated = await app.inject({
     method: 'POST',
     url: `/v1/applications/${ids.app}/evaluation`,
@@ -448,9 +542,19 @@ beforeAll(async () => {
     payload: { rating: 1, item: 'birth-cert' },
   });
   ids.rectification = rated.json().rectification.id;
-  const ticket = await app.inject({ method: 'POST', url: '/v1/tickets', headers: as(WHO.hotline), payload: { type: 'complaint', subject: '慢', applicationNumber: ids.app } });
+  const ticket = await app.inject({
+    method: 'POST',
+    url: '/v1/tickets',
+    headers: as(WHO.hotline),
+    payload: { type: 'complaint', subject: '慢', applicationNumber: ids.app },
+  });
   ids.ticket = ticket.json().id;
-  const encoded = await app.inject({ method: 'POST', url: '/codec/encode', headers: as(WHO.province), payload: PROFILES['POST /codec/encode']!.body!(ids) as object });
+  const encoded = await app.inject({
+    method: 'POST',
+    url: '/codec/encode',
+    headers: as(WHO.province),
+    payload: PROFILES['POST /codec/encode']!.body!(ids) as object,
+  });
   ids.encrypted = encoded.json().payloads[0];
   const retire = await app.inject({ method: 'POST', url: '/v1/bundles', headers: as(WHO.province), payload: { ...newborn, code: 'fz-retire' } });
   expect([ids.rectification, ids.ticket, ids.encrypted, retire.statusCode]).toEqual([expect.any(String), expect.any(String), expect.anything(), 201]);
@@ -482,7 +586,10 @@ describe('fuzzing every POST and PUT route', () => {
         { numRuns, seed },
       );
     }
-    const statuses = [...tally.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
+    const statuses = [...tally.byStatus]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
     console.log(
       `fuzz (seed ${seed}): ${tally.sent} requests over ${routes.length} POST/PUT routes in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
         `5xx: ${tally.fiveXX}; refusals without the error body: ${tally.unshaped}; codec answers without an operator token: ${tally.opened}; statuses: ${statuses}`,

@@ -23,7 +23,10 @@ const call = async (method: 'GET' | 'POST', url: string, headers: Record<string,
 const get = async (id: string) => (await call('GET', `/v1/applications/${id}`, applicant)).body;
 const statusOf = (a: { items: { code: string; status: string }[] }, code: string) => a.items.find((i) => i.code === code)?.status;
 const decide = async (id: string, item: string, code: string, payload: object) => {
-  await waitFor(() => get(id), (a) => statusOf(a, item) === 'in_review');
+  await waitFor(
+    () => get(id),
+    (a) => statusOf(a, item) === 'in_review',
+  );
   const res = await call('POST', `/v1/applications/${id}/items/${item}/decisions`, dept(code), payload);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 };
@@ -52,7 +55,10 @@ describe('GET /v1/applications/:id/history', () => {
     await decide(id, 'birth-cert', 'wsjk', { decision: 'approve', result: { certNo: 'O320000009' } });
     await decide(id, 'vaccination', 'jkzx', { decision: 'reject', reason: '已在外地建卡' });
     // The view shows the outcome as soon as it is decided; the workflow ends a moment later.
-    const res = await waitFor(() => call('GET', `/v1/applications/${id}/history`, coordinator), (r) => r.status !== 200 || r.body.timeline.at(-1)?.kind === 'ended');
+    const res = await waitFor(
+      () => call('GET', `/v1/applications/${id}/history`, coordinator),
+      (r) => r.status !== 200 || r.body.timeline.at(-1)?.kind === 'ended',
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     body = res.body;
     timeline = body.timeline;
@@ -102,7 +108,13 @@ describe('GET /v1/applications/:id/history', () => {
   });
 
   it('links each workflow to the Temporal Web UI when one is configured', async () => {
-    const withUi = await buildApp({ temporal: sys.temporal, taskQueue: sys.taskQueue, db: sys.db, codec: sys.codec, config: { ...loadApiConfig({}), temporalUiUrl: 'http://ui.example:8233/' } });
+    const withUi = await buildApp({
+      temporal: sys.temporal,
+      taskQueue: sys.taskQueue,
+      db: sys.db,
+      codec: sys.codec,
+      config: { ...loadApiConfig({}), temporalUiUrl: 'http://ui.example:8233/' },
+    });
     try {
       const res = await withUi.inject({ method: 'GET', url: `/v1/applications/${id}/history`, headers: coordinator });
       expect(res.json().workflows.map((w: { link: string }) => w.link)).toEqual([

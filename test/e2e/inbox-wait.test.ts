@@ -62,7 +62,11 @@ describe('a department inbox without polling', () => {
     // The change itself, timed: 户口 (gaj) waits for 出生医学证明; moving its row into review wakes a
     // request held on gaj's inbox through NOTIFY, long before the re-read every INBOX_RECHECK_MS.
     await waitFor(
-      () => sys.db.db.select().from(applicationItems).where(and(eq(applicationItems.applicationId, id), eq(applicationItems.itemCode, 'hukou'))),
+      () =>
+        sys.db.db
+          .select()
+          .from(applicationItems)
+          .where(and(eq(applicationItems.applicationId, id), eq(applicationItems.itemCode, 'hukou'))),
       (rows) => rows[0]?.status === 'waiting',
     );
     const gaj = await tasks('gaj');

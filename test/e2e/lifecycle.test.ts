@@ -23,12 +23,19 @@ const get = async (id: string) => (await call('GET', `/v1/applications/${id}`, a
 const statusOf = (a: { items: { code: string; status: string }[] }, code: string) => a.items.find((i) => i.code === code)?.status;
 const decide = (id: string, item: string, code: string, payload: object) => call('POST', `/v1/applications/${id}/items/${item}/decisions`, dept(code), payload);
 const approveWhenReady = async (id: string, item: string, code: string, payload: object = { decision: 'approve' }) => {
-  await waitFor(() => get(id), (a) => statusOf(a, item) === 'in_review');
+  await waitFor(
+    () => get(id),
+    (a) => statusOf(a, item) === 'in_review',
+  );
   const res = await decide(id, item, code, payload);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
 };
-const outbox = async (id: string, kind: string) => sys.db.db.select().from(notices).where(and(eq(notices.applicationId, id), eq(notices.kind, kind)));
+const outbox = async (id: string, kind: string) =>
+  sys.db.db
+    .select()
+    .from(notices)
+    .where(and(eq(notices.applicationId, id), eq(notices.kind, kind)));
 
 describe('lifecycle over HTTP', () => {
   it('incomplete → one notice of everything missing → supplement → accepted, with a printable receipt', async () => {
@@ -52,30 +59,54 @@ describe('lifecycle over HTTP', () => {
   });
 
   it('accepts with a promised material (容缺) and tells each promise, its deadline and the consequence', async () => {
-    const body = { ...newbornBody, answers: { ...newbornNoOptions, localHukou: true }, materials: ['parent-id', 'delivery-record', 'marriage-cert'].map((code) => ({ code })), commitments: [{ material: 'household-book' }] };
+    const body = {
+      ...newbornBody,
+      answers: { ...newbornNoOptions, localHukou: true },
+      materials: ['parent-id', 'delivery-record', 'marriage-cert'].map((code) => ({ code })),
+      commitments: [{ material: 'household-book' }],
+    };
     const created = await call('POST', '/v1/applications', applicant, body);
     expect(created.status).toBe(201);
     expect(created.body.status).toBe('accepted');
     expect(created.body.receipt.promised).toEqual([{ material: 'household-book', name: '户口簿', due: expect.any(String) }]);
     const id = created.body.id;
-    const [accepted] = await waitFor(() => outbox(id, 'accepted'), (rows) => rows.length > 0);
+    const [accepted] = await waitFor(
+      () => outbox(id, 'accepted'),
+      (rows) => rows.length > 0,
+    );
     expect(JSON.stringify(accepted!.body)).toContain('退件');
     await approveWhenReady(id, 'birth-cert', 'wsjk');
     const held = await approveWhenReady(id, 'hukou', 'gaj');
     expect(statusOf(held, 'hukou')).toBe('awaiting_material');
     await call('POST', `/v1/applications/${id}/supplements`, applicant, { materials: [{ code: 'household-book' }] });
-    await waitFor(() => get(id), (a) => statusOf(a, 'hukou') === 'approved');
+    await waitFor(
+      () => get(id),
+      (a) => statusOf(a, 'hukou') === 'approved',
+    );
     await approveWhenReady(id, 'vaccination', 'jkzx');
-    expect((await waitFor(() => get(id), (a) => a.status === 'completed')).status).toBe('completed');
+    expect(
+      (
+        await waitFor(
+          () => get(id),
+          (a) => a.status === 'completed',
+        )
+      ).status,
+    ).toBe('completed');
   });
 
   it('terminates on a blocking rejection, telling the applicant once that the materials are returned', async () => {
     const { body } = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
     const id = body.id;
     await approveWhenReady(id, 'birth-cert', 'wsjk', { decision: 'reject', reason: '出生地不在本机构' });
-    const ended = await waitFor(() => get(id), (a) => a.status === 'terminated');
+    const ended = await waitFor(
+      () => get(id),
+      (a) => a.status === 'terminated',
+    );
     expect(statusOf(ended, 'vaccination')).toBe('cancelled');
-    const outcome = await waitFor(() => outbox(id, 'outcome'), (rows) => rows.length > 0);
+    const outcome = await waitFor(
+      () => outbox(id, 'outcome'),
+      (rows) => rows.length > 0,
+    );
     expect(outcome).toHaveLength(1);
     expect(outcome[0]!.body).toMatchObject({ status: 'terminated', materialsReturned: true });
   });
@@ -85,7 +116,14 @@ describe('lifecycle over HTTP', () => {
     const id = body.id;
     await approveWhenReady(id, 'vaccination', 'jkzx', { decision: 'reject', reason: '已在外地建卡' });
     await approveWhenReady(id, 'birth-cert', 'wsjk');
-    expect((await waitFor(() => get(id), (a) => a.status === 'partially_completed')).outcome).toContain('预防接种证');
+    expect(
+      (
+        await waitFor(
+          () => get(id),
+          (a) => a.status === 'partially_completed',
+        )
+      ).outcome,
+    ).toContain('预防接种证');
   });
 
   it('delivers once by the chosen method: window pickup with a code', async () => {
@@ -93,7 +131,10 @@ describe('lifecycle over HTTP', () => {
     const id = body.id;
     await approveWhenReady(id, 'birth-cert', 'wsjk', { decision: 'approve', result: { certNo: 'O1' } });
     await approveWhenReady(id, 'vaccination', 'jkzx');
-    const done = await waitFor(() => get(id), (a) => a.status === 'completed' && a.delivery.status === 'ready');
+    const done = await waitFor(
+      () => get(id),
+      (a) => a.status === 'completed' && a.delivery.status === 'ready',
+    );
     expect(done.delivery.pickupCode).toMatch(/^\d{6}$/);
     expect((await call('POST', `/v1/applications/${id}/delivery`, applicant, { event: 'picked-up' })).status).toBe(403);
     expect((await call('POST', `/v1/applications/${id}/delivery`, window, { event: 'shipped', trackingNumber: 'X' })).status).toBe(409);
@@ -112,7 +153,10 @@ describe('lifecycle over HTTP', () => {
   it('records corrections, suspensions and extensions with who, post and time; the clock shows in the view', async () => {
     const { body } = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
     const id = body.id;
-    await waitFor(() => get(id), (a) => statusOf(a, 'birth-cert') === 'in_review');
+    await waitFor(
+      () => get(id),
+      (a) => statusOf(a, 'birth-cert') === 'in_review',
+    );
     expect((await decide(id, 'birth-cert', 'wsjk', { decision: 'extend', days: 3 })).status).toBe(400);
     const extended = await decide(id, 'birth-cert', 'wsjk', { decision: 'extend', days: 3, approver: '科长李某', reason: '需核对外省出生记录' });
     expect(extended.status).toBe(200);
@@ -124,9 +168,21 @@ describe('lifecycle over HTTP', () => {
     expect((await decide(id, 'birth-cert', 'wsjk', { decision: 'resume' })).status).toBe(200);
     const correction = await decide(id, 'birth-cert', 'wsjk', { decision: 'correction', missing: ['delivery-record'], reason: '缺少医师签名' });
     expect(correction.body.items[0].status).toBe('correction_requested');
-    expect(await waitFor(() => outbox(id, 'correction'), (rows) => rows.length === 1)).toHaveLength(1);
+    expect(
+      await waitFor(
+        () => outbox(id, 'correction'),
+        (rows) => rows.length === 1,
+      ),
+    ).toHaveLength(1);
     await call('POST', `/v1/applications/${id}/withdraw`, applicant, { reason: '测试结束' });
-    expect((await waitFor(() => get(id), (a) => a.status === 'withdrawn')).items.every((i: { status: string }) => i.status === 'cancelled')).toBe(true);
+    expect(
+      (
+        await waitFor(
+          () => get(id),
+          (a) => a.status === 'withdrawn',
+        )
+      ).items.every((i: { status: string }) => i.status === 'cancelled'),
+    ).toBe(true);
   });
 });
 
@@ -135,14 +191,26 @@ describe('受理审查 (行政许可法 §32)', () => {
   const enterpriseBody = (channel: string) => {
     const input = completeInput('x', enterpriseChange, { insuredEmployees: true, housingFund: true });
     const applicant = { kind: 'organisation', idNumber: '91320100MA1W2X3Y4Z', name: '南京示例科技有限公司' };
-    return { bundleCode: 'enterprise-change', channel, applicant, applicantAccount: 'wangwu', answers: input.answers, form: input.form, materials: input.materials };
+    return {
+      bundleCode: 'enterprise-change',
+      channel,
+      applicant,
+      applicantAccount: 'wangwu',
+      answers: input.answers,
+      form: input.form,
+      materials: input.materials,
+    };
   };
   const review = (id: string, who: Record<string, string>, payload: object) => call('POST', `/v1/applications/${id}/intake-review`, who, payload);
 
   it('holds an online submission for the window, which names every material not in legal form at once; the supplement is reviewed again', async () => {
     const created = await call('POST', '/v1/applications', applicant, enterpriseBody('web'));
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect(created.body).toMatchObject({ status: 'received', receipt: { materials: expect.arrayContaining(['biz-license']) }, intakeReview: { due: expect.any(String) } });
+    expect(created.body).toMatchObject({
+      status: 'received',
+      receipt: { materials: expect.arrayContaining(['biz-license']) },
+      intakeReview: { due: expect.any(String) },
+    });
     const id = created.body.id;
     expect((await get(id)).items.every((i: { status: string }) => i.status === 'waiting')).toBe(true);
     expect((await call('GET', `/v1/applications/${id}/receipt`, { ...applicant, accept: 'text/html' })).body).toContain('第三十二条');
@@ -157,7 +225,10 @@ describe('受理审查 (行政许可法 §32)', () => {
       missing: [{ material: 'change-resolution', name: '变更决议或决定', reason: '决议未经全体股东签字' }],
       intakeReview: { outcome: 'correction', by: { sub: 'window-1', role: 'window' } },
     });
-    const [notice] = await waitFor(() => outbox(id, 'incomplete'), (rows) => rows.length > 0);
+    const [notice] = await waitFor(
+      () => outbox(id, 'incomplete'),
+      (rows) => rows.length > 0,
+    );
     expect(notice!.title).toContain('不符合法定形式');
 
     const again = await call('POST', `/v1/applications/${id}/supplements`, applicant, { materials: [{ code: 'change-resolution' }] });
@@ -168,8 +239,14 @@ describe('受理审查 (行政许可法 §32)', () => {
     expect(['accepted', 'in_review']).toContain(accepted.body.status);
     expect(accepted.body.intakeReview).toMatchObject({ outcome: 'accepted' });
     expect((await review(id, window, { decision: 'accept' })).status).toBe(409);
-    await waitFor(() => get(id), (a) => statusOf(a, 'registration-change') === 'in_review');
-    const [acceptance] = await waitFor(() => outbox(id, 'accepted'), (rows) => rows.length > 0);
+    await waitFor(
+      () => get(id),
+      (a) => statusOf(a, 'registration-change') === 'in_review',
+    );
+    const [acceptance] = await waitFor(
+      () => outbox(id, 'accepted'),
+      (rows) => rows.length > 0,
+    );
     expect(acceptance!.title).toBe('受理通知书');
 
     const history = (await call('GET', `/v1/applications/${id}/history`, window)).body;
@@ -190,11 +267,20 @@ describe('受理审查 (行政许可法 §32)', () => {
 describe('audit (R-9.3)', () => {
   it('records who acted, in which role and post, for whom, through which channel and when', async () => {
     const agent = bearer({ sub: 'helper-7', role: 'agent', mandate: 'WT-2026-0042' });
-    const { body } = await call('POST', '/v1/applications', { ...agent, 'x-channel': 'app' }, { ...newbornBody, answers: newbornNoOptions, applicantAccount: 'wangwu' });
+    const { body } = await call(
+      'POST',
+      '/v1/applications',
+      { ...agent, 'x-channel': 'app' },
+      { ...newbornBody, answers: newbornNoOptions, applicantAccount: 'wangwu' },
+    );
     const id = body.id;
     await approveWhenReady(id, 'birth-cert', 'wsjk', { decision: 'reject', reason: '出生地不符' });
     const audit = await waitFor(
-      async () => (await call('GET', `/v1/applications/${id}/audit`, bearer({ sub: 'c', role: 'coordinator' }))).body.audit as { kind: string; actor: Record<string, string> }[],
+      async () =>
+        (await call('GET', `/v1/applications/${id}/audit`, bearer({ sub: 'c', role: 'coordinator' }))).body.audit as {
+          kind: string;
+          actor: Record<string, string>;
+        }[],
       (rows) => rows.length >= 2,
     );
     expect(audit[0]!.actor).toMatchObject({ sub: 'helper-7', role: 'agent', mandate: 'WT-2026-0042', channel: 'app' });

@@ -47,8 +47,7 @@ interface Page {
 
 const ids: Record<'A1' | 'A2' | 'A3' | 'B1' | 'B2', string> = { A1: '', A2: '', A3: '', B1: '', B2: '' };
 
-const call = (method: 'GET' | 'POST', url: string, headers: Record<string, string>, payload?: object) =>
-  sys.app.inject({ method, url, headers, payload });
+const call = (method: 'GET' | 'POST', url: string, headers: Record<string, string>, payload?: object) => sys.app.inject({ method, url, headers, payload });
 const list = async (query: string, headers: Record<string, string> = windowStaff) => {
   const res = await call('GET', `/v1/applications${query ? `?${query}` : ''}`, headers);
   expect(res.statusCode, res.body).toBe(200);
@@ -66,7 +65,11 @@ const decide = async (id: string, item: string, department: string, payload: obj
   const res = await call('POST', `/v1/applications/${id}/items/${item}/decisions`, dept(department), payload);
   expect(res.statusCode, res.body).toBe(200);
 };
-const whenInReview = (id: string, item: string) => waitFor(() => get(id), (a) => itemStatus(a, item) === 'in_review');
+const whenInReview = (id: string, item: string) =>
+  waitFor(
+    () => get(id),
+    (a) => itemStatus(a, item) === 'in_review',
+  );
 
 beforeAll(async () => {
   sys = await startSystem();
@@ -90,7 +93,10 @@ beforeAll(async () => {
   await decide(ids.A2, 'vaccination', 'jkzx', { decision: 'approve' });
   await whenInReview(ids.A2, 'hukou');
   await decide(ids.A2, 'hukou', 'gaj', { decision: 'approve' });
-  await waitFor(() => get(ids.A2), (a) => itemStatus(a, 'medical-insurance') === 'in_review' && itemStatus(a, 'social-card') === 'in_review');
+  await waitFor(
+    () => get(ids.A2),
+    (a) => itemStatus(a, 'medical-insurance') === 'in_review' && itemStatus(a, 'social-card') === 'in_review',
+  );
   await decide(ids.A2, 'medical-insurance', 'ybj', { decision: 'approve' });
   await decide(ids.A2, 'social-card', 'rsj', { decision: 'approve' });
 
@@ -323,7 +329,14 @@ describe('GET /v1/stats', () => {
     expect(byItem.vaccination).toMatchObject({ department: 'jkzx', waiting: 1, inReview: 1 });
     expect(s.blockages.items).toHaveLength(2);
     expect(s.blockages.items[0].item).toBe('birth-cert');
-    expect(s.blockages.longest).toMatchObject({ applicationId: ids.B1, number: ids.B1, bundle: 'newborn', item: 'birth-cert', department: 'wsjk', status: 'in_review' });
+    expect(s.blockages.longest).toMatchObject({
+      applicationId: ids.B1,
+      number: ids.B1,
+      bundle: 'newborn',
+      item: 'birth-cert',
+      department: 'wsjk',
+      status: 'in_review',
+    });
     expect(s.blockages.longest.waitHours).toBeGreaterThanOrEqual(0);
     expect(byItem['birth-cert'].oldestStartedAt).toBe(s.blockages.longest.startedAt);
 
@@ -372,7 +385,16 @@ describe('GET /v1/stats', () => {
 
   it('scopes a coordinator to its region and a department to its own items', async () => {
     const nj = await stats('', nanjing);
-    expect(nj).toMatchObject({ volume: 0, ended: 0, completionRate: null, byBundle: [], items: [], rejections: [], savings: [], filters: { region: '320100' } });
+    expect(nj).toMatchObject({
+      volume: 0,
+      ended: 0,
+      completionRate: null,
+      byBundle: [],
+      items: [],
+      rejections: [],
+      savings: [],
+      filters: { region: '320100' },
+    });
     expect(nj.blockages).toEqual({ items: [], longest: null });
     expect((await stats('bundle=newborn', nanjing)).savings).toHaveLength(1); // the definition is there, no application is
     expect((await stats('', province)).volume).toBe(5);

@@ -39,7 +39,9 @@ describe('GET /metrics from npm start', () => {
     expect(scrape.type).toMatch(/^text\/plain/);
     const text = scrape.text;
     expect(value(text, 'http_requests_total{method="POST",route="/v1/applications",status_code="201"}')).toBe(1);
-    expect(text).toMatch(/^http_request_duration_seconds_bucket\{le="0\.5",method="POST",route="\/v1\/applications\/:id\/items\/:item\/decisions",status_code="200"\} \d+/m);
+    expect(text).toMatch(
+      /^http_request_duration_seconds_bucket\{le="0\.5",method="POST",route="\/v1\/applications\/:id\/items\/:item\/decisions",status_code="200"\} \d+/m,
+    );
     expect(value(text, 'yjs_decisions_total{decision="approve"}')).toBe(1);
     expect(value(text, 'yjs_db_up')).toBe(1);
     expect(value(text, 'yjs_applications{status="in_review"}')).toBe(1);
@@ -51,7 +53,9 @@ describe('GET /metrics from npm start', () => {
     expect(text).toMatch(/^temporal_sticky_cache_size\{/m);
     expect(text).toMatch(/^temporal_worker_task_slots_available\{/m);
     // Every series the Grafana dashboard draws is one this scrape carries.
-    const dashboard = JSON.parse(readFileSync(new URL('../../grafana/dashboard.json', import.meta.url), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    const dashboard = JSON.parse(readFileSync(new URL('../../grafana/dashboard.json', import.meta.url), 'utf8')) as {
+      panels: { targets: { expr: string }[] }[];
+    };
     const drawn = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => t.expr.match(/\b(?:http|yjs|temporal)_[a-z_]+/g) ?? [])));
     expect([...drawn].filter((name) => !new RegExp(`^${name}[{ ]`, 'm').test(text))).toEqual([]);
     // No personal data in any series.

@@ -23,7 +23,10 @@ const decide = (id: string, item: string, headers: Record<string, string>, paylo
   sys.app.inject({ method: 'POST', url: `/v1/applications/${id}/items/${item}/decisions`, headers, payload });
 const statuses = (app: { items: { code: string; status: string }[] }) => Object.fromEntries(app.items.map((i) => [i.code, i.status]));
 const inbox = async (code: string) =>
-  (await sys.app.inject({ method: 'GET', url: `/v1/departments/${code}/tasks`, headers: dept(code) })).json().tasks as { applicationId: string; item: string }[];
+  (await sys.app.inject({ method: 'GET', url: `/v1/departments/${code}/tasks`, headers: dept(code) })).json().tasks as {
+    applicationId: string;
+    item: string;
+  }[];
 
 describe('新生儿出生一件事', () => {
   it('goes to completed after every department approves, 户口 only after 出生医学证明', async () => {
@@ -34,7 +37,10 @@ describe('新生儿出生一件事', () => {
     const id: string = created.body.id;
 
     // 一次分办: both independent items at once; 户口 and its dependents wait.
-    const first = await waitFor(() => get(id), (a) => a.status === 'in_review' && statuses(a)['birth-cert'] === 'in_review');
+    const first = await waitFor(
+      () => get(id),
+      (a) => a.status === 'in_review' && statuses(a)['birth-cert'] === 'in_review',
+    );
     expect(statuses(first)).toEqual({
       'birth-cert': 'in_review',
       vaccination: 'in_review',
@@ -43,7 +49,10 @@ describe('新生儿出生一件事', () => {
       'social-card': 'waiting',
     });
     expect(first.applicant).toEqual({ kind: 'person', name: '张*', idNumber: '3206**********1234', phone: '138****0000' });
-    await waitFor(() => inbox('wsjk'), (tasks) => tasks.some((t) => t.applicationId === id));
+    await waitFor(
+      () => inbox('wsjk'),
+      (tasks) => tasks.some((t) => t.applicationId === id),
+    );
     expect((await inbox('gaj')).some((t) => t.applicationId === id)).toBe(false);
     expect((await decide(id, 'hukou', dept('gaj'), { decision: 'approve' })).statusCode).toBe(409);
 
@@ -52,15 +61,27 @@ describe('新生儿出生一件事', () => {
     expect(statuses(approved.json())['birth-cert']).toBe('approved');
     expect(approved.json().items[0].decision.actor).toMatchObject({ role: 'department', dept: 'wsjk', post: 'A' });
 
-    await waitFor(() => get(id), (a) => statuses(a).hukou === 'in_review');
-    await waitFor(() => inbox('gaj'), (tasks) => tasks.some((t) => t.applicationId === id && t.item === 'hukou'));
+    await waitFor(
+      () => get(id),
+      (a) => statuses(a).hukou === 'in_review',
+    );
+    await waitFor(
+      () => inbox('gaj'),
+      (tasks) => tasks.some((t) => t.applicationId === id && t.item === 'hukou'),
+    );
     expect((await decide(id, 'hukou', dept('gaj'), { decision: 'approve', result: { householdNo: 'H001' } })).statusCode).toBe(200);
     expect((await decide(id, 'vaccination', dept('jkzx'), { decision: 'approve' })).statusCode).toBe(200);
-    await waitFor(() => get(id), (a) => statuses(a)['medical-insurance'] === 'in_review' && statuses(a)['social-card'] === 'in_review');
+    await waitFor(
+      () => get(id),
+      (a) => statuses(a)['medical-insurance'] === 'in_review' && statuses(a)['social-card'] === 'in_review',
+    );
     expect((await decide(id, 'medical-insurance', dept('ybj'), { decision: 'approve' })).statusCode).toBe(200);
     expect((await decide(id, 'social-card', dept('rsj'), { decision: 'approve', offline: true })).statusCode).toBe(200);
 
-    const done = await waitFor(() => get(id), (a) => a.status === 'completed');
+    const done = await waitFor(
+      () => get(id),
+      (a) => a.status === 'completed',
+    );
     expect(done.endedAt).toBeDefined();
     expect(Object.values(statuses(done))).toEqual(Array(5).fill('approved'));
 
@@ -68,7 +89,11 @@ describe('新生儿出生一件事', () => {
     const archived = await sys.db.db.select().from(results).where(eq(results.applicationId, id));
     expect(archived.map((r) => r.itemCode).sort()).toEqual(['birth-cert', 'hukou', 'medical-insurance', 'social-card', 'vaccination']);
     const finalNotices = await waitFor(
-      () => sys.db.db.select().from(notices).where(and(eq(notices.applicationId, id), eq(notices.kind, 'outcome'))),
+      () =>
+        sys.db.db
+          .select()
+          .from(notices)
+          .where(and(eq(notices.applicationId, id), eq(notices.kind, 'outcome'))),
       (rows) => rows.length > 0,
     );
     expect(finalNotices).toHaveLength(1);
@@ -77,12 +102,21 @@ describe('新生儿出生一件事', () => {
   it('terminates when 户口 is rejected, cancelling 医保 and 社保卡', async () => {
     const { body } = await submit();
     const id = body.id;
-    await waitFor(() => get(id), (a) => statuses(a)['birth-cert'] === 'in_review');
+    await waitFor(
+      () => get(id),
+      (a) => statuses(a)['birth-cert'] === 'in_review',
+    );
     expect((await decide(id, 'birth-cert', dept('wsjk'), { decision: 'approve' })).statusCode).toBe(200);
-    await waitFor(() => get(id), (a) => statuses(a).hukou === 'in_review');
+    await waitFor(
+      () => get(id),
+      (a) => statuses(a).hukou === 'in_review',
+    );
     const rejected = await decide(id, 'hukou', dept('gaj'), { decision: 'reject', reason: '申报地址与户籍信息不符' });
     expect(rejected.statusCode).toBe(200);
-    const ended = await waitFor(() => get(id), (a) => a.status === 'terminated');
+    const ended = await waitFor(
+      () => get(id),
+      (a) => a.status === 'terminated',
+    );
     expect(statuses(ended)).toEqual({
       'birth-cert': 'approved',
       vaccination: 'cancelled',
@@ -96,18 +130,30 @@ describe('新生儿出生一件事', () => {
   it('loses nothing when the worker is replaced mid-way', async () => {
     const { body } = await submit();
     const id = body.id;
-    await waitFor(() => get(id), (a) => statuses(a)['birth-cert'] === 'in_review');
+    await waitFor(
+      () => get(id),
+      (a) => statuses(a)['birth-cert'] === 'in_review',
+    );
     await sys.restartWorker();
     const ok = async (res: Promise<{ statusCode: number }>) => expect((await res).statusCode).toBe(200);
     await ok(decide(id, 'birth-cert', dept('wsjk'), { decision: 'approve' }));
     await ok(decide(id, 'vaccination', dept('jkzx'), { decision: 'reject', reason: '已在外地建卡' }));
-    await waitFor(() => get(id), (a) => statuses(a).hukou === 'in_review');
+    await waitFor(
+      () => get(id),
+      (a) => statuses(a).hukou === 'in_review',
+    );
     await sys.restartWorker();
     await ok(decide(id, 'hukou', dept('gaj'), { decision: 'approve' }));
-    await waitFor(() => get(id), (a) => statuses(a)['social-card'] === 'in_review' && statuses(a)['medical-insurance'] === 'in_review');
+    await waitFor(
+      () => get(id),
+      (a) => statuses(a)['social-card'] === 'in_review' && statuses(a)['medical-insurance'] === 'in_review',
+    );
     await ok(decide(id, 'medical-insurance', dept('ybj'), { decision: 'approve' }));
     await ok(decide(id, 'social-card', dept('rsj'), { decision: 'approve' }));
-    const ended = await waitFor(() => get(id), (a) => a.status === 'partially_completed');
+    const ended = await waitFor(
+      () => get(id),
+      (a) => a.status === 'partially_completed',
+    );
     expect(statuses(ended).vaccination).toBe('rejected');
   });
 });

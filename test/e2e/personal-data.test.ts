@@ -36,10 +36,18 @@ const applicant = bearer({ sub: 'zhaoliu', role: 'applicant' });
 
 describe('personal data', () => {
   it('stores no plaintext ID number, phone or name in the raw workflow histories', async () => {
-    const created = await logged.inject({ method: 'POST', url: '/v1/applications', headers: applicant, payload: { ...newbornBody, answers: newbornNoOptions } });
+    const created = await logged.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: applicant,
+      payload: { ...newbornBody, answers: newbornNoOptions },
+    });
     expect(created.statusCode).toBe(201);
     const id = created.json().id;
-    await waitFor(async () => (await sys.app.inject({ method: 'GET', url: `/v1/applications/${id}`, headers: applicant })).json().status, (s) => s === 'in_review');
+    await waitFor(
+      async () => (await sys.app.inject({ method: 'GET', url: `/v1/applications/${id}`, headers: applicant })).json().status,
+      (s) => s === 'in_review',
+    );
     await sys.app.inject({ method: 'POST', url: `/v1/applications/${id}/items/birth-cert/decisions`, headers: dept('wsjk'), payload: { decision: 'approve' } });
 
     // A client without the codec sees what the server stores.
@@ -72,7 +80,12 @@ describe('personal data', () => {
 
   it('logs every line about an application with its number, its workflow and the request id (issue #19)', async () => {
     logLines.length = 0;
-    const created = await logged.inject({ method: 'POST', url: '/v1/applications', headers: { ...applicant, 'x-request-id': 'portal-42' }, payload: { ...newbornBody, answers: newbornNoOptions } });
+    const created = await logged.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: { ...applicant, 'x-request-id': 'portal-42' },
+      payload: { ...newbornBody, answers: newbornNoOptions },
+    });
     expect(created.headers['x-request-id']).toBe('portal-42');
     const id: string = created.json().id;
     await logged.inject({ method: 'GET', url: `/v1/applications/${id}`, headers: applicant });
@@ -87,7 +100,11 @@ describe('personal data', () => {
     // Every line of these requests (incoming, completed, the refusal) names the application and the workflow.
     const ofRequests = lines.filter((l) => about.some((a) => a.reqId === l.reqId));
     for (const line of ofRequests) {
-      expect(line, JSON.stringify(line)).toMatchObject({ reqId: expect.any(String), applicationNumber: id, workflowId: expect.stringMatching(new RegExp(`^application:${id}`)) });
+      expect(line, JSON.stringify(line)).toMatchObject({
+        reqId: expect.any(String),
+        applicationNumber: id,
+        workflowId: expect.stringMatching(new RegExp(`^application:${id}`)),
+      });
     }
     expect(ofRequests.some((l) => l.reqId === 'portal-42')).toBe(true);
     expect(ofRequests.some((l) => l.workflowId === `application:${id}:item:vaccination`)).toBe(true);
@@ -101,7 +118,14 @@ describe('personal data', () => {
         method: 'POST',
         url: '/codec/encode',
         headers: bearer({ sub: 'op', role: 'coordinator' }),
-        payload: { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from(JSON.stringify({ idNumber: ID_NUMBER })).toString('base64') }] },
+        payload: {
+          payloads: [
+            {
+              metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+              data: Buffer.from(JSON.stringify({ idNumber: ID_NUMBER })).toString('base64'),
+            },
+          ],
+        },
       })
     ).json().payloads;
     expect(Buffer.from(encoded.data, 'base64').toString('latin1')).not.toContain(ID_NUMBER);

@@ -81,13 +81,18 @@ describe('row 13: the guide’s address', () => {
   });
 
   it('is the configured public address, or the trusted proxy’s forwarded one', async () => {
-    const build = (env: Record<string, string>) => buildApp({ temporal: sys.temporal, taskQueue: sys.taskQueue, db: sys.db, codec: sys.codec, config: loadApiConfig(env) });
+    const build = (env: Record<string, string>) =>
+      buildApp({ temporal: sys.temporal, taskQueue: sys.taskQueue, db: sys.db, codec: sys.codec, config: loadApiConfig(env) });
     const pub = await build({ PUBLIC_BASE_URL: 'https://zwfw.jiangsu.gov.cn/yjs/' });
     const proxied = await build({ TRUST_PROXY: '127.0.0.1' });
     try {
       const forwarded = { host: 'evil.example', 'x-forwarded-host': 'yjs.example.gov.cn', 'x-forwarded-proto': 'https' };
-      expect((await call('GET', '/v1/bundles/newborn/guide?insured=true', forwarded, undefined, pub)).body.url).toBe('https://zwfw.jiangsu.gov.cn/yjs/v1/bundles/newborn/guide?insured=true');
-      expect((await call('GET', '/v1/bundles/newborn/guide', forwarded, undefined, proxied)).body.url).toBe('https://yjs.example.gov.cn/v1/bundles/newborn/guide');
+      expect((await call('GET', '/v1/bundles/newborn/guide?insured=true', forwarded, undefined, pub)).body.url).toBe(
+        'https://zwfw.jiangsu.gov.cn/yjs/v1/bundles/newborn/guide?insured=true',
+      );
+      expect((await call('GET', '/v1/bundles/newborn/guide', forwarded, undefined, proxied)).body.url).toBe(
+        'https://yjs.example.gov.cn/v1/bundles/newborn/guide',
+      );
       // Without a trusted proxy, forwarded headers count for nothing.
       expect((await call('GET', '/v1/bundles/newborn/guide', forwarded)).body.url).toBe('http://127.0.0.1:3000/v1/bundles/newborn/guide');
     } finally {
@@ -129,19 +134,26 @@ describe('row 5: joint sign-offs agree or dissent; the lead resolves a dissent',
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id: string = created.body.id;
-    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, coordinator)).body, (a) => a.items?.every((i: Json) => i.status === 'in_review'));
+    await waitFor(
+      async () => (await call('GET', `/v1/applications/${id}`, coordinator)).body,
+      (a) => a.items?.every((i: Json) => i.status === 'in_review'),
+    );
     return id;
   };
   const signOff = (id: string, department: string, body: object) => call('POST', `/v1/applications/${id}/joint/joint-survey/sign-offs`, dept(department), body);
-  const resolve = (id: string, department: string, body: object) => call('POST', `/v1/applications/${id}/joint/joint-survey/resolution`, dept(department), body);
+  const resolve = (id: string, department: string, body: object) =>
+    call('POST', `/v1/applications/${id}/joint/joint-survey/resolution`, dept(department), body);
   const procedures = async (department: string, id: string) =>
     ((await call('GET', `/v1/departments/${department}/tasks`, dept(department))).body.procedures as Json[]).filter((p) => p.applicationId === id);
-  const approve = (id: string, item: string, department: string) => call('POST', `/v1/applications/${id}/items/${item}/decisions`, dept(department), { decision: 'approve' });
+  const approve = (id: string, item: string, department: string) =>
+    call('POST', `/v1/applications/${id}/items/${item}/decisions`, dept(department), { decision: 'approve' });
 
   it('a dissent blocks approval and reaches the lead’s inbox; the lead sends it back, the department agrees, approval follows', async () => {
     const id = await submit();
     // Before anyone signs: each department’s inbox holds the procedure to sign, due in 7 working days.
-    expect(await procedures('water', id)).toEqual([expect.objectContaining({ code: 'joint-survey', kind: '联合勘验', role: 'sign', status: 'open', lead: 'power', overdue: false, due: expect.any(String) })]);
+    expect(await procedures('water', id)).toEqual([
+      expect.objectContaining({ code: 'joint-survey', kind: '联合勘验', role: 'sign', status: 'open', lead: 'power', overdue: false, due: expect.any(String) }),
+    ]);
     const noOpinion = await signOff(id, 'water', { verdict: 'dissent' });
     expect([noOpinion.status, noOpinion.body.details]).toEqual([400, [{ field: 'body.opinion', message: expect.stringContaining('不同意') }]]);
     // The lead’s inbox, held until it changes, wakes with the dissent.
@@ -150,7 +162,9 @@ describe('row 5: joint sign-offs agree or dissent; the lead resolves a dissent',
     expect((await signOff(id, 'water', { verdict: 'dissent', opinion: '市政管网压力不足' })).status).toBe(200);
     const woke = await held;
     expect(woke.status).toBe(200);
-    expect(woke.body.procedures.filter((p: Json) => p.applicationId === id)).toEqual([expect.objectContaining({ role: 'lead', status: 'disputed', dissenters: ['water'] })]);
+    expect(woke.body.procedures.filter((p: Json) => p.applicationId === id)).toEqual([
+      expect.objectContaining({ role: 'lead', status: 'disputed', dissenters: ['water'] }),
+    ]);
     expect((await signOff(id, 'power', { verdict: 'agree', opinion: '同意' })).status).toBe(200);
     const blocked = await approve(id, 'power-connect', 'power');
     expect(blocked.status).toBe(409);
@@ -163,11 +177,20 @@ describe('row 5: joint sign-offs agree or dissent; the lead resolves a dissent',
       expect.objectContaining({ department: 'power', verdict: 'agree' }),
     ]);
     // The inbox is the read model: it follows the workflow within a sync.
-    await waitFor(() => procedures('water', id), (p) => p.length === 1 && p[0]!.role === 'sign' && p[0]!.status === 'open');
+    await waitFor(
+      () => procedures('water', id),
+      (p) => p.length === 1 && p[0]!.role === 'sign' && p[0]!.status === 'open',
+    );
     expect((await signOff(id, 'water', { opinion: '加压后具备接入条件' })).status).toBe(200);
-    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, coordinator)).body, (a) => a.joint[0].outcome === 'agreed' && a.items.every((i: Json) => !i.blockedBy?.length));
+    await waitFor(
+      async () => (await call('GET', `/v1/applications/${id}`, coordinator)).body,
+      (a) => a.joint[0].outcome === 'agreed' && a.items.every((i: Json) => !i.blockedBy?.length),
+    );
     expect((await approve(id, 'power-connect', 'power')).status).toBe(200);
-    await waitFor(() => procedures('power', id), (p) => p.length === 0);
+    await waitFor(
+      () => procedures('power', id),
+      (p) => p.length === 0,
+    );
     const timeline = (await call('GET', `/v1/applications/${id}/history`, coordinator)).body;
     const labels = JSON.stringify(timeline);
     expect(labels).toContain('联合勘验会签（不同意）');
@@ -206,7 +229,10 @@ describe('row 12: the contract’s codes, and details on every 400', () => {
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id: string = created.body.id;
-    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, coordinator)).body, (a) => a.joint?.length === 1);
+    await waitFor(
+      async () => (await call('GET', `/v1/applications/${id}`, coordinator)).body,
+      (a) => a.joint?.length === 1,
+    );
     const signOff = (code: string, department: string) => call('POST', `/v1/applications/${id}/joint/${code}/sign-offs`, dept(department), { opinion: '同意' });
     const outsider = await signOff('joint-survey', 'gas');
     expect([outsider.status, outsider.body.error]).toEqual([403, 'forbidden']);
@@ -218,7 +244,10 @@ describe('row 12: the contract’s codes, and details on every 400', () => {
   it('names the field of a state machine’s refusal', async () => {
     const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
     const id: string = created.body.id;
-    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => a.items?.some((i: Json) => i.code === 'birth-cert' && i.status === 'in_review'));
+    await waitFor(
+      async () => (await call('GET', `/v1/applications/${id}`, applicant)).body,
+      (a) => a.items?.some((i: Json) => i.code === 'birth-cert' && i.status === 'in_review'),
+    );
     const res = await call('POST', `/v1/applications/${id}/items/birth-cert/decisions`, dept('wsjk'), { decision: 'extend', days: 2 });
     expect(res.status).toBe(400);
     expect(res.body.details).toEqual([
@@ -282,8 +311,14 @@ describe('row 9: delivery', () => {
   async function completed(delivery: object): Promise<string> {
     const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions, delivery });
     const id: string = created.body.id;
-    for (const [item, code] of [['birth-cert', 'wsjk'], ['vaccination', 'jkzx']] as const) {
-      await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => a.items?.some((i: Json) => i.code === item && i.status === 'in_review'));
+    for (const [item, code] of [
+      ['birth-cert', 'wsjk'],
+      ['vaccination', 'jkzx'],
+    ] as const) {
+      await waitFor(
+        async () => (await call('GET', `/v1/applications/${id}`, applicant)).body,
+        (a) => a.items?.some((i: Json) => i.code === item && i.status === 'in_review'),
+      );
       expect((await call('POST', `/v1/applications/${id}/items/${item}/decisions`, dept(code), { decision: 'approve' })).status).toBe(200);
     }
     return id;
@@ -300,7 +335,12 @@ describe('row 9: delivery', () => {
     const derived = (id: string) => String([...id].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 1_000_000, 7)).padStart(6, '0');
     for (let i = 0; i < 2; i += 1) {
       const id = await completed({ method: 'window' });
-      const code: string = (await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => a.delivery?.status === 'ready')).delivery.pickupCode;
+      const code: string = (
+        await waitFor(
+          async () => (await call('GET', `/v1/applications/${id}`, applicant)).body,
+          (a) => a.delivery?.status === 'ready',
+        )
+      ).delivery.pickupCode;
       expect(code).toMatch(/^\d{6}$/);
       expect(code).not.toBe(derived(id));
     }
@@ -308,7 +348,10 @@ describe('row 9: delivery', () => {
 
   it('says what is wrong with a second shipment', async () => {
     const id = await completed({ method: 'express', address: '南京市玄武区中山路1号' });
-    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => a.delivery?.status === 'pending');
+    await waitFor(
+      async () => (await call('GET', `/v1/applications/${id}`, applicant)).body,
+      (a) => a.delivery?.status === 'pending',
+    );
     expect((await call('POST', `/v1/applications/${id}/delivery`, window, { event: 'delivered' })).body.message).toContain('尚未登记寄出');
     expect((await call('POST', `/v1/applications/${id}/delivery`, window, { event: 'shipped', trackingNumber: 'SF100' })).status).toBe(200);
     const again = await call('POST', `/v1/applications/${id}/delivery`, window, { event: 'shipped', trackingNumber: 'SF100' });
@@ -334,7 +377,10 @@ describe('row 2: a correction names the item’s own materials', () => {
   it('refuses a material the item does not have (it left the item stuck until its due date), and takes a reason per material', async () => {
     const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
     const id: string = created.body.id;
-    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => a.items?.some((i: Json) => i.code === 'birth-cert' && i.status === 'in_review'));
+    await waitFor(
+      async () => (await call('GET', `/v1/applications/${id}`, applicant)).body,
+      (a) => a.items?.some((i: Json) => i.code === 'birth-cert' && i.status === 'in_review'),
+    );
     const decide = (body: object) => call('POST', `/v1/applications/${id}/items/birth-cert/decisions`, dept('wsjk'), body);
     const ghost = await decide({ decision: 'correction', missing: ['ghost'], reason: '不清晰' });
     expect(ghost.status).toBe(400);
@@ -348,7 +394,10 @@ describe('row 2: a correction names the item’s own materials', () => {
     });
     expect(each.status, JSON.stringify(each.body)).toBe(200);
     const item = (await call('GET', `/v1/applications/${id}`, applicant)).body.items.find((i: Json) => i.code === 'birth-cert');
-    expect(item.correction).toMatchObject({ missing: ['parent-id', 'delivery-record'], reasons: { 'parent-id': '身份证已过有效期', 'delivery-record': '缺少医师签名' } });
+    expect(item.correction).toMatchObject({
+      missing: ['parent-id', 'delivery-record'],
+      reasons: { 'parent-id': '身份证已过有效期', 'delivery-record': '缺少医师签名' },
+    });
   });
 });
 
@@ -356,7 +405,10 @@ describe('row 10: an action answers with its effect', () => {
   it('a withdrawal answers withdrawn, its items cancelled', async () => {
     const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
     const id: string = created.body.id;
-    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => a.items?.every((i: Json) => i.status === 'in_review'));
+    await waitFor(
+      async () => (await call('GET', `/v1/applications/${id}`, applicant)).body,
+      (a) => a.items?.every((i: Json) => i.status === 'in_review'),
+    );
     const res = await call('POST', `/v1/applications/${id}/withdraw`, applicant, { reason: '不再需要' });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('withdrawn');
@@ -366,8 +418,19 @@ describe('row 10: an action answers with its effect', () => {
   it('a supplement answers with the correction it answers taken', async () => {
     const created = await call('POST', '/v1/applications', applicant, { ...newbornBody, answers: newbornNoOptions });
     const id: string = created.body.id;
-    await waitFor(async () => (await call('GET', `/v1/applications/${id}`, applicant)).body, (a) => a.items?.some((i: Json) => i.code === 'birth-cert' && i.status === 'in_review'));
-    expect((await call('POST', `/v1/applications/${id}/items/birth-cert/decisions`, dept('wsjk'), { decision: 'correction', missing: ['delivery-record'], reason: '缺少医师签名' })).status).toBe(200);
+    await waitFor(
+      async () => (await call('GET', `/v1/applications/${id}`, applicant)).body,
+      (a) => a.items?.some((i: Json) => i.code === 'birth-cert' && i.status === 'in_review'),
+    );
+    expect(
+      (
+        await call('POST', `/v1/applications/${id}/items/birth-cert/decisions`, dept('wsjk'), {
+          decision: 'correction',
+          missing: ['delivery-record'],
+          reason: '缺少医师签名',
+        })
+      ).status,
+    ).toBe(200);
     const res = await call('POST', `/v1/applications/${id}/supplements`, applicant, { materials: [{ code: 'delivery-record' }] });
     expect(res.status).toBe(200);
     expect(res.body.items.find((i: Json) => i.code === 'birth-cert')).toMatchObject({ status: 'in_review' });
@@ -376,7 +439,12 @@ describe('row 10: an action answers with its effect', () => {
 
 describe('row 7: the department rated may appeal a bad review (DB32/T 4660 申诉)', () => {
   async function badReview(): Promise<string> {
-    const created = await call('POST', '/v1/applications', window, { ...newbornBody, channel: 'window', answers: newbornNoOptions, applicantAccount: 'wangwu' });
+    const created = await call('POST', '/v1/applications', window, {
+      ...newbornBody,
+      channel: 'window',
+      answers: newbornNoOptions,
+      applicantAccount: 'wangwu',
+    });
     expect(created.status).toBe(201);
     const rated = await call('POST', `/v1/applications/${created.body.id}/evaluation`, window, { rating: 1, item: 'birth-cert', comment: '态度差' });
     expect(rated.status, JSON.stringify(rated.body)).toBe(201);

@@ -32,7 +32,10 @@ const now = () => Math.floor(Date.now() / 1000);
 async function secretPayload() {
   const payload = defaultPayloadConverter.toPayload({ idNumber: '320681199001011234', name: '张三' });
   const [encrypted] = await sys.codec!.encode([payload]);
-  return { metadata: Object.fromEntries(Object.entries(encrypted!.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])), data: Buffer.from(encrypted!.data!).toString('base64') };
+  return {
+    metadata: Object.fromEntries(Object.entries(encrypted!.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])),
+    data: Buffer.from(encrypted!.data!).toString('base64'),
+  };
 }
 
 describe('the codec endpoint', () => {
@@ -118,7 +121,12 @@ describe('the delivery address', () => {
   it('is shown to the applicant, the window and the lead department, and to no other department or the supervisors', async () => {
     const address = '南京市玄武区中山路1号';
     const owner = bearer({ sub: 'sec-owner', role: 'applicant' });
-    const created = await app.inject({ method: 'POST', url: '/v1/applications', headers: owner, payload: { ...newbornBody, delivery: { method: 'express', address } } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: owner,
+      payload: { ...newbornBody, delivery: { method: 'express', address } },
+    });
     expect(created.statusCode).toBe(201);
     const id = created.json().id;
     const seen = async (headers: Record<string, string>) => {

@@ -61,7 +61,10 @@ type AppRow = typeof applications.$inferInsert;
 type ItemRow = typeof applicationItems.$inferInsert;
 
 /** The application's columns on its items, as syncApplication writes them. */
-function withApplication(app: AppRow, items: Omit<ItemRow, 'bundleCode' | 'region' | 'createdAt' | 'applicationStatus' | 'applicationAcceptedAt' | 'applicationEndedAt' | 'departmentFirst'>[]): ItemRow[] {
+function withApplication(
+  app: AppRow,
+  items: Omit<ItemRow, 'bundleCode' | 'region' | 'createdAt' | 'applicationStatus' | 'applicationAcceptedAt' | 'applicationEndedAt' | 'departmentFirst'>[],
+): ItemRow[] {
   return items.map((i) => ({
     ...i,
     bundleCode: app.bundleCode,
@@ -203,7 +206,14 @@ async function reference(data: { apps: RefApp[]; items: RefItem[] }, f: StatsFil
   const appFigures = (as: RefApp[]) => {
     const outcomes = Object.fromEntries(APPLICATION_STATUSES.map((s) => [s, as.filter((a) => a.status === s).length]));
     const ended = ['completed', 'partially_completed', 'terminated', 'withdrawn', 'expired'].reduce((s, k) => s + outcomes[k]!, 0);
-    return { volume: as.length, outcomes, ended, completed: outcomes.completed!, completionRate: rate(outcomes.completed!, ended), handling: timing(as.filter((a) => a.ended).map((a) => a.hours)) };
+    return {
+      volume: as.length,
+      outcomes,
+      ended,
+      completed: outcomes.completed!,
+      completionRate: rate(outcomes.completed!, ended),
+      handling: timing(as.filter((a) => a.ended).map((a) => a.hours)),
+    };
   };
   const byBundle = [...new Set(apps.map((a) => a.bundle))]
     .map((bundle) => ({ bundle, ...appFigures(apps.filter((a) => a.bundle === bundle)) }))
@@ -247,7 +257,10 @@ async function reference(data: { apps: RefApp[]; items: RefItem[] }, f: StatsFil
 
   const reasons = new Map<string, number>();
   for (const i of items.filter((i) => i.status === 'rejected')) reasons.set(i.reason, (reasons.get(i.reason) ?? 0) + 1);
-  const rejections = [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1)).slice(0, 10);
+  const rejections = [...reasons]
+    .map(([reason, count]) => ({ reason, count }))
+    .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1))
+    .slice(0, 10);
 
   const open = items.filter((i) => ['in_review', 'correction_requested', 'awaiting_material'].includes(i.status));
   const blockages = [...new Set(open.map((i) => `${i.item}|${i.department}`))]
@@ -279,7 +292,10 @@ async function reference(data: { apps: RefApp[]; items: RefItem[] }, f: StatsFil
     itemTotals,
     items: groups,
     rejections,
-    blockages: { items: blockages, longest: waitingLongest ? { applicationId: waitingLongest.app, item: waitingLongest.item, startedAt: waitingLongest.started_iso } : null },
+    blockages: {
+      items: blockages,
+      longest: waitingLongest ? { applicationId: waitingLongest.app, item: waitingLongest.item, startedAt: waitingLongest.started_iso } : null,
+    },
   };
 }
 
@@ -296,14 +312,28 @@ function expectSame(actual: Stats, expected: Awaited<ReturnType<typeof reference
   for (const key of ['volume', 'outcomes', 'ended', 'completed', 'completionRate', 'handling', 'byBundle', 'itemTotals'] as const) {
     expect(round(got[key]), `${what}: ${key}`).toEqual(round(expected[key]));
   }
-  expect(round(got.items.map(({ name: _n, legalDays: _l, committedDays: _c, ...i }: Record<string, unknown>) => i)), `${what}: items`).toEqual(round(expected.items));
-  expect(got.blockages.items, `${what}: blockages`).toEqual(expected.blockages.items);
-  expect(got.blockages.longest && { applicationId: got.blockages.longest.applicationId, item: got.blockages.longest.item, startedAt: got.blockages.longest.startedAt }, `${what}: longest`).toEqual(
-    expected.blockages.longest,
+  expect(round(got.items.map(({ name: _n, legalDays: _l, committedDays: _c, ...i }: Record<string, unknown>) => i)), `${what}: items`).toEqual(
+    round(expected.items),
   );
+  expect(got.blockages.items, `${what}: blockages`).toEqual(expected.blockages.items);
+  expect(
+    got.blockages.longest && {
+      applicationId: got.blockages.longest.applicationId,
+      item: got.blockages.longest.item,
+      startedAt: got.blockages.longest.startedAt,
+    },
+    `${what}: longest`,
+  ).toEqual(expected.blockages.longest);
 }
 
-const FILTERS: StatsFilters[] = [{}, { bundle: 'b1' }, { regionPrefix: '3201' }, { regionPrefix: '32' }, { department: 'd1' }, { department: 'd2', bundle: 'b2', regionPrefix: '3202' }];
+const FILTERS: StatsFilters[] = [
+  {},
+  { bundle: 'b1' },
+  { regionPrefix: '3201' },
+  { regionPrefix: '32' },
+  { department: 'd1' },
+  { department: 'd2', bundle: 'b2', regionPrefix: '3202' },
+];
 const PERIODS: Pick<StatsFilters, 'since' | 'until'>[] = [
   {},
   { since: '2026-03-03T00:00:00+08:00', until: '2026-03-06T00:00:00+08:00' }, // whole days only
@@ -334,7 +364,9 @@ async function rollups(): Promise<Rollups> {
       where items <> 0 or started <> 0 or overdue <> 0 or approved <> 0 or rejected <> 0 or decided_late <> 0 or timed <> 0 or seconds <> 0
          or in_review <> 0 or correction_requested <> 0 or awaiting_material <> 0
       order by department, item_code, bundle_code, region, day`),
-    rejections: await query(sql`select department, bundle_code, region, day::text, reason, rejected from stats_rejection_days where rejected <> 0 order by 1, 2, 3, 4, 5`),
+    rejections: await query(
+      sql`select department, bundle_code, region, day::text, reason, rejected from stats_rejection_days where rejected <> 0 order by 1, 2, 3, 4, 5`,
+    ),
   };
 }
 
@@ -351,8 +383,14 @@ describe('statistics from the rollups', () => {
     for (const app of apps.filter(() => r.chance(0.3))) {
       const status = r.pick(STATUSES);
       const endedAt = r.chance(0.5) ? instant(r, Date.parse(app.createdAt), 12) : null;
-      await db.db.update(applications).set({ status, endedAt }).where(sql`${applications.id} = ${app.id}`);
-      await db.db.update(applicationItems).set({ applicationStatus: status, applicationEndedAt: endedAt }).where(sql`${applicationItems.applicationId} = ${app.id}`);
+      await db.db
+        .update(applications)
+        .set({ status, endedAt })
+        .where(sql`${applications.id} = ${app.id}`);
+      await db.db
+        .update(applicationItems)
+        .set({ applicationStatus: status, applicationEndedAt: endedAt })
+        .where(sql`${applicationItems.applicationId} = ${app.id}`);
     }
     for (const item of items.filter(() => r.chance(0.3))) {
       const status = r.pick(ITEM_STATUSES);
@@ -410,9 +448,30 @@ describe('statistics from the rollups', () => {
               application_status, department_first from application_items where application_id = 'SYNC-1' order by item_code`,
       );
     expect(await rowsOf()).toEqual([
-      { item_code: 'a-first', bundle_code: 'b9', region: '320100', created_at: '2026-03-04T01:02:03.456Z', application_status: 'in_review', department_first: true },
-      { item_code: 'm-other', bundle_code: 'b9', region: '320100', created_at: '2026-03-04T01:02:03.456Z', application_status: 'in_review', department_first: true },
-      { item_code: 'z-last', bundle_code: 'b9', region: '320100', created_at: '2026-03-04T01:02:03.456Z', application_status: 'in_review', department_first: false },
+      {
+        item_code: 'a-first',
+        bundle_code: 'b9',
+        region: '320100',
+        created_at: '2026-03-04T01:02:03.456Z',
+        application_status: 'in_review',
+        department_first: true,
+      },
+      {
+        item_code: 'm-other',
+        bundle_code: 'b9',
+        region: '320100',
+        created_at: '2026-03-04T01:02:03.456Z',
+        application_status: 'in_review',
+        department_first: true,
+      },
+      {
+        item_code: 'z-last',
+        bundle_code: 'b9',
+        region: '320100',
+        created_at: '2026-03-04T01:02:03.456Z',
+        application_status: 'in_review',
+        department_first: false,
+      },
     ]);
     const d9 = await computeStats(db.db, { department: 'd9', bundle: 'b9' });
     expect(d9).toMatchObject({ volume: 1, outcomes: { in_review: 1 }, itemTotals: { items: 2 } });

@@ -42,7 +42,13 @@ afterAll(async () => {
 });
 
 /** The API's span, the client's, the application workflow's (a child and an activity) and the worker's activity. */
-const EXPECTED = ['POST /v1/applications', 'StartWorkflow:applicationWorkflow', 'StartChildWorkflow:itemWorkflow', 'StartActivity:syncCaseFile', 'RunActivity:syncCaseFile'];
+const EXPECTED = [
+  'POST /v1/applications',
+  'StartWorkflow:applicationWorkflow',
+  'StartChildWorkflow:itemWorkflow',
+  'StartActivity:syncCaseFile',
+  'RunActivity:syncCaseFile',
+];
 
 describe('traces', () => {
   it('follow a submission from the HTTP request into the workflows and activities, in one trace', async () => {

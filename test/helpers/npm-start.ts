@@ -61,7 +61,11 @@ export async function npmStart(env: Record<string, string> = {}) {
     output: () => output,
     stop,
     async http(method: string, path: string, headers: Record<string, string> = {}, body?: object) {
-      const res = await fetch(`${api}${path}`, { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body && JSON.stringify(body) });
+      const res = await fetch(`${api}${path}`, {
+        method,
+        headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body && JSON.stringify(body),
+      });
       return { status: res.status, text: await res.text(), type: res.headers.get('content-type') };
     },
   };

@@ -33,7 +33,14 @@ export async function startSystem() {
   const temporal = new Client({ connection, dataConverter });
 
   const startWorker = async () => {
-    const worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, db: db.db, workflowBundle: await workflowBundle(), dataConverter });
+    const worker = await createWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      db: db.db,
+      workflowBundle: await workflowBundle(),
+      dataConverter,
+    });
     const running = worker.run();
     return { worker, stop: async () => (worker.shutdown(), await running) };
   };

@@ -18,6 +18,6 @@ export function nthWorkingDayEnd(from: string, n: number, extraHolidays: string[
     return ![0, 6].includes(new Date(day(d)).getUTCDay());
   };
   let d = from.length > 10 ? dateOf(Date.parse(from) + 8 * 3_600_000) : from;
-  for (let counted = 0; counted < n; ) if (works((d = dateOf(day(d) + DAY)))) counted += 1;
+  for (let counted = 0; counted < n;) if (works((d = dateOf(day(d) + DAY)))) counted += 1;
   return `${d}T15:59:59.999Z`;
 }

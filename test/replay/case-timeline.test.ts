@@ -18,19 +18,16 @@ const load = (file: string): WorkflowHistory => {
   const history = historyFromJSON(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
   return { workflowId: file, events: history.events ?? [] };
 };
-const args = (e: HistoryEvent): unknown[] =>
-  (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload(p));
+const args = (e: HistoryEvent): unknown[] => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload(p));
 const ms = (e: HistoryEvent) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
 
 /** What the activities of these histories write to case_events, in the order they run. */
 function rowsOf(histories: WorkflowHistory[]): CaseEventRow[] {
-  const scheduled = histories
-    .flatMap((h) => h.events.filter((e) => e.activityTaskScheduledEventAttributes))
-    .sort((a, b) => ms(a) - ms(b));
+  const scheduled = histories.flatMap((h) => h.events.filter((e) => e.activityTaskScheduledEventAttributes)).sort((a, b) => ms(a) - ms(b));
   const events: CaseEvent[] = [];
   for (const e of scheduled) {
     // The recorded inputs, as the activity received them (the shapes are the activities' own).
-     
+
     const [first] = args(e) as [any];
     switch (e.activityTaskScheduledEventAttributes!.activityType!.name) {
       case 'syncCaseFile':
@@ -51,10 +48,24 @@ function rowsOf(histories: WorkflowHistory[]): CaseEventRow[] {
     }
   }
   const seen = new Set<string>();
-  return events
-    .filter((e) => !seen.has(e.key) && seen.add(e.key))
-    // As migration 0012 left the rows: approvals say 准予 (DECISION_KINDS).
-    .map((e, i) => ({ id: i + 1, applicationId: 'x', key: e.key, at: e.at, kind: e.kind, item: e.item ?? null, actor: e.actor ?? null, label: e.kind === 'decision' ? e.label.replace(/^审批通过/, '准予') : e.label, detail: e.detail, decision: e.decision ?? null, recordedAt: e.at }));
+  return (
+    events
+      .filter((e) => !seen.has(e.key) && seen.add(e.key))
+      // As migration 0012 left the rows: approvals say 准予 (DECISION_KINDS).
+      .map((e, i) => ({
+        id: i + 1,
+        applicationId: 'x',
+        key: e.key,
+        at: e.at,
+        kind: e.kind,
+        item: e.item ?? null,
+        actor: e.actor ?? null,
+        label: e.kind === 'decision' ? e.label.replace(/^审批通过/, '准予') : e.label,
+        detail: e.detail,
+        decision: e.decision ?? null,
+        recordedAt: e.at,
+      }))
+  );
 }
 
 /**
@@ -78,12 +89,22 @@ const scenarios = ['completed', 'terminated', 'partially', 'pledged'];
 
 describe('the case file’s timeline equals the history decoder’s on the recorded runs', () => {
   it.each(scenarios)('%s', (scenario) => {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.v4.json') && (f === `application-${scenario}.v4.json` || f.startsWith(`item-${scenario}-`) || (scenario === 'pledged' && f.startsWith('post-check-'))));
+    const files = readdirSync(dir).filter(
+      (f) =>
+        f.endsWith('.v4.json') &&
+        (f === `application-${scenario}.v4.json` || f.startsWith(`item-${scenario}-`) || (scenario === 'pledged' && f.startsWith('post-check-'))),
+    );
     const histories = files.map(load);
     expect(histories.length).toBeGreaterThan(2);
-    const input = defaultPayloadConverter.fromPayload(histories.find((h) => h.workflowId.startsWith('application-'))!.events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!) as ApplicationInput;
+    const input = defaultPayloadConverter.fromPayload(
+      histories.find((h) => h.workflowId.startsWith('application-'))!.events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!,
+    ) as ApplicationInput;
     const decoded = buildTimeline(histories).timeline;
-    const logged = timelineFromLog(input.id, rowsOf(histories), { applicant: input.applicant, form: input.form, deliveryAddress: input.delivery.address }).timeline;
+    const logged = timelineFromLog(input.id, rowsOf(histories), {
+      applicant: input.applicant,
+      form: input.form,
+      deliveryAddress: input.delivery.address,
+    }).timeline;
     // Entry for entry: every logged entry is one decoded entry, none left over, within 2 s.
     const left = decoded.map((e) => ({ e, key: JSON.stringify(comparable(e)) }));
     for (const e of logged) {

@@ -6,7 +6,18 @@ import { Worker } from '@temporalio/worker';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ACTIONS_ANSWER_SETTLED, ANNOUNCED_ITEMS, BOUNDED_ITEM_REPORTS, CASE_FILE, CLOCKS_REPROJECTED, JOINT_SIGN_OFF_CLOCKS, LEDGER_RULES, PLEDGE_AWAITS_MATERIALS, POST_CHECK_ANSWERS_RECORDED, UNCHANGED_SYNC_SKIPPED } from '../../workflows/shared/patches.js';
+import {
+  ACTIONS_ANSWER_SETTLED,
+  ANNOUNCED_ITEMS,
+  BOUNDED_ITEM_REPORTS,
+  CASE_FILE,
+  CLOCKS_REPROJECTED,
+  JOINT_SIGN_OFF_CLOCKS,
+  LEDGER_RULES,
+  PLEDGE_AWAITS_MATERIALS,
+  POST_CHECK_ANSWERS_RECORDED,
+  UNCHANGED_SYNC_SKIPPED,
+} from '../../workflows/shared/patches.js';
 import { workflowBundle } from '../helpers/system.js';
 
 const dir = path.join(import.meta.dirname, 'histories');
@@ -15,7 +26,10 @@ const load = (file: string) => JSON.parse(readFileSync(path.join(dir, file), 'ut
 
 async function replay(histories: { workflowId: string; history: unknown }[]) {
   const failures: { workflowId: string; error: unknown }[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories.map((h) => ({ ...h, history: historyFromJSON(h.history) })))) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: await workflowBundle() },
+    histories.map((h) => ({ ...h, history: historyFromJSON(h.history) })),
+  )) {
     if (result.error) failures.push({ workflowId: result.workflowId, error: result.error });
   }
   return failures;
@@ -25,7 +39,11 @@ describe('replay of recorded histories', () => {
   it('has histories of every workflow type', () => {
     expect(files.filter((f) => f.startsWith('application-')).length).toBeGreaterThanOrEqual(4);
     expect(files.filter((f) => f.startsWith('item-')).length).toBeGreaterThanOrEqual(4);
-    for (const type of ['post-check-', 'rectification-', 'ticket-']) expect(files.some((f) => f.startsWith(type)), type).toBe(true);
+    for (const type of ['post-check-', 'rectification-', 'ticket-'])
+      expect(
+        files.some((f) => f.startsWith(type)),
+        type,
+      ).toBe(true);
   });
 
   it('holds recordings of the patched code too (v2: items announced by the application; v3: unchanged syncs skipped; v4: the case file, bounded item reports; v5: post-check answers once recorded; v6: the ledger rules; v7: every clock re-projected; v8: a pledge awaits its promised materials; v9: actions answer settled; v10: joint sign-off clocks, a dissent resolved)', () => {
@@ -39,7 +57,9 @@ describe('replay of recorded histories', () => {
     expect(patches('item-completed-hukou.v6.json')).toEqual([LEDGER_RULES, BOUNDED_ITEM_REPORTS]);
     expect(patches('item-completed-hukou.v7.json')).toEqual([LEDGER_RULES, CLOCKS_REPROJECTED, BOUNDED_ITEM_REPORTS]);
     expect(patches('application-settled.v9.json')).toEqual(expect.arrayContaining([ACTIONS_ANSWER_SETTLED]));
-    expect(new Set(patches('application-joint.v10.json'))).toEqual(new Set([CLOCKS_REPROJECTED, JOINT_SIGN_OFF_CLOCKS, CASE_FILE, ANNOUNCED_ITEMS, UNCHANGED_SYNC_SKIPPED]));
+    expect(new Set(patches('application-joint.v10.json'))).toEqual(
+      new Set([CLOCKS_REPROJECTED, JOINT_SIGN_OFF_CLOCKS, CASE_FILE, ANNOUNCED_ITEMS, UNCHANGED_SYNC_SKIPPED]),
+    );
     expect(patches('item-pledged-awaiting.v8.json')).toEqual([LEDGER_RULES, CLOCKS_REPROJECTED, PLEDGE_AWAITS_MATERIALS, BOUNDED_ITEM_REPORTS]);
     expect(new Set(patches('application-completed.v7.json'))).toEqual(new Set([CLOCKS_REPROJECTED, CASE_FILE, ANNOUNCED_ITEMS, UNCHANGED_SYNC_SKIPPED]));
     expect(patches('item-completed-social-card.v2.json')).toEqual([]);

@@ -9,8 +9,7 @@ import { validateBundle } from '../../workflows/shared/validate-bundle.js';
 const codes = (items: { code: string }[]) => items.map((i) => i.code);
 const byCode = (bundles: BundleDefinition[]) => bundles.map((b) => [b.code, b] as const);
 
-const itemsNeeding = (bundle: BundleDefinition, material: string) =>
-  codes(bundle.items.filter((item) => item.materials.some((m) => m.code === material)));
+const itemsNeeding = (bundle: BundleDefinition, material: string) => codes(bundle.items.filter((item) => item.materials.some((m) => m.code === material)));
 
 /** Working days of the longest `after` chain of committed limits, every item applying. */
 function longestChain(bundle: BundleDefinition): number {
@@ -34,15 +33,7 @@ describe('seed catalogue', () => {
   it('has unique bundle codes', () => {
     const all = codes(seedBundles);
     expect(new Set(all).size).toBe(all.length);
-    expect(all).toEqual([
-      'newborn',
-      'restaurant',
-      'retirement',
-      'posthumous',
-      'enterprise-change',
-      'utilities',
-      'disability',
-    ]);
+    expect(all).toEqual(['newborn', 'restaurant', 'retirement', 'posthumous', 'enterprise-change', 'utilities', 'disability']);
   });
 
   it('is province-wide except one city-level bundle', () => {
@@ -51,7 +42,7 @@ describe('seed catalogue', () => {
   });
 
   // DOMAIN.md 容缺: the deadline is at most the item's committed limit.
-  it.each(byCode(newBundles))('%s: deferred materials fall due within the deferring items\' limits', (_code, bundle) => {
+  it.each(byCode(newBundles))("%s: deferred materials fall due within the deferring items' limits", (_code, bundle) => {
     for (const item of bundle.items) {
       for (const m of item.materials.filter((x) => x.deferrable)) {
         const deferDays = bundle.materials.find((x) => x.code === m.code)?.deferDays;
@@ -75,13 +66,7 @@ describe('开办餐饮店一件事', () => {
   });
 
   it('gives all five items with a sign, a large venue and tobacco', () => {
-    expect(codes(applicableItems(restaurant, everything))).toEqual([
-      'license-check',
-      'food-permit',
-      'outdoor-sign',
-      'fire-check',
-      'tobacco-license',
-    ]);
+    expect(codes(applicableItems(restaurant, everything))).toEqual(['license-check', 'food-permit', 'outdoor-sign', 'fire-check', 'tobacco-license']);
   });
 
   it('merges 17 materials into a few', () => {

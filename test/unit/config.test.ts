@@ -32,7 +32,8 @@ describe('configuration', () => {
     }
     expect(() => loadApiConfig({ PORT: 'x', AUTH_JWT_SECRET: 'short' })).toThrow(/PORT[\s\S]*AUTH_JWT_SECRET/);
     for (const bad of ['0', '-5', '1.5', 'lots']) expect(() => loadApiConfig({ RATE_LIMIT_PER_MINUTE: bad })).toThrow(/RATE_LIMIT_PER_MINUTE/);
-    for (const bad of ['0', '999', '1500.5', '600001', '5s']) expect(() => loadApiConfig({ TEMPORAL_CALL_TIMEOUT_MS: bad })).toThrow(/TEMPORAL_CALL_TIMEOUT_MS/);
+    for (const bad of ['0', '999', '1500.5', '600001', '5s'])
+      expect(() => loadApiConfig({ TEMPORAL_CALL_TIMEOUT_MS: bad })).toThrow(/TEMPORAL_CALL_TIMEOUT_MS/);
     expect(() => loadDbConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
   });
 });

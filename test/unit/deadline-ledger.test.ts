@@ -92,7 +92,10 @@ describe('deadlineOf: the ledger rules (DOMAIN.md, R-6.2)', () => {
     expect(deadlineOf(start, 5, overlapping, at('2026-03-20'), cal).date).toBe('2026-03-12');
     expect(referenceDeadline(start, 5, overlapping, at('2026-03-20'))).toBe('2026-03-12');
     // One inside another gives back only the outer one's days, in either order.
-    const nested = [{ from: at('2026-03-03'), to: at('2026-03-10') }, { from: at('2026-03-04'), to: at('2026-03-05') }];
+    const nested = [
+      { from: at('2026-03-03'), to: at('2026-03-10') },
+      { from: at('2026-03-04'), to: at('2026-03-05') },
+    ];
     expect(deadlineOf(start, 5, nested, at('2026-03-20'), cal).date).toBe(deadlineOf(start, 5, [nested[0]!], at('2026-03-20'), cal).date);
     expect(deadlineOf(start, 5, [...nested].reverse(), at('2026-03-20'), cal).date).toBe('2026-03-16');
   });
@@ -100,7 +103,10 @@ describe('deadlineOf: the ledger rules (DOMAIN.md, R-6.2)', () => {
   it('a second suspension begun on the day the first restarts the clock is in time', () => {
     // Out on Mon 3/30; suspended that day, resumed Sun 4/5 → out on Tue 4/7; suspended again on 4/7.
     const start = at('2026-03-23');
-    const ledger = [{ from: at('2026-03-30'), to: at('2026-04-05') }, { from: at('2026-04-07'), to: at('2026-04-09') }];
+    const ledger = [
+      { from: at('2026-03-30'), to: at('2026-04-05') },
+      { from: at('2026-04-07'), to: at('2026-04-09') },
+    ];
     expect(deadlineOf(start, 5, ledger, at('2026-04-20'), cal).date).toBe('2026-04-09');
     expect(referenceDeadline(start, 5, ledger, at('2026-04-20'))).toBe('2026-04-09');
   });

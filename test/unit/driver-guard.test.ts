@@ -18,7 +18,10 @@ function thrown(message: string, frames: string[], type: new (m: string) => Erro
 }
 
 /** As postgres.js 3.4.9 threw it when a backend was terminated during a transaction (Node 20). */
-const RECORDED = ['Immediate.nextWrite (file:///work/main/node_modules/postgres/src/connection.js:255:22)', 'process.processImmediate (node:internal/timers:483:21)'];
+const RECORDED = [
+  'Immediate.nextWrite (file:///work/main/node_modules/postgres/src/connection.js:255:22)',
+  'process.processImmediate (node:internal/timers:483:21)',
+];
 
 describe('isNullSocketWrite', () => {
   it('recognises postgres.js writing to a closed connection, from its ESM or CommonJS build', () => {
@@ -36,7 +39,11 @@ describe('isNullSocketWrite', () => {
     // postgres.js's other known crash (fixed in 3.4.7) is not this one.
     const replace = "Cannot read properties of undefined (reading 'replace')";
     expect(isNullSocketWrite(thrown(replace, ['queryError (file:///app/node_modules/postgres/src/connection.js:389:48)']))).toBe(false);
-    expect(isNullSocketWrite(thrown("Cannot read properties of null (reading 'destroy')", ['Timeout.connectTimedOut (file:///app/node_modules/postgres/src/connection.js:263:12)']))).toBe(false);
+    expect(
+      isNullSocketWrite(
+        thrown("Cannot read properties of null (reading 'destroy')", ['Timeout.connectTimedOut (file:///app/node_modules/postgres/src/connection.js:263:12)']),
+      ),
+    ).toBe(false);
     expect(isNullSocketWrite(thrown(MESSAGE, RECORDED, Error))).toBe(false);
     expect(isNullSocketWrite(thrown(MESSAGE, []))).toBe(false);
     const noStack = new TypeError(MESSAGE);
@@ -63,7 +70,9 @@ describe('installDriverGuard', () => {
   it('logs the postgres.js defect as a warning, tells its listeners once, and keeps the process running', () => {
     const run = runWithGuard(`Object.assign(new TypeError(${JSON.stringify(MESSAGE)}), { stack: ${JSON.stringify(thrown(MESSAGE, RECORDED).stack)} })`);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/warned: postgres\.js wrote to a connection PostgreSQL had already closed .* \/ Cannot read properties of null \(reading 'write'\)/);
+    expect(run.stdout).toMatch(
+      /warned: postgres\.js wrote to a connection PostgreSQL had already closed .* \/ Cannot read properties of null \(reading 'write'\)/,
+    );
     expect(run.stdout.match(/listener called/g)).toHaveLength(1);
     expect(run.stdout).toMatch(/still running/);
   });
@@ -79,7 +88,11 @@ describe('installDriverGuard', () => {
 describe('isUnawaitedClosedWrite', () => {
   /** As postgres.js 3.4.9 rejected its own ROLLBACK when the socket closed first (seen under load, Node 20). */
   const closed = (stack: string[]) => Object.assign(thrown('write CONNECTION_CLOSED 127.0.0.1:5432', stack, Error), { code: 'CONNECTION_CLOSED' });
-  const RECORDED_CLOSE = ['Socket.closed (file:///tmp/ci/node_modules/postgres/src/connection.js:457:32)', 'Socket.emit (node:events:524:28)', 'TCP.<anonymous> (node:net:343:12)'];
+  const RECORDED_CLOSE = [
+    'Socket.closed (file:///tmp/ci/node_modules/postgres/src/connection.js:457:32)',
+    'Socket.emit (node:events:524:28)',
+    'TCP.<anonymous> (node:net:343:12)',
+  ];
 
   it('recognises postgres.js rejecting the write of a closed connection', () => {
     expect(isUnawaitedClosedWrite(closed(RECORDED_CLOSE))).toBe(true);
@@ -88,7 +101,9 @@ describe('isUnawaitedClosedWrite', () => {
 
   it('leaves alone the same code from elsewhere, other codes and look-alikes', () => {
     expect(isUnawaitedClosedWrite(closed(['send (file:///work/main/api/routes/applications.ts:40:11)', ...RECORDED_CLOSE]))).toBe(false);
-    expect(isUnawaitedClosedWrite(Object.assign(thrown('write CONNECTION_CLOSED 127.0.0.1:5432', RECORDED_CLOSE, Error), { code: 'CONNECTION_DESTROYED' }))).toBe(false);
+    expect(
+      isUnawaitedClosedWrite(Object.assign(thrown('write CONNECTION_CLOSED 127.0.0.1:5432', RECORDED_CLOSE, Error), { code: 'CONNECTION_DESTROYED' })),
+    ).toBe(false);
     expect(isUnawaitedClosedWrite(Object.assign(thrown('read ECONNRESET', RECORDED_CLOSE, Error), { code: 'CONNECTION_CLOSED' }))).toBe(false);
     expect(isUnawaitedClosedWrite({ code: 'CONNECTION_CLOSED', message: 'write CONNECTION_CLOSED', stack: RECORDED_CLOSE.join('\n') })).toBe(false);
   });

@@ -8,7 +8,9 @@ const root = path.join(import.meta.dirname, '..', '..');
 const sources = [
   'temporal.config.ts',
   ...['api', 'db', 'worker', 'scripts', 'activities'].flatMap((dir) =>
-    readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f)),
+    readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => path.join(dir, f)),
   ),
   'test/helpers/db.ts',
 ].filter((file) => file !== path.join('scripts', 'bench-stats.ts'));
@@ -18,7 +20,8 @@ function variablesRead(): Set<string> {
   const names = new Set<string>();
   for (const file of sources) {
     const text = readFileSync(path.join(root, file), 'utf8');
-    for (const m of text.matchAll(/\benv\.([A-Z][A-Z0-9_]+)|\benv\[['"]([A-Z][A-Z0-9_]+)['"]\]|port\(env, '([A-Z][A-Z0-9_]+)'/g)) names.add(m[1] ?? m[2] ?? m[3]!);
+    for (const m of text.matchAll(/\benv\.([A-Z][A-Z0-9_]+)|\benv\[['"]([A-Z][A-Z0-9_]+)['"]\]|port\(env, '([A-Z][A-Z0-9_]+)'/g))
+      names.add(m[1] ?? m[2] ?? m[3]!);
   }
   names.delete('PATH'); // the shell's
   names.delete('YJS_TEST_TEMPLATE_DB'); // set by the test setup for its own processes, not by anyone

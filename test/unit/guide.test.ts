@@ -97,9 +97,7 @@ describe('buildGuide (一次告知, 一表, 一套材料)', () => {
     const strict: BundleVersion = {
       ...bundle,
       items: bundle.items.map((item) =>
-        item.code === 'birth-cert'
-          ? { ...item, materials: [...item.materials, { code: 'household-book', required: true, deferrable: false }] }
-          : item,
+        item.code === 'birth-cert' ? { ...item, materials: [...item.materials, { code: 'household-book', required: true, deferrable: false }] } : item,
       ),
     };
     const book = buildGuide(strict, full, { url }).materials.find((m) => m.code === 'household-book');

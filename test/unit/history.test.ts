@@ -74,7 +74,11 @@ describe('timeline of a terminated application', () => {
   const { timeline } = buildTimeline([load('application-terminated'), load('item-terminated-hukou')]);
 
   it('shows the rejection with its reason, the cancelled items and the end', () => {
-    expect(timeline.find((e) => e.label === '不予批准')).toMatchObject({ item: 'hukou', actor: { dept: 'gaj', post: 'A' }, detail: { reason: '不符合受理条件', status: 'rejected' } });
+    expect(timeline.find((e) => e.label === '不予批准')).toMatchObject({
+      item: 'hukou',
+      actor: { dept: 'gaj', post: 'A' },
+      detail: { reason: '不符合受理条件', status: 'rejected' },
+    });
     const cancelled = timeline.filter((e) => e.label === '事项取消');
     expect(cancelled.map((e) => e.item).sort()).toEqual(['medical-insurance', 'social-card', 'vaccination']);
     expect(cancelled.every((e) => typeof e.detail.reason === 'string')).toBe(true);
@@ -89,7 +93,12 @@ const event = (at: string, attributes: Record<string, unknown>): HistoryEvent =>
   ({ eventId: ++eventId, eventTime: { seconds: Date.parse(at) / 1000, nanos: 0 }, ...attributes }) as unknown as HistoryEvent;
 const officerB = { sub: 'officer-gaj-B', role: 'department', dept: 'gaj', post: 'B', name: '王五' };
 const update = (at: string, id: string, name: string, input: unknown) =>
-  event(at, { workflowExecutionUpdateAcceptedEventAttributes: { protocolInstanceId: id, acceptedRequest: { meta: { updateId: id }, input: { name, args: payloads(input) } } } });
+  event(at, {
+    workflowExecutionUpdateAcceptedEventAttributes: {
+      protocolInstanceId: id,
+      acceptedRequest: { meta: { updateId: id }, input: { name, args: payloads(input) } },
+    },
+  });
 
 describe('timeline of an item (synthetic history)', () => {
   const app = newbornInput('SYNTH1');
@@ -97,21 +106,42 @@ describe('timeline of an item (synthetic history)', () => {
   const history: WorkflowHistory = {
     workflowId: 'application:SYNTH1:item:hukou',
     events: [
-      event('2026-12-01T01:00:00Z', { workflowExecutionStartedEventAttributes: { workflowType: { name: 'itemWorkflow' }, input: payloads({ applicationId: 'SYNTH1', item, inputs: {}, promised: [], blockedBy: [] }) } }),
+      event('2026-12-01T01:00:00Z', {
+        workflowExecutionStartedEventAttributes: {
+          workflowType: { name: 'itemWorkflow' },
+          input: payloads({ applicationId: 'SYNTH1', item, inputs: {}, promised: [], blockedBy: [] }),
+        },
+      }),
       event('2026-12-03T01:00:00Z', {
         activityTaskScheduledEventAttributes: {
           activityType: { name: 'sendNotices' },
           input: payloads({
             applicationId: 'SYNTH1',
-            notices: (['department', 'lead', 'coordinator'] as const).map((to) => ({ key: `hukou:overdue:${to}`, kind: 'overdue', to, title: '超期：事项「户口登记」已超过法定办结时限', body: { item: 'hukou', deadline: '2026-12-02T15:59:59.999Z', escalateTo: to } })),
+            notices: (['department', 'lead', 'coordinator'] as const).map((to) => ({
+              key: `hukou:overdue:${to}`,
+              kind: 'overdue',
+              to,
+              title: '超期：事项「户口登记」已超过法定办结时限',
+              body: { item: 'hukou', deadline: '2026-12-02T15:59:59.999Z', escalateTo: to },
+            })),
           }),
         },
       }),
       update('2026-12-03T02:00:00Z', 'u1', 'takeItem', { actor: officerB }),
-      update('2026-12-03T03:00:00Z', 'u2', 'decideItem', { decision: 'suspend', suspension: 'inspection', expectedDays: 5, reason: '申请人张三（320681199001011234，电话13800000000）须现场检验', actor: officerB }),
-      event('2026-12-03T03:00:01Z', { workflowExecutionUpdateCompletedEventAttributes: { meta: { updateId: 'u2' }, outcome: { success: payloads({ code: 'hukou', status: 'in_review' }) } } }),
+      update('2026-12-03T03:00:00Z', 'u2', 'decideItem', {
+        decision: 'suspend',
+        suspension: 'inspection',
+        expectedDays: 5,
+        reason: '申请人张三（320681199001011234，电话13800000000）须现场检验',
+        actor: officerB,
+      }),
+      event('2026-12-03T03:00:01Z', {
+        workflowExecutionUpdateCompletedEventAttributes: { meta: { updateId: 'u2' }, outcome: { success: payloads({ code: 'hukou', status: 'in_review' }) } },
+      }),
       update('2026-12-04T03:00:00Z', 'u3', 'decideItem', { decision: 'resume', actor: officerB }),
-      event('2026-12-04T03:00:01Z', { workflowExecutionUpdateCompletedEventAttributes: { meta: { updateId: 'u3' }, outcome: { failure: { message: '办理时限未中止，无需恢复' } } } }),
+      event('2026-12-04T03:00:01Z', {
+        workflowExecutionUpdateCompletedEventAttributes: { meta: { updateId: 'u3' }, outcome: { failure: { message: '办理时限未中止，无需恢复' } } },
+      }),
     ],
   };
   const { timeline, workflows } = buildTimeline([history]);
@@ -119,7 +149,11 @@ describe('timeline of an item (synthetic history)', () => {
   it('maps escalations, AB岗 and §45 suspensions to their labels, in order', () => {
     expect(labels(timeline)).toEqual(['超期督办', 'B岗代为办理', '中止计时（检验）（B岗代为办理）', '恢复计时（B岗代为办理）（未成功）']);
     expect(timeline[0]!.detail).toMatchObject({ to: ['department', 'lead', 'coordinator'], deadline: '2026-12-02T15:59:59.999Z' });
-    expect(timeline[2]).toMatchObject({ item: 'hukou', actor: { sub: 'officer-gaj-B', dept: 'gaj', post: 'B', actingFor: 'A' }, detail: { suspension: '检验', expectedDays: 5, status: 'in_review' } });
+    expect(timeline[2]).toMatchObject({
+      item: 'hukou',
+      actor: { sub: 'officer-gaj-B', dept: 'gaj', post: 'B', actingFor: 'A' },
+      detail: { suspension: '检验', expectedDays: 5, status: 'in_review' },
+    });
     expect(timeline[3]!.detail.failed).toBe('办理时限未中止，无需恢复');
     expect(workflows).toEqual([{ workflowId: history.workflowId, type: 'itemWorkflow', status: 'running' }]);
   });
@@ -133,7 +167,9 @@ describe('timeline of an item (synthetic history)', () => {
   });
 
   it('scrubs the applicant and the form values once the application history is known', () => {
-    const started = event('2026-12-01T00:00:00Z', { workflowExecutionStartedEventAttributes: { workflowType: { name: 'applicationWorkflow' }, input: payloads(app) } });
+    const started = event('2026-12-01T00:00:00Z', {
+      workflowExecutionStartedEventAttributes: { workflowType: { name: 'applicationWorkflow' }, input: payloads(app) },
+    });
     const json = JSON.stringify(buildTimeline([history, { workflowId: 'application:SYNTH1', events: [started] }]).timeline);
     for (const value of PERSONAL) expect(json).not.toContain(value);
     expect(json).toContain('提交申请');
@@ -146,12 +182,32 @@ describe('timeline of a 告知承诺 post-check (synthetic history)', () => {
       {
         workflowId: 'application:SYNTH2:item:shop-license:post-check',
         events: [
-          event('2026-12-01T01:00:00Z', { workflowExecutionStartedEventAttributes: { workflowType: { name: 'postCheckWorkflow' }, input: payloads({ applicationId: 'SYNTH2', itemCode: 'shop-license', itemName: '食品经营许可', department: 'scjg', postCheckDays: 20 }) } }),
-          update('2026-12-05T01:00:00Z', 'v1', 'verifyCommitment', { outcome: 'revoked', reason: '现场核查与承诺不符', actor: { sub: 'officer-scjg-A', role: 'department', dept: 'scjg', post: 'A' } }),
+          event('2026-12-01T01:00:00Z', {
+            workflowExecutionStartedEventAttributes: {
+              workflowType: { name: 'postCheckWorkflow' },
+              input: payloads({ applicationId: 'SYNTH2', itemCode: 'shop-license', itemName: '食品经营许可', department: 'scjg', postCheckDays: 20 }),
+            },
+          }),
+          update('2026-12-05T01:00:00Z', 'v1', 'verifyCommitment', {
+            outcome: 'revoked',
+            reason: '现场核查与承诺不符',
+            actor: { sub: 'officer-scjg-A', role: 'department', dept: 'scjg', post: 'A' },
+          }),
           event('2026-12-05T01:00:01Z', {
             activityTaskScheduledEventAttributes: {
               activityType: { name: 'sendNotices' },
-              input: payloads({ applicationId: 'SYNTH2', notices: [{ key: 'shop-license:revoked', kind: 'revoked', to: 'applicant', title: '撤销决定', body: { item: 'shop-license', reason: '现场核查与承诺不符' } }] }),
+              input: payloads({
+                applicationId: 'SYNTH2',
+                notices: [
+                  {
+                    key: 'shop-license:revoked',
+                    kind: 'revoked',
+                    to: 'applicant',
+                    title: '撤销决定',
+                    body: { item: 'shop-license', reason: '现场核查与承诺不符' },
+                  },
+                ],
+              }),
             },
           }),
         ],

@@ -4,15 +4,26 @@ import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../api/openapi-document.js';
 import { OPERATIONS, TAGS } from '../../api/operations.js';
 
-type Operation = { operationId?: string; summary?: string; tags?: string[]; description?: string; responses: Record<string, { content?: Record<string, unknown> }> };
+type Operation = {
+  operationId?: string;
+  summary?: string;
+  tags?: string[];
+  description?: string;
+  responses: Record<string, { content?: Record<string, unknown> }>;
+};
 
 describe('the OpenAPI document', async () => {
   const doc = (await openApiDocument()) as { paths: Record<string, Record<string, Operation>>; tags: { name: string }[] };
-  const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })));
+  const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })),
+  );
 
   it('gives every operation a unique operationId, a Chinese and English summary and a declared tag', () => {
     expect(operations.length).toBeGreaterThanOrEqual(40);
-    const bad = operations.filter(({ op }) => !op.operationId || !/\p{Script=Han}.* · [A-Za-z]/u.test(op.summary ?? '') || op.tags?.length !== 1 || !TAGS.some((t) => t.name === op.tags![0]));
+    const bad = operations.filter(
+      ({ op }) =>
+        !op.operationId || !/\p{Script=Han}.* · [A-Za-z]/u.test(op.summary ?? '') || op.tags?.length !== 1 || !TAGS.some((t) => t.name === op.tags![0]),
+    );
     expect(bad.map((o) => o.key)).toEqual([]);
     const ids = operations.map(({ op }) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);

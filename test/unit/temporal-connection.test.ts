@@ -29,7 +29,9 @@ describe('apiConnectionOptions', () => {
     expect(ms).toBeLessThan(2500); // and stopped at the deadline, not after a further backoff
     // Updates get at least UPDATE_TIMEOUT_MS (a worker restart must not answer 503); a deadline the
     // caller sets still bounds them.
-    const update = await timedFailure(() => connection.withDeadline(Date.now() + 1500, () => temporal.workflow.getHandle('w').executeUpdate('u', { args: [] })));
+    const update = await timedFailure(() =>
+      connection.withDeadline(Date.now() + 1500, () => temporal.workflow.getHandle('w').executeUpdate('u', { args: [] })),
+    );
     expect(unavailableDependency(update.err)).toBe('temporal');
     expect(update.ms).toBeLessThan(2500);
   });

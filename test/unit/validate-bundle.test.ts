@@ -25,17 +25,13 @@ describe('validateBundle', () => {
     it('departments', () => {
       const def = copy();
       def.departments.push({ code: 'gaj', name: '公安局（重复）' });
-      expect(validateBundle(def)).toEqual([
-        { field: 'departments[5].code', message: "duplicate department code 'gaj', already at departments[2]" },
-      ]);
+      expect(validateBundle(def)).toEqual([{ field: 'departments[5].code', message: "duplicate department code 'gaj', already at departments[2]" }]);
     });
 
     it('question keys', () => {
       const def = copy();
       def.questions.push({ key: 'insured', label: '重复', type: 'boolean' });
-      expect(validateBundle(def)).toEqual([
-        { field: 'questions[4].key', message: "duplicate question key 'insured', already at questions[1]" },
-      ]);
+      expect(validateBundle(def)).toEqual([{ field: 'questions[4].key', message: "duplicate question key 'insured', already at questions[1]" }]);
     });
 
     it('materials', () => {
@@ -109,9 +105,7 @@ describe('validateBundle', () => {
       item(def, 'birth-cert').after = ['social-card'];
       item(def, 'social-card').after = ['hukou'];
       // hukou → birth-cert stays; medical-insurance waits on hukou and birth-cert, outside the cycle
-      expect(validateBundle(def)).toEqual([
-        { field: 'items[2].after[0]', message: 'cycle in after: birth-cert → social-card → hukou → birth-cert' },
-      ]);
+      expect(validateBundle(def)).toEqual([{ field: 'items[2].after[0]', message: 'cycle in after: birth-cert → social-card → hukou → birth-cert' }]);
     });
 
     it('reports distinct cycles separately', () => {
@@ -136,18 +130,14 @@ describe('validateBundle', () => {
     it('names a value of the wrong type', () => {
       const def = copy();
       item(def, 'hukou').when = { localHukou: 'yes' };
-      expect(validateBundle(def)).toEqual([
-        { field: 'items[2].when.localHukou', message: "'yes' does not match question 'localHukou' of type boolean" },
-      ]);
+      expect(validateBundle(def)).toEqual([{ field: 'items[2].when.localHukou', message: "'yes' does not match question 'localHukou' of type boolean" }]);
     });
 
     it('names a value that is not among the options', () => {
       const def = copy();
       def.questions.push({ key: 'hospital', label: '分娩医院类型', type: 'string', options: ['公立', '民营'] });
       item(def, 'birth-cert').when = { hospital: '境外' };
-      expect(validateBundle(def)).toEqual([
-        { field: 'items[0].when.hospital', message: "'境外' is not an option of question 'hospital' (公立, 民营)" },
-      ]);
+      expect(validateBundle(def)).toEqual([{ field: 'items[0].when.hospital', message: "'境外' is not an option of question 'hospital' (公立, 民营)" }]);
     });
 
     it('accepts an option and a number answer', () => {

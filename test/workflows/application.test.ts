@@ -172,9 +172,7 @@ describe('applicationWorkflow', () => {
       expect((await db.db.select().from(results).where(eq(results.applicationId, input.id))).map((r) => r.itemCode)).toEqual(['birth-cert']);
       await expect(vaccination.result()).rejects.toThrow();
       expect((await vaccination.describe()).status.name).toBe('CANCELLED');
-      await expect(
-        vaccination.executeUpdate(decideItem, { args: [{ decision: 'approve', actor: officer('jkzx') }] }),
-      ).rejects.toThrow();
+      await expect(vaccination.executeUpdate(decideItem, { args: [{ decision: 'approve', actor: officer('jkzx') }] })).rejects.toThrow();
       await app.terminate('test over');
     });
   });
@@ -184,9 +182,9 @@ describe('applicationWorkflow', () => {
     await run(input, async (decide) => {
       await decide('vaccination', { decision: 'approve' });
       const child = env.client.workflow.getHandle(itemWorkflowId(input.id, 'birth-cert'));
-      await expect(
-        child.executeUpdate(decideItem, { args: [{ decision: 'reject', actor: officer('wsjk') }] }),
-      ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+      await expect(child.executeUpdate(decideItem, { args: [{ decision: 'reject', actor: officer('wsjk') }] })).rejects.toBeInstanceOf(
+        WorkflowUpdateFailedError,
+      );
       const { events } = await child.fetchHistory();
       expect(events!.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(false);
       await decide('birth-cert', { decision: 'approve' });

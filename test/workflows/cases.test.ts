@@ -34,7 +34,12 @@ const taskQueue = `cases-${randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
   [env, db] = await Promise.all([createTimeSkippingEnv(), createTestDb()]);
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ db: db.db }) });
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ db: db.db }),
+  });
   running = worker.run();
 });
 afterAll(async () => {
@@ -54,7 +59,20 @@ function startRectification() {
   return env.client.workflow.start<typeof rectificationWorkflow>('rectificationWorkflow', {
     workflowId: rectificationWorkflowId(id),
     taskQueue,
-    args: [{ id, applicationId: 'YJS20261127AAAAAA', evaluationId: id, rating: 1, comment: '户口登记来回跑了三次', department: 'gaj', item: 'hukou', evaluator: 'zhangsan', days: 15, calendar: seedCalendar }],
+    args: [
+      {
+        id,
+        applicationId: 'YJS20261127AAAAAA',
+        evaluationId: id,
+        rating: 1,
+        comment: '户口登记来回跑了三次',
+        department: 'gaj',
+        item: 'hukou',
+        evaluator: 'zhangsan',
+        days: 15,
+        calendar: seedCalendar,
+      },
+    ],
   });
 }
 
@@ -89,7 +107,10 @@ describe('rectification of a bad review', () => {
   it('reminds before the due date and escalates when overdue', async () => {
     const handle = await startRectification();
     await env.sleep('30 days');
-    const row = await db.db.select().from(cases).where(eq(cases.id, handle.workflowId.slice('rectification:'.length)));
+    const row = await db.db
+      .select()
+      .from(cases)
+      .where(eq(cases.id, handle.workflowId.slice('rectification:'.length)));
     expect(row[0]).toMatchObject({ overdue: true, status: 'assigned' });
     const titles = (await db.db.select().from(notices).where(eq(notices.applicationId, 'YJS20261127AAAAAA'))).map((n) => `${n.recipient}:${n.title}`);
     expect(titles.some((t) => t.startsWith('department:整改即将到期'))).toBe(true);
@@ -104,7 +125,18 @@ describe('12345 tickets', () => {
     return env.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
       workflowId: ticketWorkflowId(id),
       taskQueue,
-      args: [{ id, type, subject: '户口登记办理缓慢', applicationId: `T${id.slice(0, 6)}`, department: 'gaj', createdBy: hotline, days: TICKET_DAYS[type], calendar: seedCalendar }],
+      args: [
+        {
+          id,
+          type,
+          subject: '户口登记办理缓慢',
+          applicationId: `T${id.slice(0, 6)}`,
+          department: 'gaj',
+          createdBy: hotline,
+          days: TICKET_DAYS[type],
+          calendar: seedCalendar,
+        },
+      ],
     });
   };
 
@@ -126,8 +158,12 @@ describe('12345 tickets', () => {
 
   it('closes a complaint answered in time with a return visit, without escalation', async () => {
     const handle = await start('complaint');
-    await expect(handle.executeUpdate(closeTicket, { args: [{ satisfied: true, note: 'x', actor: hotline }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-    await expect(handle.executeUpdate(replyTicket, { args: [{ text: '答复', actor: { ...gaj, dept: 'rsj' } }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(handle.executeUpdate(closeTicket, { args: [{ satisfied: true, note: 'x', actor: hotline }] })).rejects.toBeInstanceOf(
+      WorkflowUpdateFailedError,
+    );
+    await expect(handle.executeUpdate(replyTicket, { args: [{ text: '答复', actor: { ...gaj, dept: 'rsj' } }] })).rejects.toBeInstanceOf(
+      WorkflowUpdateFailedError,
+    );
     await handle.executeUpdate(replyTicket, { args: [{ text: '经查，已督促窗口加快办理', actor: gaj }] });
     await handle.executeUpdate(closeTicket, { args: [{ satisfied: true, note: '回访满意', actor: hotline }] });
     const final = await handle.result();

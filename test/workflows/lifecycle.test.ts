@@ -38,7 +38,12 @@ const taskQueue = `lc-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
   [env, db] = await Promise.all([createTimeSkippingEnv(), createTestDb()]);
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ db: db.db }) });
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ db: db.db }),
+  });
   running = worker.run();
 });
 afterAll(async () => {
@@ -54,7 +59,11 @@ const window: Actor = { sub: 'window-1', role: 'window' };
 const newId = () => `LC${randomBytes(5).toString('hex').toUpperCase()}`;
 
 async function start(input: ApplicationInput) {
-  const handle = await env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', { workflowId: applicationWorkflowId(input.id), taskQueue, args: [input] });
+  const handle = await env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
+    workflowId: applicationWorkflowId(input.id),
+    taskQueue,
+    args: [input],
+  });
   const state = () => handle.query(applicationState);
   const item = async (code: string) => (await state()).items.find((i) => i.code === code)!;
   const until = async (check: (s: ApplicationState) => boolean, what: string) => {
@@ -155,12 +164,14 @@ describe('受理审查 (行政许可法 §32)', () => {
 
 describe('容缺受理 (8.3.1)', () => {
   it('accepts with promised materials, holds the result until the material arrives', async () => {
-    const input = newbornInput(newId(), { answers: { localHukou: true }, materials: [{ code: 'parent-id' }, { code: 'delivery-record' }, { code: 'marriage-cert' }], commitments: ['household-book'] });
+    const input = newbornInput(newId(), {
+      answers: { localHukou: true },
+      materials: [{ code: 'parent-id' }, { code: 'delivery-record' }, { code: 'marriage-cert' }],
+      commitments: ['household-book'],
+    });
     const app = await start(input);
     const accepted = await app.until((s) => s.status !== 'incomplete', 'accepted');
-    expect(accepted.receipt.promised).toEqual([
-      expect.objectContaining({ material: 'household-book', name: '户口簿', due: expect.any(String) }),
-    ]);
+    expect(accepted.receipt.promised).toEqual([expect.objectContaining({ material: 'household-book', name: '户口簿', due: expect.any(String) })]);
     await app.decide('birth-cert', { decision: 'approve' }).then(() => app.inReview('hukou'));
     await app.decide('hukou', { decision: 'approve', result: { householdNo: 'H1' } });
     expect((await app.item('hukou')).status).toBe('awaiting_material');
@@ -172,7 +183,11 @@ describe('容缺受理 (8.3.1)', () => {
   });
 
   it('suspends the item when the promise is missed, then returns it (退件) and applies onReject', async () => {
-    const input = newbornInput(newId(), { answers: { localHukou: true }, materials: [{ code: 'parent-id' }, { code: 'delivery-record' }, { code: 'marriage-cert' }], commitments: ['household-book'] });
+    const input = newbornInput(newId(), {
+      answers: { localHukou: true },
+      materials: [{ code: 'parent-id' }, { code: 'delivery-record' }, { code: 'marriage-cert' }],
+      commitments: ['household-book'],
+    });
     const app = await start(input);
     await app.inReview('birth-cert');
     await app.decide('birth-cert', { decision: 'approve' });
@@ -234,7 +249,10 @@ describe('correction, AB岗 and time limits (R-6)', () => {
     await env.sleep('20 days');
     const vaccination = await app.until((s) => !!s.items.find((i) => i.code === 'vaccination')!.overdue, 'overdue');
     expect(vaccination.items.find((i) => i.code === 'vaccination')!.warned).toBe(true);
-    const escalations = (await noticeKinds(input.id)).filter((n) => n.kind === 'overdue').map((n) => n.to).sort();
+    const escalations = (await noticeKinds(input.id))
+      .filter((n) => n.kind === 'overdue')
+      .map((n) => n.to)
+      .sort();
     expect(escalations).toEqual(['coordinator', 'department', 'lead']);
     await app.decide('vaccination', { decision: 'approve' }, officer('jkzx', 'B'));
     expect((await app.handle.result()).status).toBe('completed');
@@ -246,7 +264,16 @@ describe('joint procedures (8.3.2), withdrawal and delivery (8.4)', () => {
     newbornInput(id, {
       bundle: { ...utilities, version: 1 },
       answers: { needWater: true, needPower: true },
-      form: { projectName: '新厂房', enterpriseName: '南京某科技有限公司', creditCode: '91320100MA1XXXXX0X', siteAddress: '江宁区', contactName: '王五', contactPhone: '13900000000', waterDemand: 20, powerCapacity: 630 },
+      form: {
+        projectName: '新厂房',
+        enterpriseName: '南京某科技有限公司',
+        creditCode: '91320100MA1XXXXX0X',
+        siteAddress: '江宁区',
+        contactName: '王五',
+        contactPhone: '13900000000',
+        waterDemand: 20,
+        powerCapacity: 630,
+      },
       materials: ['biz-license', 'planning-permit', 'site-plan', 'power-load-list'].map((code) => ({ code })),
       delivery: { method: 'express', address: '南京市江宁区某路1号' },
     });
@@ -260,7 +287,9 @@ describe('joint procedures (8.3.2), withdrawal and delivery (8.4)', () => {
     expect(state.joint).toEqual([expect.objectContaining({ code: 'joint-survey', departments: ['water', 'power'], signedOff: [] })]);
     await expect(app.decide('water-connect', { decision: 'approve' })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
     await app.handle.executeUpdate(signOffJoint, { args: [{ code: 'joint-survey', actor: officer('water'), opinion: '具备接入条件' }] });
-    await expect(app.handle.executeUpdate(signOffJoint, { args: [{ code: 'joint-survey', actor: officer('gas') }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(app.handle.executeUpdate(signOffJoint, { args: [{ code: 'joint-survey', actor: officer('gas') }] })).rejects.toBeInstanceOf(
+      WorkflowUpdateFailedError,
+    );
     await expect(app.decide('water-connect', { decision: 'approve' })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
     await app.handle.executeUpdate(signOffJoint, { args: [{ code: 'joint-survey', actor: officer('power') }] });
     await app.until((s) => s.items.every((i) => !i.blockedBy?.length), 'unblocked');
@@ -273,7 +302,10 @@ describe('joint procedures (8.3.2), withdrawal and delivery (8.4)', () => {
     await app.handle.executeUpdate(recordDelivery, { args: [{ event: 'delivered', actor: window }] });
     const final = await app.handle.result();
     expect(final.delivery).toMatchObject({ status: 'delivered', trackingNumber: 'SF1234567890' });
-    const rows = await db.db.select().from(notices).where(and(eq(notices.applicationId, input.id), eq(notices.kind, 'delivery')));
+    const rows = await db.db
+      .select()
+      .from(notices)
+      .where(and(eq(notices.applicationId, input.id), eq(notices.kind, 'delivery')));
     expect(rows).toHaveLength(1);
   });
 
@@ -283,10 +315,16 @@ describe('joint procedures (8.3.2), withdrawal and delivery (8.4)', () => {
     await app.inReview('water-connect');
     await app.inReview('power-connect');
     await app.handle.executeUpdate(signOffJoint, { args: [{ code: 'joint-survey', actor: officer('power'), opinion: '同意' }] });
-    await app.handle.executeUpdate(signOffJoint, { args: [{ code: 'joint-survey', actor: officer('water'), verdict: 'dissent', opinion: '市政管网压力不足' }] });
+    await app.handle.executeUpdate(signOffJoint, {
+      args: [{ code: 'joint-survey', actor: officer('water'), verdict: 'dissent', opinion: '市政管网压力不足' }],
+    });
     await expect(app.decide('power-connect', { decision: 'approve' })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-    await expect(app.handle.executeUpdate(resolveJoint, { args: [{ code: 'joint-survey', action: 'reject', actor: officer('water') }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-    await app.handle.executeUpdate(resolveJoint, { args: [{ code: 'joint-survey', action: 'reject', reason: '待管网改造后重新申请', actor: officer('power') }] });
+    await expect(
+      app.handle.executeUpdate(resolveJoint, { args: [{ code: 'joint-survey', action: 'reject', actor: officer('water') }] }),
+    ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await app.handle.executeUpdate(resolveJoint, {
+      args: [{ code: 'joint-survey', action: 'reject', reason: '待管网改造后重新申请', actor: officer('power') }],
+    });
     // The answer came once the items had ended.
     const answered = await app.state();
     expect(answered.items.map((i) => i.status)).toEqual(['rejected', 'rejected']);

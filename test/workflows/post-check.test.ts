@@ -27,7 +27,12 @@ const taskQueue = `pc-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
   [env, db] = await Promise.all([createTimeSkippingEnv(), createTestDb()]);
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities({ db: db.db }) });
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ db: db.db }),
+  });
   running = worker.run();
 });
 afterAll(async () => {
@@ -43,7 +48,11 @@ const officer = (dept: string) => ({ sub: `officer-${dept}`, role: 'department' 
 async function grantedRestaurant() {
   const id = `PC${randomBytes(5).toString('hex').toUpperCase()}`;
   const input = completeInput(id, restaurant, { largeVenue: true }, { pledges: ['fire-check'] });
-  const handle = await env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', { workflowId: applicationWorkflowId(id), taskQueue, args: [input] });
+  const handle = await env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
+    workflowId: applicationWorkflowId(id),
+    taskQueue,
+    args: [input],
+  });
   const approve = async (item: string, dept: string) => {
     for (let i = 0; i < 300 && (await handle.query(applicationState)).items.find((x) => x.code === item)?.status !== 'in_review'; i++) {
       await new Promise((r) => setTimeout(r, 20));
@@ -75,10 +84,16 @@ describe('告知承诺', () => {
     await expect(postCheck.executeUpdate(verifyCommitment, { args: [{ outcome: 'revoked', reason: 'x', actor: officer('scjg') }] })).rejects.toThrow();
     await postCheck.executeUpdate(verifyCommitment, { args: [{ outcome: 'revoked', reason: '现场核查：疏散通道被占用，承诺不实', actor: officer('xfjy') }] });
     expect((await postCheck.result()).status).toBe('revoked');
-    const [row] = await db.db.select().from(results).where(and(eq(results.applicationId, id), eq(results.itemCode, 'fire-check')));
+    const [row] = await db.db
+      .select()
+      .from(results)
+      .where(and(eq(results.applicationId, id), eq(results.itemCode, 'fire-check')));
     expect(row).toMatchObject({ revokeReason: '现场核查：疏散通道被占用，承诺不实' });
     expect(row!.revokedAt).not.toBeNull();
-    const revoked = await db.db.select().from(notices).where(and(eq(notices.applicationId, id), eq(notices.kind, 'revoked')));
+    const revoked = await db.db
+      .select()
+      .from(notices)
+      .where(and(eq(notices.applicationId, id), eq(notices.kind, 'revoked')));
     expect(revoked).toHaveLength(1);
     expect(revoked[0]!.recipient).toBe('applicant');
   });
@@ -89,15 +104,34 @@ describe('告知承诺', () => {
     // real server does not. The integration with the item is covered by the test above.
     const own = await createTimeSkippingEnv();
     const ownQueue = `${taskQueue}-lapse`;
-    const ownWorker = await Worker.create({ connection: own.nativeConnection, taskQueue: ownQueue, workflowBundle: await workflowBundle(), activities: createActivities({ db: db.db }) });
+    const ownWorker = await Worker.create({
+      connection: own.nativeConnection,
+      taskQueue: ownQueue,
+      workflowBundle: await workflowBundle(),
+      activities: createActivities({ db: db.db }),
+    });
     try {
       await ownWorker.runUntil(async () => {
         const id = `PC${randomBytes(5).toString('hex').toUpperCase()}`;
-        const input = { applicationId: id, itemCode: 'fire-check', itemName: '消防安全检查', department: 'xfjy', postCheckDays: 20, calendar: completeInput(id, restaurant, {}).calendar };
-        const postCheck = await own.client.workflow.start<typeof postCheckWorkflow>('postCheckWorkflow', { workflowId: postCheckWorkflowId(id, 'fire-check'), taskQueue: ownQueue, args: [input] });
+        const input = {
+          applicationId: id,
+          itemCode: 'fire-check',
+          itemName: '消防安全检查',
+          department: 'xfjy',
+          postCheckDays: 20,
+          calendar: completeInput(id, restaurant, {}).calendar,
+        };
+        const postCheck = await own.client.workflow.start<typeof postCheckWorkflow>('postCheckWorkflow', {
+          workflowId: postCheckWorkflowId(id, 'fire-check'),
+          taskQueue: ownQueue,
+          args: [input],
+        });
         await own.sleep('40 days');
         expect((await postCheck.result()).status).toBe('lapsed');
-        const lapsed = await db.db.select().from(notices).where(and(eq(notices.applicationId, id), eq(notices.recipient, 'coordinator')));
+        const lapsed = await db.db
+          .select()
+          .from(notices)
+          .where(and(eq(notices.applicationId, id), eq(notices.recipient, 'coordinator')));
         expect(lapsed.map((n) => n.title)).toEqual([expect.stringContaining('未在期限内核查')]);
       });
     } finally {

@@ -91,7 +91,12 @@ async function renderApplication(container, id) {
       'div',
       { class: 'card todo' },
       h('h2', {}, '需要您办理'),
-      table(['补交', '材料', '原因', '期限（北京时间）'], requested.map((m, i) => h('tr', {}, h('td', {}, boxes[i]), h('td', {}, m.name), h('td', {}, m.why.join('；')), h('td', { class: 'nowrap' }, bj(m.due))))),
+      table(
+        ['补交', '材料', '原因', '期限（北京时间）'],
+        requested.map((m, i) =>
+          h('tr', {}, h('td', {}, boxes[i]), h('td', {}, m.name), h('td', {}, m.why.join('；')), h('td', { class: 'nowrap' }, bj(m.due))),
+        ),
+      ),
       h(
         'div',
         { class: 'actions' },
@@ -125,7 +130,14 @@ async function renderApplication(container, id) {
         ['前置事项', i.status === 'waiting' && i.after.length ? `等待「${i.after.map(name).join('」「')}」办结` : null],
         ['办理期限', i.deadline && !['approved', 'rejected', 'cancelled'].includes(i.status) ? deadlineCell(i) : null],
         ['办结时间', i.decision && ['approved', 'rejected'].includes(i.status) ? bj(i.decision.at) : null],
-        ['需要您', i.status === 'correction_requested' ? `补正：${i.correction?.reason ?? ''}` : i.status === 'awaiting_material' ? '补交承诺的容缺材料后发放结果' : null],
+        [
+          '需要您',
+          i.status === 'correction_requested'
+            ? `补正：${i.correction?.reason ?? ''}`
+            : i.status === 'awaiting_material'
+              ? '补交承诺的容缺材料后发放结果'
+              : null,
+        ],
         ['不予批准理由', i.status === 'rejected' ? i.reason : null],
         ['办理结果', i.status === 'approved' ? resultView(i.result) : null],
       ]),
@@ -186,11 +198,21 @@ async function renderApplication(container, id) {
 
   mount(
     container,
-    h('div', { class: 'spread' }, h('h1', {}, `${app.bundle.name}`), h('div', { class: 'row' }, h('button', { type: 'button', onclick: () => attempt(reload) }, '刷新'), h('a', { href: '#/applicant' }, '我的申请'))),
+    h(
+      'div',
+      { class: 'spread' },
+      h('h1', {}, `${app.bundle.name}`),
+      h('div', { class: 'row' }, h('button', { type: 'button', onclick: () => attempt(reload) }, '刷新'), h('a', { href: '#/applicant' }, '我的申请')),
+    ),
     h(
       'div',
       { class: 'card' },
-      h('div', { class: 'spread' }, h('div', {}, '申请编号 ', h('strong', {}, app.number)), h('span', { class: 'app-status' }, '申请状态：', appBadge(app.status, true))),
+      h(
+        'div',
+        { class: 'spread' },
+        h('div', {}, '申请编号 ', h('strong', {}, app.number)),
+        h('span', { class: 'app-status' }, '申请状态：', appBadge(app.status, true)),
+      ),
       kv([
         ['提交时间', bj(app.createdAt)],
         ['受理时间', app.acceptedAt ? bj(app.acceptedAt) : null],
@@ -200,7 +222,20 @@ async function renderApplication(container, id) {
       h(
         'div',
         { class: 'actions' },
-        h('button', { type: 'button', onclick: () => attempt(async () => mount(receiptBox, printableFrame(await api.html(`/v1/applications/${app.id}/receipt`), app.status === 'incomplete' ? '一次性告知书' : '收件凭证'))) }, app.status === 'incomplete' ? '查看一次性告知书' : '查看收件凭证'),
+        h(
+          'button',
+          {
+            type: 'button',
+            onclick: () =>
+              attempt(async () =>
+                mount(
+                  receiptBox,
+                  printableFrame(await api.html(`/v1/applications/${app.id}/receipt`), app.status === 'incomplete' ? '一次性告知书' : '收件凭证'),
+                ),
+              ),
+          },
+          app.status === 'incomplete' ? '查看一次性告知书' : '查看收件凭证',
+        ),
       ),
       receiptBox,
     ),
@@ -213,7 +248,8 @@ async function renderApplication(container, id) {
 
 function ratingForm(app) {
   const key = `yjs.rated.${app.id}`;
-  if (localStorage.getItem(key)) return h('div', { class: 'card rated' }, h('h2', {}, '服务评价'), h('p', {}, `您已评价：${localStorage.getItem(key)}。感谢您的反馈！`));
+  if (localStorage.getItem(key))
+    return h('div', { class: 'card rated' }, h('h2', {}, '服务评价'), h('p', {}, `您已评价：${localStorage.getItem(key)}。感谢您的反馈！`));
   let rating = 0;
   const comment = h('textarea', { name: 'comment', placeholder: '意见或建议（选填）' });
   const box = h('div', { class: 'card rating' });
@@ -224,7 +260,9 @@ function ratingForm(app) {
     h(
       'div',
       { class: 'stars row' },
-      [5, 4, 3, 2, 1].map((n) => h('label', {}, h('input', { type: 'radio', name: 'rating', value: String(n), onchange: () => (rating = n) }), ` ${'★'.repeat(n)} ${RATINGS[n]}`)),
+      [5, 4, 3, 2, 1].map((n) =>
+        h('label', {}, h('input', { type: 'radio', name: 'rating', value: String(n), onchange: () => (rating = n) }), ` ${'★'.repeat(n)} ${RATINGS[n]}`),
+      ),
     ),
     comment,
     h(
@@ -238,9 +276,21 @@ function ratingForm(app) {
           onclick: () =>
             attempt(async () => {
               if (!rating) throw invalid('请选择满意程度');
-              const res = await api.post(`/v1/applications/${app.id}/evaluation`, { rating, ...(comment.value.trim() ? { comment: comment.value.trim() } : {}) });
+              const res = await api.post(`/v1/applications/${app.id}/evaluation`, {
+                rating,
+                ...(comment.value.trim() ? { comment: comment.value.trim() } : {}),
+              });
               localStorage.setItem(key, res.level ?? RATINGS[rating]);
-              mount(box, h('h2', {}, '服务评价'), h('p', {}, `评价已提交：${res.level ?? RATINGS[rating]}。`, res.rectification ? `已转交${deptName(res.rectification.department)}整改，办结后将回访您。` : '感谢您的反馈！'));
+              mount(
+                box,
+                h('h2', {}, '服务评价'),
+                h(
+                  'p',
+                  {},
+                  `评价已提交：${res.level ?? RATINGS[rating]}。`,
+                  res.rectification ? `已转交${deptName(res.rectification.department)}整改，办结后将回访您。` : '感谢您的反馈！',
+                ),
+              );
             }),
         },
         '提交评价',

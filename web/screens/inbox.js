@@ -32,12 +32,17 @@ function jointCard(app, j, dept, reload) {
       flash(done);
       await reload();
     });
-  const signedText = (x) => `${deptName(x.department)}${x.verdict === 'dissent' ? '不同意' : '同意'}（${bj(x.at)}${x.opinion ? `：${x.opinion}` : ''}）${x.reconsideredAt ? '〔已退回复议〕' : ''}`;
+  const signedText = (x) =>
+    `${deptName(x.department)}${x.verdict === 'dissent' ? '不同意' : '同意'}（${bj(x.at)}${x.opinion ? `：${x.opinion}` : ''}）${x.reconsideredAt ? '〔已退回复议〕' : ''}`;
   const clockText = (c) => `${deptName(c.department)} ${bj(c.due)} 前${c.overdue ? '（已超期）' : c.warned ? '（即将到期）' : ''}`;
   const opinion = h('input', { name: 'opinion', placeholder: '会签意见（不同意须说明理由）', size: 40 });
   const verdict = h('select', { name: 'verdict' }, h('option', { value: 'agree' }, '同意'), h('option', { value: 'dissent' }, '不同意'));
   const reason = h('input', { name: 'reason', placeholder: '牵头部门意见', size: 30 });
-  const dissenter = h('select', { name: 'department' }, dissenters.map((d) => h('option', { value: d }, deptName(d))));
+  const dissenter = h(
+    'select',
+    { name: 'department' },
+    dissenters.map((d) => h('option', { value: d }, deptName(d))),
+  );
   const lead = j.lead === dept && !j.completedAt && dissenters.length > 0;
   return h(
     'div',
@@ -77,8 +82,28 @@ function jointCard(app, j, dept, reload) {
           { class: 'row actions' },
           dissenters.length > 1 ? dissenter : null,
           reason,
-          h('button', { type: 'button', onclick: () => post('resolution', { action: 'reconsider', department: dissenter.value || dissenters[0], ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) }, '已要求复议') }, '要求复议'),
-          h('button', { type: 'button', class: 'danger', onclick: () => post('resolution', { action: 'reject', ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) }, '已决定不予批准') }, '不予批准'),
+          h(
+            'button',
+            {
+              type: 'button',
+              onclick: () =>
+                post(
+                  'resolution',
+                  { action: 'reconsider', department: dissenter.value || dissenters[0], ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) },
+                  '已要求复议',
+                ),
+            },
+            '要求复议',
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'danger',
+              onclick: () => post('resolution', { action: 'reject', ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) }, '已决定不予批准'),
+            },
+            '不予批准',
+          ),
         )
       : null,
   );
@@ -106,7 +131,11 @@ async function renderList(container, s, chosen = 'in_review') {
   // The inbox row has no clock: read each application for its item's deadline, warning and assignee.
   const apps = new Map();
   const load = (id) => {
-    if (!apps.has(id)) apps.set(id, api.get(`/v1/applications/${encodeURIComponent(id)}`).catch(() => null));
+    if (!apps.has(id))
+      apps.set(
+        id,
+        api.get(`/v1/applications/${encodeURIComponent(id)}`).catch(() => null),
+      );
     return apps.get(id);
   };
   const rows = await Promise.all(
@@ -115,7 +144,9 @@ async function renderList(container, s, chosen = 'in_review') {
       return { task, app, item: app?.items.find((i) => i.code === task.item) };
     }),
   );
-  rows.sort((a, b) => (URGENCY[timeState(a.item)] ?? 3) - (URGENCY[timeState(b.item)] ?? 3) || String(a.item?.deadline).localeCompare(String(b.item?.deadline)));
+  rows.sort(
+    (a, b) => (URGENCY[timeState(a.item)] ?? 3) - (URGENCY[timeState(b.item)] ?? 3) || String(a.item?.deadline).localeCompare(String(b.item?.deadline)),
+  );
 
   // 联合办理 (8.3.2): those awaiting this department's sign-off, and those it leads (a dissent is its to resolve).
   const procedures = await Promise.all(
@@ -129,7 +160,12 @@ async function renderList(container, s, chosen = 'in_review') {
   const count = (state) => rows.filter((r) => timeState(r.item) === state).length;
   mount(
     container,
-    h('div', { class: 'spread' }, h('h1', {}, `${deptName(dept)} · 待办任务`), h('div', { class: 'row' }, field('事项状态', status), h('button', { type: 'button', onclick: () => void renderList(container, s, chosen) }, '刷新'))),
+    h(
+      'div',
+      { class: 'spread' },
+      h('h1', {}, `${deptName(dept)} · 待办任务`),
+      h('div', { class: 'row' }, field('事项状态', status), h('button', { type: 'button', onclick: () => void renderList(container, s, chosen) }, '刷新')),
+    ),
     h(
       'div',
       { class: 'figures' },
@@ -153,10 +189,26 @@ async function renderList(container, s, chosen = 'in_review') {
                 h('td', { class: 'nowrap' }, p.number),
                 h('td', {}, p.kind),
                 h('td', {}, [p.role === 'lead' ? '牵头' : null, p.awaiting.includes(dept) ? '待会签' : null].filter(Boolean).join('·')),
-                h('td', {}, p.status === 'disputed' ? h('span', { class: 'badge bad' }, `分歧：${p.dissenters.map(deptName).join('、')}不同意`) : h('span', { class: 'badge' }, '会签中')),
+                h(
+                  'td',
+                  {},
+                  p.status === 'disputed'
+                    ? h('span', { class: 'badge bad' }, `分歧：${p.dissenters.map(deptName).join('、')}不同意`)
+                    : h('span', { class: 'badge' }, '会签中'),
+                ),
                 h('td', {}, p.awaiting.map(deptName).join('、') || '—'),
                 h('td', { class: 'nowrap' }, p.due ? bj(p.due) : '—', p.overdue ? h('span', { class: 'badge bad' }, ' 已超期') : null),
-                h('td', {}, p.item ? h('a', { href: `#/inbox/task/${p.applicationId}/${p.item}` }, p.awaiting.includes(dept) ? '去会签' : p.role === 'lead' && p.status === 'disputed' ? '处理分歧' : '查看') : '—'),
+                h(
+                  'td',
+                  {},
+                  p.item
+                    ? h(
+                        'a',
+                        { href: `#/inbox/task/${p.applicationId}/${p.item}` },
+                        p.awaiting.includes(dept) ? '去会签' : p.role === 'lead' && p.status === 'disputed' ? '处理分歧' : '查看',
+                      )
+                    : '—',
+                ),
               ),
             ),
           ),
@@ -176,7 +228,17 @@ async function renderList(container, s, chosen = 'in_review') {
                 'data-item': task.item,
                 onclick: () => (location.hash = `#/inbox/task/${task.applicationId}/${task.item}`),
               },
-              h('td', {}, state === 'overdue' ? h('span', { class: 'badge bad' }, '已超期') : state === 'warned' ? h('span', { class: 'badge warn' }, '即将到期') : state === 'ok' ? h('span', { class: 'badge ok' }, '正常') : '—'),
+              h(
+                'td',
+                {},
+                state === 'overdue'
+                  ? h('span', { class: 'badge bad' }, '已超期')
+                  : state === 'warned'
+                    ? h('span', { class: 'badge warn' }, '即将到期')
+                    : state === 'ok'
+                      ? h('span', { class: 'badge ok' }, '正常')
+                      : '—',
+              ),
               h('td', { class: 'nowrap' }, task.number),
               h('td', {}, app?.bundle.name ?? task.bundle),
               h('td', {}, task.itemName, item?.blockedBy?.length ? h('span', { class: 'badge warn' }, ' 待会签') : null),
@@ -197,18 +259,32 @@ function decisionForm(app, item, def, reload) {
   let choice = 'approve';
   const resultRows = h('tbody', {});
   const addRow = (key = '', value = '') =>
-    resultRows.append(h('tr', {}, h('td', {}, h('input', { name: 'result-key', value: key, placeholder: '项目' })), h('td', {}, h('input', { name: 'result-value', value, placeholder: '内容', size: 36 }))));
+    resultRows.append(
+      h(
+        'tr',
+        {},
+        h('td', {}, h('input', { name: 'result-key', value: key, placeholder: '项目' })),
+        h('td', {}, h('input', { name: 'result-value', value, placeholder: '内容', size: 36 })),
+      ),
+    );
   addRow('证照编号');
   addRow('备注');
   const offline = h('input', { type: 'checkbox', name: 'offline' });
   const reason = h('textarea', { name: 'reason', placeholder: '理由（不予批准须说明依据；补正须说明缺什么、为什么）' });
-  const missing = (itemDef?.materials ?? []).map((m) => h('label', {}, h('input', { type: 'checkbox', name: 'missing', value: m.code }), ` ${materialName(def, m.code)} `));
+  const missing = (itemDef?.materials ?? []).map((m) =>
+    h('label', {}, h('input', { type: 'checkbox', name: 'missing', value: m.code }), ` ${materialName(def, m.code)} `),
+  );
   const approveBox = h(
     'div',
     { class: 'approve-box' },
     h('p', {}, `办理结果：${itemDef?.result?.name ?? '—'}。填写结果数据（将随结果归集，并提供给后续事项）：`),
     h('table', { class: 'result-table' }, h('thead', {}, h('tr', {}, h('th', {}, '项目'), h('th', {}, '内容'))), resultRows),
-    h('div', { class: 'row' }, h('button', { type: 'button', class: 'link', onclick: () => addRow() }, '+ 增加一项'), h('label', {}, offline, ' 线下流转（补录线下已作出的决定）')),
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { type: 'button', class: 'link', onclick: () => addRow() }, '+ 增加一项'),
+      h('label', {}, offline, ' 线下流转（补录线下已作出的决定）'),
+    ),
   );
   const reasonBox = h('div', {}, reason);
   const missingBox = h('div', { class: 'row' }, h('span', {}, '需补正的材料：'), missing);
@@ -218,7 +294,12 @@ function decisionForm(app, item, def, reload) {
     missingBox.hidden = choice !== 'correction';
   };
   const radio = (value) =>
-    h('label', {}, h('input', { type: 'radio', name: 'decision', value, checked: value === choice, onchange: () => ((choice = value), show()) }), ` ${DECISIONS[value]} `);
+    h(
+      'label',
+      {},
+      h('input', { type: 'radio', name: 'decision', value, checked: value === choice, onchange: () => ((choice = value), show()) }),
+      ` ${DECISIONS[value]} `,
+    );
   show();
   const submit = () =>
     attempt(async () => {
@@ -236,7 +317,10 @@ function decisionForm(app, item, def, reload) {
         body.reason = reason.value.trim();
       }
       if (choice === 'correction') {
-        body.missing = missing.map((l) => l.querySelector('input')).filter((x) => x.checked).map((x) => x.value);
+        body.missing = missing
+          .map((l) => l.querySelector('input'))
+          .filter((x) => x.checked)
+          .map((x) => x.value);
         if (!body.missing.length) throw invalid('请勾选需补正的材料');
       }
       await api.post(`/v1/applications/${app.id}/items/${item.code}/decisions`, body);
@@ -290,14 +374,22 @@ async function renderTask(container, id, code, s) {
   }
   const abNote =
     s.claims.post === 'B' && item.status === 'in_review'
-      ? h('p', { class: 'muted' }, item.postBActive || item.overdue ? 'A岗未在时限内办理，B岗可代为办理。' : `AB岗：A岗办理期限 ${bj(item.postBFrom)} 前，B岗暂不能代为办理。`)
+      ? h(
+          'p',
+          { class: 'muted' },
+          item.postBActive || item.overdue ? 'A岗未在时限内办理，B岗可代为办理。' : `AB岗：A岗办理期限 ${bj(item.postBFrom)} 前，B岗暂不能代为办理。`,
+        )
       : null;
 
   // Materials this item needs, as received, promised (容缺) or missing.
   const materialRows = (itemDef?.materials ?? []).map((m) => {
     const promised = item.promised?.find((p) => p.material === m.code);
     const received = app.received?.includes(m.code) || promised?.receivedAt;
-    const state = received ? h('span', { class: 'badge ok' }, '已收') : promised ? h('span', { class: 'badge warn' }, `容缺，${bj(promised.due)} 前补交`) : h('span', { class: 'badge bad' }, '未收');
+    const state = received
+      ? h('span', { class: 'badge ok' }, '已收')
+      : promised
+        ? h('span', { class: 'badge warn' }, `容缺，${bj(promised.due)} 前补交`)
+        : h('span', { class: 'badge bad' }, '未收');
     return h('tr', {}, h('td', {}, materialName(def, m.code)), h('td', { class: 'nowrap' }, m.required ? '必交' : '选交'), h('td', { class: 'nowrap' }, state));
   });
 
@@ -307,7 +399,12 @@ async function renderTask(container, id, code, s) {
 
   mount(
     container,
-    h('div', { class: 'spread' }, h('h1', {}, `${item.name} · ${app.number}`), h('div', { class: 'row' }, h('button', { type: 'button', onclick: () => attempt(reload) }, '刷新'), h('a', { href: '#/inbox' }, '返回待办'))),
+    h(
+      'div',
+      { class: 'spread' },
+      h('h1', {}, `${item.name} · ${app.number}`),
+      h('div', { class: 'row' }, h('button', { type: 'button', onclick: () => attempt(reload) }, '刷新'), h('a', { href: '#/inbox' }, '返回待办')),
+    ),
     mine ? null : h('div', { class: 'card todo' }, `该事项由${deptName(item.department)}办理，本部门只能查看。`),
     h(
       'div',
@@ -335,7 +432,17 @@ async function renderTask(container, id, code, s) {
         ),
         h('div', { class: 'card' }, h('h2', {}, '本事项材料'), table(['材料', '要求', '状态'], materialRows)),
         item.correction
-          ? h('div', { class: 'card' }, h('h2', {}, '补正'), kv([['原因', item.correction.reason], ['需补正', item.correction.missing.map((c) => materialName(def, c)).join('、')], ['期限', bj(item.correction.dueAt)], ['已补', (item.correction.received ?? []).map((c) => materialName(def, c)).join('、') || '—']]))
+          ? h(
+              'div',
+              { class: 'card' },
+              h('h2', {}, '补正'),
+              kv([
+                ['原因', item.correction.reason],
+                ['需补正', item.correction.missing.map((c) => materialName(def, c)).join('、')],
+                ['期限', bj(item.correction.dueAt)],
+                ['已补', (item.correction.received ?? []).map((c) => materialName(def, c)).join('、') || '—'],
+              ]),
+            )
           : null,
       ),
       h(
@@ -346,7 +453,15 @@ async function renderTask(container, id, code, s) {
           { class: 'card' },
           h('h2', {}, '前置事项的结果数据'),
           earlier.length
-            ? earlier.map((e) => h('div', { class: 'earlier' }, h('h3', {}, `${e.name}（${deptName(e.department)}）`, ' ', itemBadge(e.status)), e.status === 'approved' ? resultView(e.result) : h('p', { class: 'muted' }, '尚无结果'), e.decision ? h('small', {}, `${bj(e.decision.at)} · ${actorText(e.decision.actor)}`) : null))
+            ? earlier.map((e) =>
+                h(
+                  'div',
+                  { class: 'earlier' },
+                  h('h3', {}, `${e.name}（${deptName(e.department)}）`, ' ', itemBadge(e.status)),
+                  e.status === 'approved' ? resultView(e.result) : h('p', { class: 'muted' }, '尚无结果'),
+                  e.decision ? h('small', {}, `${bj(e.decision.at)} · ${actorText(e.decision.actor)}`) : null,
+                ),
+              )
             : h('p', { class: 'muted' }, '本事项无前置事项。'),
         ),
         joints.map((j) => jointCard(app, j, dept, reload)),
@@ -358,7 +473,25 @@ async function renderTask(container, id, code, s) {
           (item.decisions ?? []).length
             ? table(
                 ['时间（北京时间）', '决定', '办理人', '说明'],
-                item.decisions.map((d) => h('tr', {}, h('td', { class: 'nowrap' }, bj(d.at)), h('td', {}, DECISIONS[d.decision] ?? d.decision, d.offline ? '（线下）' : ''), h('td', {}, actorText(d.actor)), h('td', {}, d.reason ?? (d.result ? Object.entries(d.result).map(([k, v]) => `${k}：${v}`).join('；') : '')))),
+                item.decisions.map((d) =>
+                  h(
+                    'tr',
+                    {},
+                    h('td', { class: 'nowrap' }, bj(d.at)),
+                    h('td', {}, DECISIONS[d.decision] ?? d.decision, d.offline ? '（线下）' : ''),
+                    h('td', {}, actorText(d.actor)),
+                    h(
+                      'td',
+                      {},
+                      d.reason ??
+                        (d.result
+                          ? Object.entries(d.result)
+                              .map(([k, v]) => `${k}：${v}`)
+                              .join('；')
+                          : ''),
+                    ),
+                  ),
+                ),
               )
             : h('p', { class: 'muted' }, '尚无决定。'),
         ),

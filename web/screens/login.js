@@ -15,25 +15,38 @@ const ROLES = [
     role: 'window',
     title: '综合受理窗口',
     text: '一窗受理：选择一件事、一次告知、一表申请、一套材料、出具收件凭证，登记快递与发放结果。',
-    fields: [['sub', '工号', 'window-01'], ['name', '姓名', '王窗口']],
+    fields: [
+      ['sub', '工号', 'window-01'],
+      ['name', '姓名', '王窗口'],
+    ],
   },
   {
     role: 'department',
     title: '部门审查人员',
     text: '本部门待办任务：领取（A/B岗）、查看材料与前置事项结果、准予 / 不予批准 / 要求补正、联合会签。',
-    fields: [['dept', '部门'], ['post', '岗位'], ['sub', '工号（可空）', '']],
+    fields: [
+      ['dept', '部门'],
+      ['post', '岗位'],
+      ['sub', '工号（可空）', ''],
+    ],
   },
   {
     role: 'applicant',
     title: '申请人',
     text: '查看每个事项的办理进度与期限、补交材料、撤回申请、查看办理结果并评价。',
-    fields: [['sub', '账号', 'zhangsan'], ['name', '姓名', '张三']],
+    fields: [
+      ['sub', '账号', 'zhangsan'],
+      ['name', '姓名', '张三'],
+    ],
   },
   {
     role: 'coordinator',
     title: '运营统筹人员',
     text: '办件查询与流程时间线、统计图表、整改与工单督办、发布一件事、维护工作日历。',
-    fields: [['sub', '工号', 'coordinator-01'], ['region', '区划代码（空为全省）', '']],
+    fields: [
+      ['sub', '工号', 'coordinator-01'],
+      ['region', '区划代码（空为全省）', ''],
+    ],
   },
   {
     role: 'hotline',
@@ -45,7 +58,10 @@ const ROLES = [
     role: 'agent',
     title: '帮办代办人员',
     text: '持申请人委托代为申请与跟进（记录委托编号）。',
-    fields: [['sub', '工号', 'agent-01'], ['mandate', '委托编号', 'WT-2026-0001']],
+    fields: [
+      ['sub', '工号', 'agent-01'],
+      ['mandate', '委托编号', 'WT-2026-0001'],
+    ],
   },
 ];
 
@@ -54,7 +70,11 @@ function roleCard({ role, title, text, fields }) {
   const controls = fields.map(([key, label, value]) => {
     let input;
     if (key === 'dept') {
-      input = h('select', { name: 'dept' }, Object.entries(DEPARTMENTS).map(([code, name]) => h('option', { value: code }, `${name}（${code}）`)));
+      input = h(
+        'select',
+        { name: 'dept' },
+        Object.entries(DEPARTMENTS).map(([code, name]) => h('option', { value: code }, `${name}（${code}）`)),
+      );
     } else if (key === 'post') {
       input = h('select', { name: 'post' }, h('option', { value: 'A' }, 'A岗（主办）'), h('option', { value: 'B' }, 'B岗（替补）'));
     } else {
@@ -104,8 +124,19 @@ export async function render(container) {
   mount(
     container,
     h('h1', {}, '选择身份登录'),
-    h('p', { class: 'muted' }, '演示环境：选择一个身份即可进入（服务使用开发密钥时由服务签发演示令牌）。每个浏览器标签页各自保持登录，可在不同标签页中扮演不同角色。'),
+    h(
+      'p',
+      { class: 'muted' },
+      '演示环境：选择一个身份即可进入（服务使用开发密钥时由服务签发演示令牌）。每个浏览器标签页各自保持登录，可在不同标签页中扮演不同角色。',
+    ),
     h('div', { class: 'roles' }, ROLES.map(roleCard)),
-    h('details', { class: 'card' }, h('summary', {}, '使用已有令牌登录'), h('p', { class: 'muted' }, '例如 npm run token -- role=department dept=gaj post=A 生成的令牌。'), pasted, h('div', { class: 'actions' }, h('button', { type: 'button', onclick: usePasted }, '使用此令牌'))),
+    h(
+      'details',
+      { class: 'card' },
+      h('summary', {}, '使用已有令牌登录'),
+      h('p', { class: 'muted' }, '例如 npm run token -- role=department dept=gaj post=A 生成的令牌。'),
+      pasted,
+      h('div', { class: 'actions' }, h('button', { type: 'button', onclick: usePasted }, '使用此令牌')),
+    ),
   );
 }

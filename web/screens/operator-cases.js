@@ -5,7 +5,15 @@ import { RATINGS, actorText, bj, deptName, DEPARTMENTS, field, h, kv, mount, tab
 
 const invalid = (message) => new ApiError(0, { error: 'bad_request', message });
 
-const CASE_STATUS = { assigned: '已派单', checked: '已核实', rectified: '已整改', replied: '已回复', closed: '已办结', appealed: '申诉中', dispatched: '已派单' };
+const CASE_STATUS = {
+  assigned: '已派单',
+  checked: '已核实',
+  rectified: '已整改',
+  replied: '已回复',
+  closed: '已办结',
+  appealed: '申诉中',
+  dispatched: '已派单',
+};
 const TICKET_TYPES = { consultation: '咨询', help: '求助', suggestion: '建议', complaint: '投诉', report: '举报', urgent: '紧急' };
 const STEP_NAMES = { check: '核实', rectify: '整改', reply: '答复评价人', 'return-visit': '回访', appeal: '申诉', 'appeal-decision': '申诉处理' };
 const OUTCOMES = { immediate: '立行立改', deadline: '限期整改', explanation: '解释说明' };
@@ -18,7 +26,13 @@ let listFilters = {};
 export async function renderCases(container, s, parts) {
   if (parts[0] === 'rectification' && parts[1]) return renderRectification(container, s, parts[1]);
   if (parts[0] === 'ticket' && parts[1]) return renderTicket(container, s, parts[1]);
-  const kind = h('select', { name: 'kind' }, h('option', { value: '' }, '全部'), h('option', { value: 'rectification', selected: listFilters.kind === 'rectification' }, '差评整改'), h('option', { value: 'ticket', selected: listFilters.kind === 'ticket' }, '12345 工单'));
+  const kind = h(
+    'select',
+    { name: 'kind' },
+    h('option', { value: '' }, '全部'),
+    h('option', { value: 'rectification', selected: listFilters.kind === 'rectification' }, '差评整改'),
+    h('option', { value: 'ticket', selected: listFilters.kind === 'ticket' }, '12345 工单'),
+  );
   const overdue = h('input', { type: 'checkbox', name: 'overdue', checked: listFilters.overdue === true });
   const list = h('div', {});
   const load = async () => {
@@ -63,11 +77,20 @@ export async function renderCases(container, s, parts) {
 }
 
 function newTicketForm() {
-  const type = h('select', { name: 'type' }, Object.entries(TICKET_TYPES).map(([v, l]) => h('option', { value: v }, l)));
+  const type = h(
+    'select',
+    { name: 'type' },
+    Object.entries(TICKET_TYPES).map(([v, l]) => h('option', { value: v }, l)),
+  );
   const subject = h('input', { name: 'subject', size: 30, placeholder: '来电事由' });
   const number = h('input', { name: 'applicationNumber', placeholder: '申请编号（选填）' });
   const item = h('input', { name: 'item', placeholder: '事项代码（选填）', size: 12 });
-  const department = h('select', { name: 'department' }, h('option', { value: '' }, '按申请自动派单'), Object.entries(DEPARTMENTS).map(([v, l]) => h('option', { value: v }, l)));
+  const department = h(
+    'select',
+    { name: 'department' },
+    h('option', { value: '' }, '按申请自动派单'),
+    Object.entries(DEPARTMENTS).map(([v, l]) => h('option', { value: v }, l)),
+  );
   const create = () =>
     attempt(async () => {
       if (!subject.value.trim()) throw invalid('请填写来电事由');
@@ -79,7 +102,12 @@ function newTicketForm() {
       flash(`工单已派至${deptName(ticket.department)}`);
       location.hash = `#/operator/cases/ticket/${ticket.id}`;
     });
-  return h('details', {}, h('summary', {}, '登记 12345 工单'), h('div', { class: 'row' }, type, subject, number, item, department, h('button', { type: 'button', class: 'primary', onclick: create }, '派单')));
+  return h(
+    'details',
+    {},
+    h('summary', {}, '登记 12345 工单'),
+    h('div', { class: 'row' }, type, subject, number, item, department, h('button', { type: 'button', class: 'primary', onclick: create }, '派单')),
+  );
 }
 
 function stepForm(label, onSubmit, extra = []) {
@@ -89,7 +117,11 @@ function stepForm(label, onSubmit, extra = []) {
     { class: 'card' },
     h('h3', {}, label),
     text,
-    h('div', { class: 'row' }, extra.map((x) => x.el)),
+    h(
+      'div',
+      { class: 'row' },
+      extra.map((x) => x.el),
+    ),
     h(
       'div',
       { class: 'actions' },
@@ -116,7 +148,11 @@ async function renderRectification(container, s, id) {
   const forms = (STEPS_BY_ROLE[s.claims.role] ?? []).map((step) => {
     const extra = [];
     if (step === 'check') {
-      const outcome = h('select', { name: 'outcome' }, Object.entries(OUTCOMES).map(([v, l]) => h('option', { value: v }, l)));
+      const outcome = h(
+        'select',
+        { name: 'outcome' },
+        Object.entries(OUTCOMES).map(([v, l]) => h('option', { value: v }, l)),
+      );
       extra.push({ key: 'outcome', el: field('处理方式', outcome), value: () => outcome.value });
     }
     if (step === 'return-visit') {
@@ -127,11 +163,15 @@ async function renderRectification(container, s, id) {
       const reopen = h('input', { type: 'checkbox', name: 'reopen' });
       extra.push({ key: 'reopen', el: h('label', {}, reopen, ' 申诉成立，重新整改'), value: () => reopen.checked });
     }
-    return stepForm(STEP_NAMES[step], async (text, values) => {
-      await api.post(`/v1/rectifications/${id}/${step}`, { text, ...values });
-      flash(`已提交${STEP_NAMES[step]}`);
-      await reload();
-    }, extra);
+    return stepForm(
+      STEP_NAMES[step],
+      async (text, values) => {
+        await api.post(`/v1/rectifications/${id}/${step}`, { text, ...values });
+        flash(`已提交${STEP_NAMES[step]}`);
+        await reload();
+      },
+      extra,
+    );
   });
   mount(
     container,
@@ -150,7 +190,25 @@ async function renderRectification(container, s, id) {
       ]),
       h('h3', {}, '办理过程'),
       r.steps.length
-        ? table(['时间', '环节', '办理人', '内容'], r.steps.map((x) => h('tr', {}, h('td', { class: 'nowrap' }, bj(x.at)), h('td', {}, STEP_NAMES[x.step] ?? x.step), h('td', {}, actorText(x.actor)), h('td', {}, Object.values(x.detail ?? {}).filter((v) => typeof v === 'string').join('；')))))
+        ? table(
+            ['时间', '环节', '办理人', '内容'],
+            r.steps.map((x) =>
+              h(
+                'tr',
+                {},
+                h('td', { class: 'nowrap' }, bj(x.at)),
+                h('td', {}, STEP_NAMES[x.step] ?? x.step),
+                h('td', {}, actorText(x.actor)),
+                h(
+                  'td',
+                  {},
+                  Object.values(x.detail ?? {})
+                    .filter((v) => typeof v === 'string')
+                    .join('；'),
+                ),
+              ),
+            ),
+          )
         : h('p', { class: 'muted' }, '尚未处理'),
     ),
     r.status === 'closed' ? null : h('div', { class: 'grid3' }, forms),
@@ -162,19 +220,27 @@ async function renderTicket(container, s, id) {
   const reload = () => renderTicket(container, s, id);
   const forms = [];
   if (s.claims.role === 'department' && t.status === 'dispatched') {
-    forms.push(stepForm('答复', async (text) => {
-      await api.post(`/v1/tickets/${id}/reply`, { text });
-      flash('已答复');
-      await reload();
-    }));
+    forms.push(
+      stepForm('答复', async (text) => {
+        await api.post(`/v1/tickets/${id}/reply`, { text });
+        flash('已答复');
+        await reload();
+      }),
+    );
   }
   if (['hotline', 'coordinator'].includes(s.claims.role) && t.status !== 'closed') {
     const satisfied = h('input', { type: 'checkbox', name: 'satisfied' });
-    forms.push(stepForm('回访办结', async (note, values) => {
-      await api.post(`/v1/tickets/${id}/close`, { satisfied: values.satisfied, note });
-      flash('工单已办结');
-      await reload();
-    }, [{ key: 'satisfied', el: h('label', {}, satisfied, ' 来电人满意'), value: () => satisfied.checked }]));
+    forms.push(
+      stepForm(
+        '回访办结',
+        async (note, values) => {
+          await api.post(`/v1/tickets/${id}/close`, { satisfied: values.satisfied, note });
+          flash('工单已办结');
+          await reload();
+        },
+        [{ key: 'satisfied', el: h('label', {}, satisfied, ' 来电人满意'), value: () => satisfied.checked }],
+      ),
+    );
   }
   mount(
     container,

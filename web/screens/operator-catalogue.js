@@ -5,7 +5,22 @@ import { bj, deptName, field, h, mount, table, todayBj } from '../ui.js';
 const invalid = (message, details) => new ApiError(0, { error: 'bad_request', message, details });
 
 /** The keys a published definition takes (POST /v1/bundles refuses any other). */
-const DEFINITION_KEYS = ['code', 'name', 'lifecycle', 'stage', 'region', 'leadDepartment', 'leadPrinciple', 'committedDays', 'departments', 'questions', 'materials', 'fields', 'items', 'joint'];
+const DEFINITION_KEYS = [
+  'code',
+  'name',
+  'lifecycle',
+  'stage',
+  'region',
+  'leadDepartment',
+  'leadPrinciple',
+  'committedDays',
+  'departments',
+  'questions',
+  'materials',
+  'fields',
+  'items',
+  'joint',
+];
 
 export async function renderBundles(container, _s, parts) {
   const { bundles } = await api.get('/v1/bundles');
@@ -67,11 +82,26 @@ async function renderEditor(container, code) {
       h('h2', {}, `${def.name} · 第 ${def.version} 版`),
       table(
         ['事项', '部门', '法定/承诺', '前置事项', '驳回影响'],
-        def.items.map((i) => h('tr', {}, h('td', {}, i.name), h('td', {}, deptName(i.department)), h('td', {}, `${i.legalDays} / ${i.committedDays} 个工作日`), h('td', {}, i.after.map(itemName).join('、') || '—'), h('td', {}, i.onReject === 'terminate' ? '终止整件' : '其他事项继续'))),
+        def.items.map((i) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, i.name),
+            h('td', {}, deptName(i.department)),
+            h('td', {}, `${i.legalDays} / ${i.committedDays} 个工作日`),
+            h('td', {}, i.after.map(itemName).join('、') || '—'),
+            h('td', {}, i.onReject === 'terminate' ? '终止整件' : '其他事项继续'),
+          ),
+        ),
       ),
       h('h3', {}, '定义（JSON）：修改后发布为新版本'),
       text,
-      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', onclick: publish }, '发布新版本'), h('button', { type: 'button', class: 'danger', onclick: retire }, '停用此一件事')),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'button', class: 'primary', onclick: publish }, '发布新版本'),
+        h('button', { type: 'button', class: 'danger', onclick: retire }, '停用此一件事'),
+      ),
     ),
   );
 }
@@ -89,12 +119,36 @@ function monthGrid(year, month, holidays, workdays) {
   for (let d = 1; d <= daysIn; d++) {
     const date = `${year}-${String(month + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
     const weekend = [0, 6].includes(new Date(Date.UTC(year, month, d)).getUTCDay());
-    const style = holidays.has(date) ? 'background:#fdecea;color:#c0392b;font-weight:600' : workdays.has(date) ? 'background:#e8f0fb;color:#1f5fa8;font-weight:600' : weekend ? 'color:#9aa1ab' : '';
+    const style = holidays.has(date)
+      ? 'background:#fdecea;color:#c0392b;font-weight:600'
+      : workdays.has(date)
+        ? 'background:#e8f0fb;color:#1f5fa8;font-weight:600'
+        : weekend
+          ? 'color:#9aa1ab'
+          : '';
     cells.push(h('td', { style, title: holidays.has(date) ? '休' : workdays.has(date) ? '班（调休）' : '' }, d));
   }
   const rows = [];
   for (let i = 0; i < cells.length; i += 7) rows.push(h('tr', {}, cells.slice(i, i + 7)));
-  return h('div', { class: 'month' }, h('strong', {}, `${month + 1} 月`), h('table', { style: 'font-size:11px' }, h('thead', {}, h('tr', {}, WEEK.map((w) => h('th', { style: 'padding:1px 3px' }, w)))), h('tbody', {}, rows)));
+  return h(
+    'div',
+    { class: 'month' },
+    h('strong', {}, `${month + 1} 月`),
+    h(
+      'table',
+      { style: 'font-size:11px' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          WEEK.map((w) => h('th', { style: 'padding:1px 3px' }, w)),
+        ),
+      ),
+      h('tbody', {}, rows),
+    ),
+  );
 }
 
 export async function renderCalendar(container, _s, parts) {
@@ -109,8 +163,19 @@ export async function renderCalendar(container, _s, parts) {
   const workdays = h('textarea', { name: 'workdays', rows: 10 });
   holidays.value = (stored?.holidays ?? []).join('\n');
   workdays.value = (stored?.workdays ?? []).join('\n');
-  const dates = (el) => el.value.split(/[\s,，]+/).map((x) => x.trim()).filter(Boolean);
-  const yearInput = h('input', { type: 'number', name: 'year', value: String(year), min: 2000, max: 2100, onchange: (e) => (location.hash = `#/operator/calendar/${e.target.value}`) });
+  const dates = (el) =>
+    el.value
+      .split(/[\s,，]+/)
+      .map((x) => x.trim())
+      .filter(Boolean);
+  const yearInput = h('input', {
+    type: 'number',
+    name: 'year',
+    value: String(year),
+    min: 2000,
+    max: 2100,
+    onchange: (e) => (location.hash = `#/operator/calendar/${e.target.value}`),
+  });
   const save = () =>
     attempt(async () => {
       const res = await api.put(`/v1/calendar/${year}`, { holidays: dates(holidays), workdays: dates(workdays) });
@@ -142,7 +207,11 @@ export async function renderCalendar(container, _s, parts) {
         field('调休上班日（周末上班）', workdays),
         h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', onclick: save }, '发布日历')),
       ),
-      h('div', { class: 'card grid4', style: 'font-size:12px' }, Array.from({ length: 12 }, (_, m) => monthGrid(year, m, hs, ws))),
+      h(
+        'div',
+        { class: 'card grid4', style: 'font-size:12px' },
+        Array.from({ length: 12 }, (_, m) => monthGrid(year, m, hs, ws)),
+      ),
     ),
   );
 }

@@ -12,10 +12,20 @@ let filters = {};
 export async function renderStats(container, s) {
   const { bundles } = await api.get('/v1/bundles');
   const isDept = s.claims.role === 'department';
-  const bundle = h('select', { name: 'bundle' }, h('option', { value: '' }, '全部一件事'), bundles.map((b) => h('option', { value: b.code, selected: filters.bundle === b.code }, b.name)));
+  const bundle = h(
+    'select',
+    { name: 'bundle' },
+    h('option', { value: '' }, '全部一件事'),
+    bundles.map((b) => h('option', { value: b.code, selected: filters.bundle === b.code }, b.name)),
+  );
   const department = isDept
     ? h('select', { name: 'department', disabled: true }, h('option', {}, deptName(s.claims.dept)))
-    : h('select', { name: 'department' }, h('option', { value: '' }, '全部部门'), Object.entries(DEPARTMENTS).map(([v, l]) => h('option', { value: v, selected: filters.department === v }, l)));
+    : h(
+        'select',
+        { name: 'department' },
+        h('option', { value: '' }, '全部部门'),
+        Object.entries(DEPARTMENTS).map(([v, l]) => h('option', { value: v, selected: filters.department === v }, l)),
+      );
   const from = h('input', { type: 'date', name: 'from', value: filters.from ?? '' });
   const to = h('input', { type: 'date', name: 'to', value: filters.to ?? '' });
   const out = h('div', {});
@@ -52,8 +62,18 @@ function draw(out, st, bundles) {
       { class: 'figures' },
       h('div', { class: 'figure' }, h('b', {}, st.volume), '办件量'),
       h('div', { class: 'figure' }, h('b', {}, pct(st.completionRate)), `办结率（已办结 ${st.completed} / 已结束 ${st.ended}）`),
-      h('div', { class: `figure ${st.itemTotals.overdue ? 'bad' : ''}` }, h('b', {}, st.itemTotals.overdue), `超期事项（超期办结 ${st.itemTotals.decidedLate}）`),
-      h('div', { class: `figure ${st.badReviews ? 'bad' : ''}` }, h('b', {}, pct(st.evaluations ? st.badReviewRate : null)), `差评率（差评 ${st.badReviews} / 评价 ${st.evaluations}）`),
+      h(
+        'div',
+        { class: `figure ${st.itemTotals.overdue ? 'bad' : ''}` },
+        h('b', {}, st.itemTotals.overdue),
+        `超期事项（超期办结 ${st.itemTotals.decidedLate}）`,
+      ),
+      h(
+        'div',
+        { class: `figure ${st.badReviews ? 'bad' : ''}` },
+        h('b', {}, pct(st.evaluations ? st.badReviewRate : null)),
+        `差评率（差评 ${st.badReviews} / 评价 ${st.evaluations}）`,
+      ),
     ),
     h(
       'div',
@@ -120,10 +140,19 @@ function draw(out, st, bundles) {
         'div',
         { class: 'card' },
         h('h2', {}, '不予批准原因'),
-        st.rejections.length ? table(['原因', '件数'], st.rejections.map((r) => h('tr', {}, h('td', {}, r.reason), h('td', {}, r.count)))) : h('p', { class: 'muted' }, '无'),
+        st.rejections.length
+          ? table(
+              ['原因', '件数'],
+              st.rejections.map((r) => h('tr', {}, h('td', {}, r.reason), h('td', {}, r.count))),
+            )
+          : h('p', { class: 'muted' }, '无'),
         h('h2', {}, '流转堵点'),
         st.blockages.longest
-          ? h('p', {}, `等待最久：${st.blockages.longest.number} 的「${st.blockages.longest.itemName}」（${deptName(st.blockages.longest.department)}），已 ${st.blockages.longest.waitHours.toFixed(1)} 小时`)
+          ? h(
+              'p',
+              {},
+              `等待最久：${st.blockages.longest.number} 的「${st.blockages.longest.itemName}」（${deptName(st.blockages.longest.department)}），已 ${st.blockages.longest.waitHours.toFixed(1)} 小时`,
+            )
           : h('p', { class: 'muted' }, '无在办事项'),
       ),
       h(
@@ -132,7 +161,17 @@ function draw(out, st, bundles) {
         h('h2', {}, '一件事带来的减负'),
         table(
           ['一件事', '办件', '材料', '表单项', '跑动'],
-          st.savings.map((x) => h('tr', {}, h('td', {}, x.name), h('td', {}, x.applications), h('td', {}, `${x.materialsBefore}→${x.materialsAfter}（累计少交 ${x.materialsSaved}）`), h('td', {}, `${x.fieldsBefore}→${x.fieldsAfter}`), h('td', {}, `${x.tripsBefore}→${x.tripsAfter}（累计少跑 ${x.tripsSaved}）`))),
+          st.savings.map((x) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, x.name),
+              h('td', {}, x.applications),
+              h('td', {}, `${x.materialsBefore}→${x.materialsAfter}（累计少交 ${x.materialsSaved}）`),
+              h('td', {}, `${x.fieldsBefore}→${x.fieldsAfter}`),
+              h('td', {}, `${x.tripsBefore}→${x.tripsAfter}（累计少跑 ${x.tripsSaved}）`),
+            ),
+          ),
         ),
       ),
     ),

@@ -1,7 +1,24 @@
 // 运营统筹 / 12345: search, one application's timeline with its Temporal UI link, and the views for
 // statistics, rectifications and tickets, publishing bundles and the calendar.
 import { api, query } from '../api.js';
-import { APP_STATUS, CHANNELS, DEPARTMENTS, actorText, appBadge, appDeadline, bj, deadlineCell, deptName, field, h, itemBadge, kv, mount, resultView, table } from '../ui.js';
+import {
+  APP_STATUS,
+  CHANNELS,
+  DEPARTMENTS,
+  actorText,
+  appBadge,
+  appDeadline,
+  bj,
+  deadlineCell,
+  deptName,
+  field,
+  h,
+  itemBadge,
+  kv,
+  mount,
+  resultView,
+  table,
+} from '../ui.js';
 import { renderCases } from './operator-cases.js';
 import { renderBundles, renderCalendar } from './operator-catalogue.js';
 import { renderStats } from './operator-stats.js';
@@ -35,7 +52,13 @@ let lastSearch = {};
 async function renderSearch(container) {
   const { bundles } = await api.get('/v1/bundles');
   const input = (name, attrs = {}) => h('input', { name, value: lastSearch[name] ?? '', ...attrs });
-  const select = (name, options) => h('select', { name }, h('option', { value: '' }, '全部'), Object.entries(options).map(([v, l]) => h('option', { value: v, selected: lastSearch[name] === v }, l)));
+  const select = (name, options) =>
+    h(
+      'select',
+      { name },
+      h('option', { value: '' }, '全部'),
+      Object.entries(options).map(([v, l]) => h('option', { value: v, selected: lastSearch[name] === v }, l)),
+    );
   const controls = {
     number: input('number', { placeholder: 'YJS…', size: 22 }),
     status: select('status', APP_STATUS),
@@ -110,7 +133,10 @@ function detailText(detail) {
 }
 
 async function renderTimeline(container, id) {
-  const [app, history] = await Promise.all([api.get(`/v1/applications/${encodeURIComponent(id)}`), api.get(`/v1/applications/${encodeURIComponent(id)}/history`)]);
+  const [app, history] = await Promise.all([
+    api.get(`/v1/applications/${encodeURIComponent(id)}`),
+    api.get(`/v1/applications/${encodeURIComponent(id)}/history`),
+  ]);
   const itemName = (code) => app.items.find((i) => i.code === code)?.name ?? code ?? '';
   mount(
     container,
@@ -121,7 +147,9 @@ async function renderTimeline(container, id) {
       h(
         'div',
         { class: 'row' },
-        app.links?.temporal ? h('a', { class: 'button primary', href: app.links.temporal, target: '_blank', rel: 'noopener' }, '在 Temporal UI 中查看流程') : h('span', { class: 'muted' }, '（未配置 Temporal UI 地址 TEMPORAL_UI_URL）'),
+        app.links?.temporal
+          ? h('a', { class: 'button primary', href: app.links.temporal, target: '_blank', rel: 'noopener' }, '在 Temporal UI 中查看流程')
+          : h('span', { class: 'muted' }, '（未配置 Temporal UI 地址 TEMPORAL_UI_URL）'),
         h('a', { href: '#/operator' }, '返回查询'),
       ),
     ),
@@ -144,7 +172,15 @@ async function renderTimeline(container, id) {
         h('h3', {}, '流程（Temporal 工作流）'),
         table(
           ['工作流', '类型', '状态'],
-          history.workflows.map((w) => h('tr', {}, h('td', {}, w.link ? h('a', { href: w.link, target: '_blank', rel: 'noopener' }, w.workflowId) : w.workflowId), h('td', {}, w.type), h('td', {}, w.status))),
+          history.workflows.map((w) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, w.link ? h('a', { href: w.link, target: '_blank', rel: 'noopener' }, w.workflowId) : w.workflowId),
+              h('td', {}, w.type),
+              h('td', {}, w.status),
+            ),
+          ),
         ),
       ),
       h(
@@ -153,7 +189,17 @@ async function renderTimeline(container, id) {
         h('h2', {}, '各事项'),
         table(
           ['事项', '部门', '状态', '期限', '结果'],
-          app.items.map((i) => h('tr', {}, h('td', {}, i.name), h('td', {}, deptName(i.department)), h('td', {}, itemBadge(i.status)), h('td', {}, deadlineCell(i)), h('td', {}, i.status === 'approved' ? resultView(i.result) : (i.reason ?? '')))),
+          app.items.map((i) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, i.name),
+              h('td', {}, deptName(i.department)),
+              h('td', {}, itemBadge(i.status)),
+              h('td', {}, deadlineCell(i)),
+              h('td', {}, i.status === 'approved' ? resultView(i.result) : (i.reason ?? '')),
+            ),
+          ),
         ),
       ),
     ),
@@ -164,11 +210,29 @@ async function renderTimeline(container, id) {
       h(
         'table',
         { class: 'timeline' },
-        h('thead', {}, h('tr', {}, ['时间', '事件', '事项', '操作人', '详情'].map((x) => h('th', {}, x)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['时间', '事件', '事项', '操作人', '详情'].map((x) => h('th', {}, x)),
+          ),
+        ),
         h(
           'tbody',
           {},
-          history.timeline.map((e) => h('tr', { 'data-kind': e.kind }, h('td', { class: 'nowrap' }, bj(e.at)), h('td', {}, e.label), h('td', {}, e.item ? itemName(e.item) : ''), h('td', {}, actorText(e.actor)), h('td', { class: 'muted' }, detailText(e.detail)))),
+          history.timeline.map((e) =>
+            h(
+              'tr',
+              { 'data-kind': e.kind },
+              h('td', { class: 'nowrap' }, bj(e.at)),
+              h('td', {}, e.label),
+              h('td', {}, e.item ? itemName(e.item) : ''),
+              h('td', {}, actorText(e.actor)),
+              h('td', { class: 'muted' }, detailText(e.detail)),
+            ),
+          ),
         ),
       ),
     ),

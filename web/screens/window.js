@@ -77,7 +77,12 @@ async function renderWizard(container) {
     STEPS.map((name, i) => h('li', { class: i < draft.step ? 'done' : i === draft.step ? 'current' : '' }, `${i + 1}. ${name}`)),
   );
   const title = draft.bundle ? `综合受理 · ${draft.bundle.name}` : '综合受理';
-  mount(container, h('div', { class: 'spread' }, h('h1', {}, title), draft.step > 0 ? h('button', { type: 'button', onclick: restart }, '重新开始') : null), steps, panel);
+  mount(
+    container,
+    h('div', { class: 'spread' }, h('h1', {}, title), draft.step > 0 ? h('button', { type: 'button', onclick: restart }, '重新开始') : null),
+    steps,
+    panel,
+  );
   const stepViews = [chooseBundle, answerQuestions, showGuide, fillForm, tickMaterials, submitAndReceipt];
   await stepViews[draft.step](panel, go, restart);
 }
@@ -155,14 +160,29 @@ function answerQuestions(panel, go) {
   const next = () =>
     attempt(async () => {
       const unanswered = questions.filter((q) => draft.answers[q.key] === undefined || draft.answers[q.key] === '');
-      if (unanswered.length) throw invalid('请回答全部情形问题', unanswered.map((q) => ({ message: q.label })));
+      if (unanswered.length)
+        throw invalid(
+          '请回答全部情形问题',
+          unanswered.map((q) => ({ message: q.label })),
+        );
       draft.guide = await api.get(`/v1/bundles/${draft.bundle.code}/guide${query({ ...draft.answers, version: draft.bundle.version })}`);
       go(2);
     });
   mount(
     panel,
-    h('div', { class: 'card' }, h('h2', {}, '业务情形'), h('p', { class: 'muted' }, '根据申请人的情况回答，系统只列出适用的事项和材料（智能导办）。'), table(['情形', '回答'], rows)),
-    h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => go(0) }, '上一步'), h('button', { type: 'button', class: 'primary', onclick: next }, '下一步：查看一次告知')),
+    h(
+      'div',
+      { class: 'card' },
+      h('h2', {}, '业务情形'),
+      h('p', { class: 'muted' }, '根据申请人的情况回答，系统只列出适用的事项和材料（智能导办）。'),
+      table(['情形', '回答'], rows),
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', onclick: () => go(0) }, '上一步'),
+      h('button', { type: 'button', class: 'primary', onclick: next }, '下一步：查看一次告知'),
+    ),
   );
 }
 
@@ -183,7 +203,12 @@ function showGuide(panel, go) {
     h(
       'div',
       { class: 'card' },
-      h('div', { class: 'spread' }, h('h2', {}, '办事指南（一次告知）'), h('a', { class: 'button', href: g.url, target: '_blank', rel: 'noopener' }, '打印办事指南（含二维码）')),
+      h(
+        'div',
+        { class: 'spread' },
+        h('h2', {}, '办事指南（一次告知）'),
+        h('a', { class: 'button', href: g.url, target: '_blank', rel: 'noopener' }, '打印办事指南（含二维码）'),
+      ),
       table(
         ['事项', '实施部门', '类别', '受理条件', '设定依据', '法定/承诺时限', '收费', '办理结果', '前置事项'],
         g.items.map((i) =>
@@ -218,7 +243,12 @@ function showGuide(panel, go) {
         ),
       ),
     ),
-    h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => go(1) }, '上一步'), h('button', { type: 'button', class: 'primary', onclick: () => go(3) }, '下一步：填写申请表')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', onclick: () => go(1) }, '上一步'),
+      h('button', { type: 'button', class: 'primary', onclick: () => go(3) }, '下一步：填写申请表'),
+    ),
   );
 }
 
@@ -287,7 +317,8 @@ function fillForm(panel, go) {
     attempt(async () => {
       const problems = [];
       if (!a.name) problems.push({ field: '申请人姓名', message: '必填' });
-      if (!/^[0-9A-Za-z]{6,32}$/.test(a.idNumber)) problems.push({ field: a.kind === 'person' ? '身份证号码' : '统一社会信用代码', message: '应为 6–32 位数字或字母' });
+      if (!/^[0-9A-Za-z]{6,32}$/.test(a.idNumber))
+        problems.push({ field: a.kind === 'person' ? '身份证号码' : '统一社会信用代码', message: '应为 6–32 位数字或字母' });
       if (a.phone && !/^[0-9+\- ]{5,20}$/.test(a.phone)) problems.push({ field: '联系电话', message: '格式不正确' });
       for (const f of draft.guide.form.fields) {
         const v = draft.form[f.key];
@@ -324,7 +355,13 @@ function fillForm(panel, go) {
         }),
       ),
     ),
-    h('div', { class: 'card' }, h('h2', {}, '一张申请表'), h('p', { class: 'muted' }, '各事项共用的信息只填一次；蓝底为平台已掌握、已预填的数据，请与申请人核对。'), formBox),
+    h(
+      'div',
+      { class: 'card' },
+      h('h2', {}, '一张申请表'),
+      h('p', { class: 'muted' }, '各事项共用的信息只填一次；蓝底为平台已掌握、已预填的数据，请与申请人核对。'),
+      formBox,
+    ),
     h(
       'div',
       { class: 'card' },
@@ -349,7 +386,12 @@ function fillForm(panel, go) {
         addressField,
       ),
     ),
-    h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => go(2) }, '上一步'), h('button', { type: 'button', class: 'primary', onclick: next }, '下一步：核收材料')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', onclick: () => go(2) }, '上一步'),
+      h('button', { type: 'button', class: 'primary', onclick: next }, '下一步：核收材料'),
+    ),
   );
 }
 
@@ -364,7 +406,9 @@ function tickMaterials(panel, go) {
     mount(
       summary,
       `已收取 ${draft.materials.size} 份，容缺承诺 ${draft.promises.size} 份`,
-      missing.length ? h('span', { class: 'badge warn' }, ` 仍缺必交材料 ${missing.length} 份：提交后将出具《材料补正一次性告知书》`) : h('span', { class: 'badge ok' }, ' 必交材料齐全（含容缺）'),
+      missing.length
+        ? h('span', { class: 'badge warn' }, ` 仍缺必交材料 ${missing.length} 份：提交后将出具《材料补正一次性告知书》`)
+        : h('span', { class: 'badge ok' }, ' 必交材料齐全（含容缺）'),
     );
     commitment.hidden = draft.promises.size === 0;
     if (draft.promises.size) {
@@ -424,14 +468,20 @@ function tickMaterials(panel, go) {
   update();
   const next = () =>
     attempt(async () => {
-      if (draft.promises.size && !draft.committed) throw invalid('容缺受理须申请人签署书面承诺', [{ field: '承诺书', message: '请勾选“申请人已阅读并签署书面承诺”' }]);
+      if (draft.promises.size && !draft.committed)
+        throw invalid('容缺受理须申请人签署书面承诺', [{ field: '承诺书', message: '请勾选“申请人已阅读并签署书面承诺”' }]);
       go(5);
     });
   mount(
     panel,
     h('div', { class: 'card' }, h('h2', {}, '一套材料：逐项核收'), table(['核收', '材料', '要求', '所涉事项', '容缺'], rows), summary),
     commitment,
-    h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => go(3) }, '上一步'), h('button', { type: 'button', class: 'primary', onclick: next }, '下一步：提交')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', onclick: () => go(3) }, '上一步'),
+      h('button', { type: 'button', class: 'primary', onclick: next }, '下一步：提交'),
+    ),
   );
 }
 
@@ -484,7 +534,12 @@ async function submitAndReceipt(panel, go, restart) {
         ['送达方式', DELIVERY_METHOD[draft.delivery.method]],
       ]),
     ),
-    h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => go(4) }, '上一步'), h('button', { type: 'button', class: 'primary', onclick: submit }, '代申请人提交')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', onclick: () => go(4) }, '上一步'),
+      h('button', { type: 'button', class: 'primary', onclick: submit }, '代申请人提交'),
+    ),
   );
 }
 
@@ -500,10 +555,12 @@ async function showResult(panel, restart) {
       h('h2', { class: 'outcome' }, accepted ? `已受理，申请编号 ${r.number}` : `材料不齐，未受理：已出具一次性告知书（申请编号 ${r.number}）`),
       accepted
         ? h('p', {}, `已一次分办至 ${r.receipt.items.length} 个事项：${r.receipt.items.map((i) => i.name).join('、')}。`)
-        : h('ul', {}, (r.missing ?? []).map((m) => h('li', {}, `${m.name}${m.deferrable ? '（可容缺）' : ''}`))),
-      accepted && r.receipt.promised.length
-        ? h('p', {}, `容缺材料：${r.receipt.promised.map((p) => `${p.name}（${bj(p.due)} 前补交）`).join('、')}`)
-        : null,
+        : h(
+            'ul',
+            {},
+            (r.missing ?? []).map((m) => h('li', {}, `${m.name}${m.deferrable ? '（可容缺）' : ''}`)),
+          ),
+      accepted && r.receipt.promised.length ? h('p', {}, `容缺材料：${r.receipt.promised.map((p) => `${p.name}（${bj(p.due)} 前补交）`).join('、')}`) : null,
       h(
         'div',
         { class: 'actions' },
@@ -519,7 +576,12 @@ async function showResult(panel, restart) {
 
 async function renderCases(container) {
   const number = h('input', { name: 'number', placeholder: '申请编号，如 YJS2026…', size: 28 });
-  const status = h('select', { name: 'status' }, h('option', { value: '' }, '全部状态'), Object.entries(APP_STATUS).map(([v, l]) => h('option', { value: v }, l)));
+  const status = h(
+    'select',
+    { name: 'status' },
+    h('option', { value: '' }, '全部状态'),
+    Object.entries(APP_STATUS).map(([v, l]) => h('option', { value: v }, l)),
+  );
   const list = h('div', {});
   const load = async () => {
     const { applications } = await api.get(`/v1/applications${query({ status: status.value, limit: 30 })}`);
@@ -552,7 +614,13 @@ async function renderCases(container) {
   mount(
     container,
     h('h1', {}, '办件与出件'),
-    h('form', { class: 'card row', onsubmit: open }, field('按申请编号打开', number), h('button', { type: 'submit', class: 'primary' }, '打开'), field('筛选', status)),
+    h(
+      'form',
+      { class: 'card row', onsubmit: open },
+      field('按申请编号打开', number),
+      h('button', { type: 'submit', class: 'primary' }, '打开'),
+      field('筛选', status),
+    ),
     list,
   );
   await load();
@@ -578,7 +646,11 @@ function intakeReviewCard(app, def, reload) {
     'div',
     { class: 'card todo' },
     h('h2', {}, '受理审查'),
-    h('p', { class: 'muted' }, `网上提交的材料须审查是否符合法定形式；请于 ${bj(app.intakeReview.due)} 前告知，逾期未告知的自收件之日起即为受理（行政许可法第三十二条）。`),
+    h(
+      'p',
+      { class: 'muted' },
+      `网上提交的材料须审查是否符合法定形式；请于 ${bj(app.intakeReview.due)} 前告知，逾期未告知的自收件之日起即为受理（行政许可法第三十二条）。`,
+    ),
     table(
       ['不符合法定形式', '材料', '理由'],
       rows.map((r) => h('tr', {}, h('td', {}, r.box), h('td', {}, materialName(def, r.code)), h('td', {}, r.reason))),
@@ -621,7 +693,9 @@ async function renderCase(container, id) {
         h('h2', {}, '补交材料'),
         table(
           ['收到', '材料', '原因', '期限'],
-          requested.map((m, i) => h('tr', {}, h('td', {}, boxes[i]), h('td', {}, m.name), h('td', {}, m.why.join('；')), h('td', { class: 'nowrap' }, bj(m.due)))),
+          requested.map((m, i) =>
+            h('tr', {}, h('td', {}, boxes[i]), h('td', {}, m.name), h('td', {}, m.why.join('；')), h('td', { class: 'nowrap' }, bj(m.due))),
+          ),
         ),
         h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', onclick: supply }, '登记补交')),
       ),
@@ -738,7 +812,12 @@ async function renderCase(container, id) {
 
   mount(
     container,
-    h('div', { class: 'spread' }, h('h1', {}, `办件 ${app.number}`), h('div', { class: 'row' }, h('button', { type: 'button', onclick: () => attempt(reload) }, '刷新'), h('a', { href: '#/window/cases' }, '返回列表'))),
+    h(
+      'div',
+      { class: 'spread' },
+      h('h1', {}, `办件 ${app.number}`),
+      h('div', { class: 'row' }, h('button', { type: 'button', onclick: () => attempt(reload) }, '刷新'), h('a', { href: '#/window/cases' }, '返回列表')),
+    ),
     h(
       'div',
       { class: 'card' },
@@ -754,7 +833,15 @@ async function renderCase(container, id) {
       table(
         ['事项', '部门', '状态', '法定期限', '结果'],
         app.items.map((i) =>
-          h('tr', {}, h('td', {}, i.name), h('td', {}, deptName(i.department)), h('td', {}, itemBadge(i.status)), h('td', {}, deadlineCell(i)), h('td', {}, i.status === 'approved' ? resultView(i.result) : (i.reason ?? ''))),
+          h(
+            'tr',
+            {},
+            h('td', {}, i.name),
+            h('td', {}, deptName(i.department)),
+            h('td', {}, itemBadge(i.status)),
+            h('td', {}, deadlineCell(i)),
+            h('td', {}, i.status === 'approved' ? resultView(i.result) : (i.reason ?? '')),
+          ),
         ),
       ),
       h(
@@ -765,7 +852,12 @@ async function renderCase(container, id) {
           {
             type: 'button',
             onclick: () =>
-              attempt(async () => mount(receiptBox, printableFrame(await api.html(`/v1/applications/${app.id}/receipt`), app.status === 'incomplete' ? '一次性告知书' : '收件凭证'))),
+              attempt(async () =>
+                mount(
+                  receiptBox,
+                  printableFrame(await api.html(`/v1/applications/${app.id}/receipt`), app.status === 'incomplete' ? '一次性告知书' : '收件凭证'),
+                ),
+              ),
           },
           app.status === 'incomplete' ? '重打一次性告知书' : '重打收件凭证',
         ),

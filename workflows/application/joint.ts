@@ -85,7 +85,13 @@ export function checkResolve(j: JointState, { actor, action, department, reason 
  */
 export function resolve(j: JointState, input: ResolveJointInput, now: string, policy: Policy, calendar: WorkingCalendar): { rejectReason?: string } {
   const open = dissents(j);
-  (j.resolutions ??= []).push({ action: input.action, ...(input.department ? { department: input.department } : {}), ...(input.reason ? { reason: input.reason } : {}), actor: input.actor, at: now });
+  (j.resolutions ??= []).push({
+    action: input.action,
+    ...(input.department ? { department: input.department } : {}),
+    ...(input.reason ? { reason: input.reason } : {}),
+    actor: input.actor,
+    at: now,
+  });
   if (input.action === 'reconsider') {
     const department = input.department ?? open[0]!.department;
     for (const s of open) if (s.department === department) s.reconsideredAt = now;

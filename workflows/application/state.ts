@@ -3,7 +3,17 @@
 import type { Decision, ItemState, ItemStatus, PromisedMaterial, ResultData } from '../item/messages.js';
 import type { Actor } from '../shared/actor.js';
 import type { ItemDefinition } from '../shared/bundle.js';
-import { DELIVERY_LABELS, END_LABELS, compact, decisionDetail, decisionLabel, safeActor, type CaseEvent, type TimelineActor, type TimelineKind } from '../shared/case-events.js';
+import {
+  DELIVERY_LABELS,
+  END_LABELS,
+  compact,
+  decisionDetail,
+  decisionLabel,
+  safeActor,
+  type CaseEvent,
+  type TimelineActor,
+  type TimelineKind,
+} from '../shared/case-events.js';
 import { itemWorkflowId } from '../shared/ids.js';
 import { checkSubmission } from '../shared/intake.js';
 import { MAX_INTAKE_CORRECTIONS, MAX_SUPPLEMENTS } from '../shared/limits.js';
@@ -41,7 +51,6 @@ export { Refusal };
 
 const FINAL_ITEM: readonly ItemStatus[] = ['approved', 'rejected', 'cancelled'];
 export const isFinalItem = (status: ItemStatus): boolean => FINAL_ITEM.includes(status);
-
 
 export class ApplicationRecord {
   readonly state: ApplicationState;
@@ -112,7 +121,13 @@ export class ApplicationRecord {
       createdAt: input.submittedAt,
       revision: 0,
     };
-    this.record(now, 'submitted', '提交申请', { channel: input.channel, bundle: { code: bundle.code, version: bundle.version, name: bundle.name } }, { actor: safeActor(input.submittedBy) });
+    this.record(
+      now,
+      'submitted',
+      '提交申请',
+      { channel: input.channel, bundle: { code: bundle.code, version: bundle.version, name: bundle.name } },
+      { actor: safeActor(input.submittedBy) },
+    );
     if (check.missing.length > 0) this.holdIncomplete(check.missing, now);
     else if (this.needsReview()) this.receive(now, check.promised);
     else this.accept(now, check.promised);
@@ -211,7 +226,13 @@ export class ApplicationRecord {
     Object.assign(review, { outcome: input.decision === 'accept' ? 'accepted' : 'correction', reviewedAt: now, by: input.actor });
     const accept = input.decision === 'accept';
     const recordReview = () =>
-      this.record(now, 'intake-review', accept ? '受理审查：予以受理' : '受理审查：材料不符合法定形式，一次告知补正', { decision: input.decision, missing: input.missing, status: this.state.status }, { actor: safeActor(input.actor) });
+      this.record(
+        now,
+        'intake-review',
+        accept ? '受理审查：予以受理' : '受理审查：材料不符合法定形式，一次告知补正',
+        { decision: input.decision, missing: input.missing, status: this.state.status },
+        { actor: safeActor(input.actor) },
+      );
     if (accept) {
       this.accept(now, this.intake(this.state.received).promised, '受理通知书');
       return recordReview();
@@ -235,7 +256,12 @@ export class ApplicationRecord {
   deemAccepted(now: string): void {
     const review = this.state.intakeReview!;
     Object.assign(review, { outcome: 'deemed_accepted', reviewedAt: now });
-    this.accept(review.receivedAt, this.intake(this.state.received).promised, '受理通知书：受理审查逾期未告知，自收到申请材料之日起即为受理（行政许可法第三十二条）', now);
+    this.accept(
+      review.receivedAt,
+      this.intake(this.state.received).promised,
+      '受理通知书：受理审查逾期未告知，自收到申请材料之日起即为受理（行政许可法第三十二条）',
+      now,
+    );
   }
 
   checkSupplement(input: SupplementInput): void {
@@ -295,15 +321,21 @@ export class ApplicationRecord {
     const input = this.itemInput(code);
     const def = input.item;
     const departmentName = this.input.bundle.departments.find((d) => d.code === def.department)?.name ?? def.department;
-    this.record(now, 'dispatched', `分办至 ${departmentName} (${def.name})${input.pledged ? '（告知承诺）' : ''}`, {
-      itemName: def.name,
-      department: def.department,
-      workflowId: itemWorkflowId(this.state.id, code),
-      after: Object.keys(input.inputs),
-      blockedBy: input.blockedBy,
-      promised: input.promised.map((p) => p.material),
-      pledged: input.pledged || undefined,
-    }, { item: code });
+    this.record(
+      now,
+      'dispatched',
+      `分办至 ${departmentName} (${def.name})${input.pledged ? '（告知承诺）' : ''}`,
+      {
+        itemName: def.name,
+        department: def.department,
+        workflowId: itemWorkflowId(this.state.id, code),
+        after: Object.keys(input.inputs),
+        blockedBy: input.blockedBy,
+        promised: input.promised.map((p) => p.material),
+        pledged: input.pledged || undefined,
+      },
+      { item: code },
+    );
     this.dispatched.add(code);
     // A joint procedure opens with the first of its items: its departments' sign-off clocks start.
     if (this.rules.jointClocks) for (const j of this.state.joint.filter((j) => j.items.includes(code))) openClocks(j, now, this.input.policy, this.calendar);
@@ -334,7 +366,8 @@ export class ApplicationRecord {
     if (!view || isFinalItem(view.status)) return;
     // A bounded report holds the decisions from `decisionsFrom` on: the view keeps the whole list.
     const { decisionsFrom, ...rest } = report;
-    const decisions = decisionsFrom === undefined ? report.decisions : report.decisions && [...(view.decisions ?? []).slice(0, decisionsFrom), ...report.decisions];
+    const decisions =
+      decisionsFrom === undefined ? report.decisions : report.decisions && [...(view.decisions ?? []).slice(0, decisionsFrom), ...report.decisions];
     this.recordItemActs(view, { ...rest, ...(decisions ? { decisions } : {}) }, now);
     Object.assign(view, rest, { name: view.name, after: view.after }, decisions ? { decisions } : {});
     if (report.status === 'approved' && report.result) this.results.set(report.code, report.result);
@@ -351,7 +384,13 @@ export class ApplicationRecord {
     this.applyItemState(outcome, now);
     const def = this.definition(outcome.code);
     const status = this.item(outcome.code).status;
-    this.itemEnded(now, outcome.code, status === 'approved' ? '事项办结（准予）' : status === 'rejected' ? '事项办结（不予批准）' : '事项结束', status, this.item(outcome.code).reason);
+    this.itemEnded(
+      now,
+      outcome.code,
+      status === 'approved' ? '事项办结（准予）' : status === 'rejected' ? '事项办结（不予批准）' : '事项结束',
+      status,
+      this.item(outcome.code).reason,
+    );
     this.ended.add(outcome.code);
     this.touch(); // wakes the workflow to dispatch the dependents
     if (outcome.status !== 'rejected') return [];
@@ -424,10 +463,21 @@ export class ApplicationRecord {
     this.touch();
     const jointKind = joint.kind;
     const dissent = verdict === 'dissent';
-    this.record(now, 'joint-signoff', `${jointKind}会签${dissent ? '（不同意）' : ''}`, { joint: code, jointKind, opinion, verdict, status: this.state.status }, { actor: safeActor(actor) });
+    this.record(
+      now,
+      'joint-signoff',
+      `${jointKind}会签${dissent ? '（不同意）' : ''}`,
+      { joint: code, jointKind, opinion, verdict, status: this.state.status },
+      { actor: safeActor(actor) },
+    );
     if (dissent) {
       // 8.3.2: the lead department organises the procedure; a dissent is its to resolve.
-      this.notify('joint', `联合办理分歧：${this.departmentName(actor.dept!)}对「${jointKind}」不同意，请牵头部门处理`, { joint: code, jointKind, department: actor.dept, opinion }, { to: 'lead', department: joint.lead });
+      this.notify(
+        'joint',
+        `联合办理分歧：${this.departmentName(actor.dept!)}对「${jointKind}」不同意，请牵头部门处理`,
+        { joint: code, jointKind, department: actor.dept, opinion },
+        { to: 'lead', department: joint.lead },
+      );
     }
     if (result !== 'completed') return [];
     for (const code of joint.items) {
@@ -456,11 +506,29 @@ export class ApplicationRecord {
     const { rejectReason } = resolveJointDissent(joint, input, now, this.input.policy, this.calendar);
     this.touch();
     const label = input.action === 'reconsider' ? `${joint.kind}分歧：牵头部门要求复议` : `${joint.kind}分歧：牵头部门决定不予批准`;
-    this.record(now, 'joint-resolved', label, { joint: input.code, jointKind: joint.kind, action: input.action, department: input.department ?? (input.action === 'reconsider' ? dissenters[0] : undefined), dissenters, reason: input.reason }, { actor: safeActor(input.actor) });
+    this.record(
+      now,
+      'joint-resolved',
+      label,
+      {
+        joint: input.code,
+        jointKind: joint.kind,
+        action: input.action,
+        department: input.department ?? (input.action === 'reconsider' ? dissenters[0] : undefined),
+        dissenters,
+        reason: input.reason,
+      },
+      { actor: safeActor(input.actor) },
+    );
     if (input.action === 'reconsider') {
       const department = input.department ?? dissenters[0]!;
       const clock = joint.clocks?.find((c) => c.department === department);
-      this.notify('joint', `请复议：「${joint.kind}」会签意见`, { joint: input.code, jointKind: joint.kind, reason: input.reason, dueAt: clock?.due }, { to: 'department', department });
+      this.notify(
+        'joint',
+        `请复议：「${joint.kind}」会签意见`,
+        { joint: input.code, jointKind: joint.kind, reason: input.reason, dueAt: clock?.due },
+        { to: 'department', department },
+      );
       return { reject: [], cancel: [] };
     }
     const open = joint.items.filter((c) => !isFinalItem(this.item(c).status));
@@ -470,7 +538,18 @@ export class ApplicationRecord {
       .filter((c) => !this.dispatched.has(c))
       .flatMap((code) => {
         const decision: Decision = { decision: 'reject', reason: rejectReason!, actor: input.actor, at: now };
-        return this.completeItem({ code, name: this.item(code).name, department: this.item(code).department, status: 'rejected', reason: rejectReason, decision, decisions: [decision] }, now);
+        return this.completeItem(
+          {
+            code,
+            name: this.item(code).name,
+            department: this.item(code).department,
+            status: 'rejected',
+            reason: rejectReason,
+            decision,
+            decisions: [decision],
+          },
+          now,
+        );
       });
     return { reject: started, reason: rejectReason, cancel };
   }
@@ -595,7 +674,8 @@ export class ApplicationRecord {
     if (d.status !== from) {
       if (d.status === 'shipped' && e.event === 'shipped') throw conflict(`已寄出（快递单号 ${d.trackingNumber}），不能重复登记寄出`);
       if (d.status === 'pending' && e.event === 'delivered') throw conflict('尚未登记寄出，不能登记签收');
-      if (d.status === 'ready' || d.status === 'pending') throw conflict(`办理结果尚未${d.status === 'pending' ? '寄出' : '领取'}，当前不能登记${DELIVERY_LABELS[e.event] ?? e.event}`);
+      if (d.status === 'ready' || d.status === 'pending')
+        throw conflict(`办理结果尚未${d.status === 'pending' ? '寄出' : '领取'}，当前不能登记${DELIVERY_LABELS[e.event] ?? e.event}`);
       throw conflict(`送达已结束（${d.status}），不能再登记${DELIVERY_LABELS[e.event] ?? e.event}`);
     }
     if (e.event === 'shipped' && !e.trackingNumber?.trim()) throw new Refusal('InvalidDecision', '登记寄出须填写快递单号 (trackingNumber)');
@@ -607,7 +687,13 @@ export class ApplicationRecord {
     d.events.push({ event: e.event, at: now, actor: e.actor });
     if (e.event === 'shipped') Object.assign(d, { status: 'shipped', trackingNumber: e.trackingNumber });
     else d.status = 'delivered';
-    this.record(now, 'delivery', DELIVERY_LABELS[e.event] ?? '送达', { event: e.event, trackingNumber: e.trackingNumber, status: this.state.status }, { actor: safeActor(e.actor) });
+    this.record(
+      now,
+      'delivery',
+      DELIVERY_LABELS[e.event] ?? '送达',
+      { event: e.event, trackingNumber: e.trackingNumber, status: this.state.status },
+      { actor: safeActor(e.actor) },
+    );
     this.recordEndIfDone(now);
     this.touch();
   }
@@ -653,9 +739,11 @@ export class ApplicationRecord {
       if (before && before !== after) moved.push({ clock, from: before, to: after });
       return after;
     };
-    if (s.status === 'incomplete' && this.supplementFrom) s.supplementDue = move('supplement', s.supplementDue, due(this.supplementFrom, this.input.policy.intakeDays));
+    if (s.status === 'incomplete' && this.supplementFrom)
+      s.supplementDue = move('supplement', s.supplementDue, due(this.supplementFrom, this.input.policy.intakeDays));
     const review = s.intakeReview;
-    if (s.status === 'received' && review && !review.outcome) review.due = move('intake-review', review.due, due(review.receivedAt, this.input.policy.intakeReviewDays ?? 5));
+    if (s.status === 'received' && review && !review.outcome)
+      review.due = move('intake-review', review.due, due(review.receivedAt, this.input.policy.intakeReviewDays ?? 5));
     for (const p of s.receipt.promised) {
       if (p.from && p.days !== undefined) p.due = move(`material:${p.material}`, p.due, due(p.from, p.days));
     }
@@ -697,9 +785,17 @@ export class ApplicationRecord {
 
   // --- the case file's events --------------------------------------------------------------
 
-  private record(at: string, kind: TimelineKind, label: string, detail: Record<string, unknown>, about: { item?: string; actor?: TimelineActor; decision?: Decision } = {}): void {
+  private record(
+    at: string,
+    kind: TimelineKind,
+    label: string,
+    detail: Record<string, unknown>,
+    about: { item?: string; actor?: TimelineActor; decision?: Decision } = {},
+  ): void {
     this.eventSeq += 1;
-    this.events.push(compact({ key: `a:${this.eventSeq}`, at, kind, item: about.item, actor: about.actor, label, detail: compact(detail), decision: about.decision }));
+    this.events.push(
+      compact({ key: `a:${this.eventSeq}`, at, kind, item: about.item, actor: about.actor, label, detail: compact(detail), decision: about.decision }),
+    );
   }
 
   private itemEnded(at: string, code: string, label: string, status: string, reason?: string): void {
@@ -710,19 +806,36 @@ export class ApplicationRecord {
   private recordItemActs(view: ItemView, report: ItemState, now: string): void {
     for (const d of (report.decisions ?? []).slice(view.decisions?.length ?? 0)) {
       const system = d.actor?.sub === 'system';
-      this.record(d.at ?? now, 'decision', decisionLabel(d), { ...decisionDetail(view.name, d), ...(system ? {} : { status: report.status }) }, { item: view.code, actor: safeActor(d.actor, d.actingFor), decision: d });
+      this.record(
+        d.at ?? now,
+        'decision',
+        decisionLabel(d),
+        { ...decisionDetail(view.name, d), ...(system ? {} : { status: report.status }) },
+        { item: view.code, actor: safeActor(d.actor, d.actingFor), decision: d },
+      );
     }
     const a = report.assignee;
     if (a && a.at !== view.assignee?.at) {
       const b = a.post === 'B';
-      this.record(a.at, 'taken', b ? 'B岗代为办理' : '领取任务', { itemName: view.name, status: report.status }, {
-        item: view.code,
-        actor: compact({ sub: a.sub, role: 'department', dept: report.department, post: a.post, actingFor: b ? ('A' as const) : undefined }),
-      });
+      this.record(
+        a.at,
+        'taken',
+        b ? 'B岗代为办理' : '领取任务',
+        { itemName: view.name, status: report.status },
+        {
+          item: view.code,
+          actor: compact({ sub: a.sub, role: 'department', dept: report.department, post: a.post, actingFor: b ? ('A' as const) : undefined }),
+        },
+      );
     }
   }
 
-  private notify(kind: NoticeKind, title: string, body: Record<string, unknown>, { to, department }: { to: Audience; department?: string } = { to: 'applicant' }): void {
+  private notify(
+    kind: NoticeKind,
+    title: string,
+    body: Record<string, unknown>,
+    { to, department }: { to: Audience; department?: string } = { to: 'applicant' },
+  ): void {
     this.noticeSeq += 1;
     this.outbox.push({ key: `application:${kind}:${this.noticeSeq}`, kind, to, ...(department ? { department } : {}), title, body });
   }

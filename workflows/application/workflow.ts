@@ -134,13 +134,16 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       app.markDispatched(item.code, now());
       const scope = new CancellationScope();
       running.set(item.code, scope);
-      scope.run(() => runItem(app, item.code)).then(
-        (outcome) => cancelItems(app.completeItem(outcome, now())),
-        (err) => {
-          if (!isCancellation(err)) log.error('item workflow failed', { item: item.code, error: String(err) });
-          app.cancelItem(item.code, isCancellation(err) ? '本件事已终止或撤回' : '系统错误', now(), !isCancellation(err));
-        },
-      ).finally(() => running.delete(item.code));
+      scope
+        .run(() => runItem(app, item.code))
+        .then(
+          (outcome) => cancelItems(app.completeItem(outcome, now())),
+          (err) => {
+            if (!isCancellation(err)) log.error('item workflow failed', { item: item.code, error: String(err) });
+            app.cancelItem(item.code, isCancellation(err) ? '本件事已终止或撤回' : '系统错误', now(), !isCancellation(err));
+          },
+        )
+        .finally(() => running.delete(item.code));
     }
   };
 

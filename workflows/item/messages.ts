@@ -5,14 +5,7 @@ import type { ItemDefinition } from '../shared/bundle.js';
 import type { Policy } from '../shared/policy.js';
 import type { WorkingCalendar } from '../shared/working-days.js';
 
-export type ItemStatus =
-  | 'waiting'
-  | 'in_review'
-  | 'correction_requested'
-  | 'awaiting_material'
-  | 'approved'
-  | 'rejected'
-  | 'cancelled';
+export type ItemStatus = 'waiting' | 'in_review' | 'correction_requested' | 'awaiting_material' | 'approved' | 'rejected' | 'cancelled';
 
 export type ResultData = Record<string, unknown>;
 

@@ -4,18 +4,10 @@ import type { Actor } from '../shared/actor.js';
 import type { Notice, NoticeKind } from '../shared/notices.js';
 import { jsonBytes, MAX_INTERIM_DECISIONS, MAX_RESULT_BYTES } from '../shared/limits.js';
 import { addWorkingDays, deadlineOf, legacyDeadlineOf, type WorkingCalendar } from '../shared/working-days.js';
-import {
-  SUSPENSION_REASONS,
-  type DecideItemInput,
-  type Decision,
-  type ItemInput,
-  type ItemState,
-  type SuspensionReason,
-} from './messages.js';
+import { SUSPENSION_REASONS, type DecideItemInput, type Decision, type ItemInput, type ItemState, type SuspensionReason } from './messages.js';
 import { Refusal } from '../shared/refusal.js';
 
 export { Refusal };
-
 
 export type TimerKind = 'warn' | 'overdue' | 'postB' | 'correction-expired' | 'material-due' | 'material-returned';
 export interface Timer {
@@ -59,7 +51,11 @@ export class ItemRecord {
   constructor(
     private readonly input: ItemInput,
     now: string,
-    private readonly rules: { ledger: boolean; reproject: boolean; pledgeAwaitsMaterials?: boolean } = { ledger: true, reproject: true, pledgeAwaitsMaterials: true },
+    private readonly rules: { ledger: boolean; reproject: boolean; pledgeAwaitsMaterials?: boolean } = {
+      ledger: true,
+      reproject: true,
+      pledgeAwaitsMaterials: true,
+    },
   ) {
     this.deadlineOf = rules.ledger ? deadlineOf : legacyDeadlineOf;
     const { item } = input;
@@ -174,7 +170,11 @@ export class ItemRecord {
         s.correction = { missing, reason, ...(Object.keys(own).length ? { reasons: own } : {}), requestedAt: now, dueAt };
         s.status = 'correction_requested';
         // 一次告知: every material with its reason, in one notice.
-        this.notify('correction', 'applicant', '补正材料告知书', { missing: missing.map((material) => ({ material, reason: own[material] ?? reason })), reason, dueAt });
+        this.notify('correction', 'applicant', '补正材料告知书', {
+          missing: missing.map((material) => ({ material, reason: own[material] ?? reason })),
+          reason,
+          dueAt,
+        });
         break;
       }
       case 'suspend':
@@ -373,7 +373,7 @@ export class ItemRecord {
     const reason =
       s.status === 'correction_requested'
         ? ('correction' as const)
-        : this.halt?.reason ?? (this.outstanding().some((p) => p.overdueAt) ? ('material' as const) : undefined);
+        : (this.halt?.reason ?? (this.outstanding().some((p) => p.overdueAt) ? ('material' as const) : undefined));
     const open = s.suspensions!.find((x) => !x.to);
     const stopped = !!reason && !this.closed(); // an item that has ended leaves no open ledger entry
     if (stopped && !open) s.suspensions!.push({ from: now, reason, expectedDays: this.halt?.expectedDays });

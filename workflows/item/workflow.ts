@@ -66,14 +66,15 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
    * Sends queued notices and keeps the application's view current (before an update returns).
    * Not cancellable: a cancelled application stops the wait for a decision, never the report of one.
    */
-  const publish = () => CancellationScope.nonCancellable(async () => {
-    const notices = item.outbox.splice(0);
-    if (notices.length) await sendNotices({ applicationId: input.applicationId, notices, at: now() });
-    if (reported === item.revision) return;
-    reported = item.revision;
-    const parent = workflowInfo().parent;
-    if (parent) await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(itemChanged, report());
-  });
+  const publish = () =>
+    CancellationScope.nonCancellable(async () => {
+      const notices = item.outbox.splice(0);
+      if (notices.length) await sendNotices({ applicationId: input.applicationId, notices, at: now() });
+      if (reported === item.revision) return;
+      reported = item.revision;
+      const parent = workflowInfo().parent;
+      if (parent) await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(itemChanged, report());
+    });
 
   setHandler(itemState, () => item.state);
   setHandler(
@@ -130,7 +131,9 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
         itemCode: input.item.code,
         itemName: input.item.name,
         // 告知承诺: the post-check starts right after; the case file records it with the archiving.
-        ...(input.pledged && input.item.commitment ? { postCheck: { days: input.item.commitment.postCheckDays, workflowId: postCheckWorkflowId(input.applicationId, input.item.code) } } : {}),
+        ...(input.pledged && input.item.commitment
+          ? { postCheck: { days: input.item.commitment.postCheckDays, workflowId: postCheckWorkflowId(input.applicationId, input.item.code) } }
+          : {}),
         resultType: input.item.result.type,
         resultName: input.item.result.name,
         data: item.state.result ?? {},
@@ -142,7 +145,16 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
       await startChild(postCheckWorkflow, {
         workflowId: postCheckWorkflowId(input.applicationId, input.item.code),
         parentClosePolicy: 'ABANDON',
-        args: [{ applicationId: input.applicationId, itemCode: input.item.code, itemName: input.item.name, department: input.item.department, postCheckDays: input.item.commitment.postCheckDays, calendar: input.calendar }],
+        args: [
+          {
+            applicationId: input.applicationId,
+            itemCode: input.item.code,
+            itemName: input.item.name,
+            department: input.item.department,
+            postCheckDays: input.item.commitment.postCheckDays,
+            calendar: input.calendar,
+          },
+        ],
       });
     }
     await publish();

@@ -55,19 +55,52 @@ export async function postCheckWorkflow(input: PostCheckInput): Promise<PostChec
     state.status = 'lapsed';
     await sendNotices({
       applicationId: input.applicationId,
-      notices: [{ key: `${input.itemCode}:post-check-lapsed`, kind: 'overdue', to: 'coordinator', title: `告知承诺事项「${input.itemName}」未在期限内核查`, body: about }],
+      notices: [
+        {
+          key: `${input.itemCode}:post-check-lapsed`,
+          kind: 'overdue',
+          to: 'coordinator',
+          title: `告知承诺事项「${input.itemName}」未在期限内核查`,
+          body: about,
+        },
+      ],
     });
   } else if (state.status === 'revoked') {
-    await revokeResult({ applicationId: input.applicationId, itemCode: input.itemCode, itemName: input.itemName, reason: state.reason!, at: state.decidedAt!, actor: state.actor });
+    await revokeResult({
+      applicationId: input.applicationId,
+      itemCode: input.itemCode,
+      itemName: input.itemName,
+      reason: state.reason!,
+      at: state.decidedAt!,
+      actor: state.actor,
+    });
     await sendNotices({
       applicationId: input.applicationId,
-      notices: [{ key: `${input.itemCode}:revoked`, kind: 'revoked', to: 'applicant', title: `撤销决定：「${input.itemName}」的许可因承诺不实被撤销`, body: { ...about, reason: state.reason } }],
+      notices: [
+        {
+          key: `${input.itemCode}:revoked`,
+          kind: 'revoked',
+          to: 'applicant',
+          title: `撤销决定：「${input.itemName}」的许可因承诺不实被撤销`,
+          body: { ...about, reason: state.reason },
+        },
+      ],
     });
   } else if (patched(CASE_FILE)) {
     // Confirmed: the case file records who checked it (a revocation is recorded by revokeResult).
     await recordCaseEvents({
       applicationId: input.applicationId,
-      events: [{ key: `post-check:${input.itemCode}:confirmed`, at: state.decidedAt!, kind: 'post-check', item: input.itemCode, actor: safeActor(state.actor), label: '告知承诺核查属实', detail: compact({ itemName: input.itemName, outcome: 'confirmed', reason: state.reason }) }],
+      events: [
+        {
+          key: `post-check:${input.itemCode}:confirmed`,
+          at: state.decidedAt!,
+          kind: 'post-check',
+          item: input.itemCode,
+          actor: safeActor(state.actor),
+          label: '告知承诺核查属实',
+          detail: compact({ itemName: input.itemName, outcome: 'confirmed', reason: state.reason }),
+        },
+      ],
     });
   }
   recorded = true;

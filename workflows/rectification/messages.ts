@@ -8,7 +8,12 @@ import type { WorkingCalendar } from '../shared/working-days.js';
 export type RectificationStatus = 'assigned' | 'checked' | 'rectified' | 'replied' | 'closed' | 'appealed' | 'disputed';
 export type RectificationOutcome = 'immediate' | 'deadline' | 'explanation' | 'dismissed'; // 立行立改, 限期整改, 解释说明; 申诉成立
 
-export const OUTCOME_LABELS: Record<RectificationOutcome, string> = { immediate: '立行立改', deadline: '限期整改', explanation: '解释说明', dismissed: '申诉成立，差评不予采信' };
+export const OUTCOME_LABELS: Record<RectificationOutcome, string> = {
+  immediate: '立行立改',
+  deadline: '限期整改',
+  explanation: '解释说明',
+  dismissed: '申诉成立，差评不予采信',
+};
 
 export interface RectificationInput {
   id: string;

@@ -70,7 +70,12 @@ export class RectificationRecord {
   apply(step: Step, input: StepInput, now: string): void {
     const s = this.state;
     const from = s.status;
-    s.steps.push({ step, at: now, actor: input.actor, detail: { text: input.text, outcome: input.outcome, satisfied: input.satisfied, reopen: input.reopen, upheld: input.upheld } });
+    s.steps.push({
+      step,
+      at: now,
+      actor: input.actor,
+      detail: { text: input.text, outcome: input.outcome, satisfied: input.satisfied, reopen: input.reopen, upheld: input.upheld },
+    });
     s.status = RULES[step].to;
     if (step === 'rectify') s.outcome = input.outcome;
     if (step === 'reply') this.notify('applicant', '差评整改答复', { outcome: s.outcome && OUTCOME_LABELS[s.outcome], reply: input.text });

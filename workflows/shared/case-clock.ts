@@ -19,7 +19,15 @@ export function caseClock(start: string, days: number, calendar: WorkingCalendar
   // Remind one working day before the due date (the same day for a one-day or same-day limit).
   const remindAt = addWorkingDays(start, Math.max(0, days - 1), calendar).deadline;
   const remind = remindAt === due ? new Date(Date.parse(due) - 4 * 3_600_000).toISOString() : remindAt;
-  return { from: start, days, dueAt: due, remindAt: remind, escalateAt: [due, addWorkingDays(due, reEscalateDays, calendar).deadline], reminded: false, escalations: 0 };
+  return {
+    from: start,
+    days,
+    dueAt: due,
+    remindAt: remind,
+    escalateAt: [due, addWorkingDays(due, reEscalateDays, calendar).deadline],
+    reminded: false,
+    escalations: 0,
+  };
 }
 
 /** The same clock counted on another calendar; the reminder and escalations already made stand. */

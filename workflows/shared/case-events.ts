@@ -93,7 +93,9 @@ export const DELIVERY_LABELS: Record<string, string> = {
 
 export function decisionLabel(d: Pick<DecideItemInput, 'decision' | 'suspension' | 'offline' | 'actor'>): string {
   const base =
-    d.decision === 'suspend' ? `中止计时（${d.suspension ? SUSPENSION_REASONS[d.suspension] ?? d.suspension : '法定事由'}）` : (DECISION_LABELS[d.decision] ?? d.decision);
+    d.decision === 'suspend'
+      ? `中止计时（${d.suspension ? (SUSPENSION_REASONS[d.suspension] ?? d.suspension) : '法定事由'}）`
+      : (DECISION_LABELS[d.decision] ?? d.decision);
   return base + ((d.actor?.post ?? 'A') === 'B' ? '（B岗代为办理）' : '') + (d.offline ? '（线下办理）' : '');
 }
 
@@ -166,7 +168,12 @@ export function noticeFacts(body: Record<string, unknown>): Record<string, unkno
   });
 }
 
-const NOTICE_KINDS: Partial<Record<Notice['kind'], TimelineKind>> = { incomplete: 'incomplete', warning: 'warning', overdue: 'escalation', returned: 'returned' };
+const NOTICE_KINDS: Partial<Record<Notice['kind'], TimelineKind>> = {
+  incomplete: 'incomplete',
+  warning: 'warning',
+  overdue: 'escalation',
+  returned: 'returned',
+};
 
 /**
  * The timeline entries of the notices one activity call queued: the same notice to several

@@ -98,8 +98,7 @@ export interface GuideOptions {
   retiredAt?: string;
 }
 
-const hasOwn = (record: Record<string, unknown> | undefined, key: string): boolean =>
-  record !== undefined && Object.prototype.hasOwnProperty.call(record, key);
+const hasOwn = (record: Record<string, unknown> | undefined, key: string): boolean => record !== undefined && Object.prototype.hasOwnProperty.call(record, key);
 
 export function buildGuide(bundle: BundleVersion, answers: Answers, options: GuideOptions): Guide {
   const selected = applicableItems(bundle, answers);
@@ -203,12 +202,22 @@ function guideItem(item: ItemDefinition, departmentName: string, applicable: Rea
 }
 
 /** Items not applicable yet because a question they depend on is unanswered, with those questions. */
-function undecidedItems(bundle: BundleVersion, answers: Answers, applicable: ReadonlySet<string>, departmentName: (code: string) => string): Guide['undecided'] {
+function undecidedItems(
+  bundle: BundleVersion,
+  answers: Answers,
+  applicable: ReadonlySet<string>,
+  departmentName: (code: string) => string,
+): Guide['undecided'] {
   const open = undecidedQuestions(bundle, answers);
-  return bundle.items
-    .filter((item) => !applicable.has(item.code))
-    .map((item) => ({ item, dependsOn: open.filter((q) => q.items.includes(item)).map(({ key, label }) => ({ key, label })) }))
-    // An item another answer already rules out is not undecided.
-    .filter(({ item, dependsOn }) => dependsOn.length > 0 && Object.entries(item.when ?? {}).every(([key, want]) => answers[key] === undefined || answers[key] === want))
-    .map(({ item, dependsOn }) => ({ code: item.code, name: item.name, departmentName: departmentName(item.department), dependsOn }));
+  return (
+    bundle.items
+      .filter((item) => !applicable.has(item.code))
+      .map((item) => ({ item, dependsOn: open.filter((q) => q.items.includes(item)).map(({ key, label }) => ({ key, label })) }))
+      // An item another answer already rules out is not undecided.
+      .filter(
+        ({ item, dependsOn }) =>
+          dependsOn.length > 0 && Object.entries(item.when ?? {}).every(([key, want]) => answers[key] === undefined || answers[key] === want),
+      )
+      .map(({ item, dependsOn }) => ({ code: item.code, name: item.name, departmentName: departmentName(item.department), dependsOn }))
+  );
 }

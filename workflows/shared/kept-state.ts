@@ -28,7 +28,8 @@ export function slimForKeeping(state: ApplicationState): ApplicationState {
 /** The inverse of slimForKeeping, from the log. Lists a state still holds (kept whole) are left as they are. */
 export function restoreKept(kept: ApplicationState, log: readonly KeptLogEntry[]): ApplicationState {
   const decisionsOf = (code: string) => log.filter((e) => e.kind === 'decision' && e.item === code && e.decision).map((e) => e.decision!);
-  const opinionsOf = (code: string) => log.filter((e) => e.kind === 'joint-signoff' && e.detail.joint === code).map((e) => e.detail.opinion as string | undefined);
+  const opinionsOf = (code: string) =>
+    log.filter((e) => e.kind === 'joint-signoff' && e.detail.joint === code).map((e) => e.detail.opinion as string | undefined);
   return {
     ...kept,
     items: kept.items.map((item) => {

@@ -16,7 +16,5 @@ export function maskName(name: string): string {
 
 /** ID numbers and mobile numbers typed into free text (a 12345 ticket's subject), masked where they stand. */
 export function maskFreeText(text: string): string {
-  return text
-    .replace(/(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g, (id) => maskIdNumber(id))
-    .replace(/(?<!\d)1[3-9]\d{9}(?!\d)/g, (phone) => maskPhone(phone));
+  return text.replace(/(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g, (id) => maskIdNumber(id)).replace(/(?<!\d)1[3-9]\d{9}(?!\d)/g, (phone) => maskPhone(phone));
 }

@@ -3,9 +3,7 @@ import type { Answers, BundleDefinition, ItemDefinition } from './bundle.js';
 
 /** 智能导办: the items whose `when` matches the applicant's answers (absent `when`: always). */
 export function applicableItems(bundle: BundleDefinition, answers: Answers): ItemDefinition[] {
-  return bundle.items.filter((item) =>
-    Object.entries(item.when ?? {}).every(([key, expected]) => answers[key] === expected),
-  );
+  return bundle.items.filter((item) => Object.entries(item.when ?? {}).every(([key, expected]) => answers[key] === expected));
 }
 
 /**

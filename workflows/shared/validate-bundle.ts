@@ -32,18 +32,48 @@ export function validateBundle(def: BundleDefinition): BundleProblem[] {
   return [
     ...positiveDays(def.committedDays, 'committedDays'),
     ...checkLead(def, cat),
-    ...duplicates(def.departments.map((d) => d.code), 'departments', 'code', 'department code'),
+    ...duplicates(
+      def.departments.map((d) => d.code),
+      'departments',
+      'code',
+      'department code',
+    ),
     ...unusedDepartments(def),
-    ...duplicates(def.questions.map((q) => q.key), 'questions', 'key', 'question key'),
-    ...duplicates(def.materials.map((m) => m.code), 'materials', 'code', 'material code'),
+    ...duplicates(
+      def.questions.map((q) => q.key),
+      'questions',
+      'key',
+      'question key',
+    ),
+    ...duplicates(
+      def.materials.map((m) => m.code),
+      'materials',
+      'code',
+      'material code',
+    ),
     ...def.materials.flatMap((m, i) => (m.deferDays === undefined ? [] : positiveDays(m.deferDays, `materials[${i}].deferDays`))),
-    ...duplicates(def.fields.map((f) => f.key), 'fields', 'key', 'field key'),
+    ...duplicates(
+      def.fields.map((f) => f.key),
+      'fields',
+      'key',
+      'field key',
+    ),
     ...def.fields.flatMap((f, i) => fieldShapeProblems(f, `fields[${i}]`)),
     ...(def.items.length === 0 ? [{ field: 'items', message: 'a bundle needs at least one item' }] : []),
-    ...duplicates(def.items.map((item) => item.code), 'items', 'code', 'item code'),
+    ...duplicates(
+      def.items.map((item) => item.code),
+      'items',
+      'code',
+      'item code',
+    ),
     ...def.items.flatMap((item, i) => checkItem(item, `items[${i}]`, cat)),
     ...afterCycles(def.items),
-    ...duplicates((def.joint ?? []).map((j) => j.code), 'joint', 'code', 'joint procedure code'),
+    ...duplicates(
+      (def.joint ?? []).map((j) => j.code),
+      'joint',
+      'code',
+      'joint procedure code',
+    ),
     ...checkJoint(def, cat),
   ];
 }
@@ -118,9 +148,7 @@ function duplicates(codes: string[], list: string, key: string, what: string): B
 
 function checkLead(def: BundleDefinition, cat: Catalogue): BundleProblem[] {
   if (def.leadDepartment === undefined) {
-    return def.leadPrinciple === 'designated'
-      ? [{ field: 'leadDepartment', message: `leadPrinciple 'designated' needs a leadDepartment` }]
-      : [];
+    return def.leadPrinciple === 'designated' ? [{ field: 'leadDepartment', message: `leadPrinciple 'designated' needs a leadDepartment` }] : [];
   }
   if (cat.departments.has(def.leadDepartment)) return [];
   return [{ field: 'leadDepartment', message: `unknown department ${show(def.leadDepartment)}` }];
@@ -235,9 +263,7 @@ function afterCycles(items: ItemDefinition[]): BundleProblem[] {
 function checkJoint(def: BundleDefinition, cat: Catalogue): BundleProblem[] {
   return (def.joint ?? []).flatMap((joint, n) => {
     const at = `joint[${n}]`;
-    const problems = joint.items.flatMap((code, k) =>
-      cat.items.has(code) ? [] : [{ field: `${at}.items[${k}]`, message: `unknown item ${show(code)}` }],
-    );
+    const problems = joint.items.flatMap((code, k) => (cat.items.has(code) ? [] : [{ field: `${at}.items[${k}]`, message: `unknown item ${show(code)}` }]));
     const distinct = [...new Set(joint.items)];
     if (distinct.length < 2) {
       problems.push({ field: `${at}.items`, message: `joint procedure ${show(joint.code)} needs at least two items, has ${distinct.length}` });
@@ -256,8 +282,10 @@ function checkJoint(def: BundleDefinition, cat: Catalogue): BundleProblem[] {
 /** A field's constraints fit its type: a range only on numbers (min ≤ max), length and options only on text. */
 function fieldShapeProblems(field: BundleDefinition['fields'][number], at: string): BundleProblem[] {
   const problems: BundleProblem[] = [];
-  if (field.type !== 'number' && (field.min !== undefined || field.max !== undefined)) problems.push({ field: `${at}.min`, message: 'a range applies to number fields only' });
-  if (field.min !== undefined && field.max !== undefined && field.min > field.max) problems.push({ field: `${at}.max`, message: `must not be below min (${field.min})` });
+  if (field.type !== 'number' && (field.min !== undefined || field.max !== undefined))
+    problems.push({ field: `${at}.min`, message: 'a range applies to number fields only' });
+  if (field.min !== undefined && field.max !== undefined && field.min > field.max)
+    problems.push({ field: `${at}.max`, message: `must not be below min (${field.min})` });
   if (field.type !== 'string' && (field.maxLength !== undefined || field.options !== undefined)) {
     problems.push({ field: `${at}.${field.options !== undefined ? 'options' : 'maxLength'}`, message: 'length and options apply to string fields only' });
   }

@@ -122,7 +122,7 @@ export function addWorkingDays(from: string | Date, days: number, cal: WorkingCa
   if (!Number.isSafeInteger(days) || days < 0) throw new RangeError(`days must be a non-negative integer: ${days}`);
   let day = dayNumber(shanghaiDate(from));
   let provisional = false;
-  for (let counted = 0; counted < days; ) {
+  for (let counted = 0; counted < days;) {
     day += 1;
     // Even a skipped weekend in an unpublished year may turn out to be a make-up day.
     if (unsettled(day, cal)) provisional = true;
@@ -166,13 +166,7 @@ export interface Suspension {
  * An open suspension runs to `now`, so the deadline moves on while it stays open. Workflows begun
  * before the patch `ledger-rules` count with legacyDeadlineOf below.
  */
-export function deadlineOf(
-  start: string,
-  limitDays: number,
-  suspensions: Suspension[],
-  now: string,
-  cal: WorkingCalendar,
-): Deadline {
+export function deadlineOf(start: string, limitDays: number, suspensions: Suspension[], now: string, cal: WorkingCalendar): Deadline {
   checkLimit(limitDays);
   let day = dayNumber(shanghaiDate(start));
   let left = limitDays;
@@ -222,18 +216,9 @@ function instantMs(instant: string): number {
  * Before the patch `ledger-rules`: each suspension gave back the working days it covered, even one
  * begun after the limit had run out, and overlapping ones counted twice. Kept for replay only.
  */
-export function legacyDeadlineOf(
-  start: string,
-  limitDays: number,
-  suspensions: Suspension[],
-  now: string,
-  cal: WorkingCalendar,
-): Deadline {
+export function legacyDeadlineOf(start: string, limitDays: number, suspensions: Suspension[], now: string, cal: WorkingCalendar): Deadline {
   checkLimit(limitDays);
-  const suspended = suspensions.reduce(
-    (sum, s) => sum + workingDaysBetween(shanghaiDate(s.from), shanghaiDate(s.to ?? now), cal),
-    0,
-  );
+  const suspended = suspensions.reduce((sum, s) => sum + workingDaysBetween(shanghaiDate(s.from), shanghaiDate(s.to ?? now), cal), 0);
   return addWorkingDays(start, limitDays + suspended, cal);
 }
 

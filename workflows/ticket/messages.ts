@@ -8,7 +8,14 @@ export type TicketType = 'urgent' | 'consultation' | 'help' | 'suggestion' | 'co
 
 /** Working days per type (one bureau's limits, DOMAIN.md); urgent is the same day. Data, not law. */
 export const TICKET_DAYS: Record<TicketType, number> = { urgent: 0, consultation: 3, help: 3, suggestion: 5, complaint: 13, report: 13 };
-export const TICKET_LABELS: Record<TicketType, string> = { urgent: '紧急', consultation: '咨询', help: '求助', suggestion: '建议', complaint: '投诉', report: '举报' };
+export const TICKET_LABELS: Record<TicketType, string> = {
+  urgent: '紧急',
+  consultation: '咨询',
+  help: '求助',
+  suggestion: '建议',
+  complaint: '投诉',
+  report: '举报',
+};
 
 export interface TicketInput {
   id: string;

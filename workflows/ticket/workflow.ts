@@ -29,7 +29,14 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketState> {
   let noticeSeq = 0;
   const notify = (to: Notice['to'], title: string) => {
     noticeSeq += 1;
-    outbox.push({ key: `ticket:${input.id}:${noticeSeq}`, kind: 'ticket', to, department: to === 'department' ? input.department : undefined, title, body: { ticket: input.id, type: input.type } });
+    outbox.push({
+      key: `ticket:${input.id}:${noticeSeq}`,
+      kind: 'ticket',
+      to,
+      department: to === 'department' ? input.department : undefined,
+      title,
+      body: { ticket: input.id, type: input.type },
+    });
   };
   const label = `12345${TICKET_LABELS[input.type]}工单`;
   notify('department', `${label}派单：${input.subject}（${state.clock.dueAt} 前办结）`);
@@ -77,7 +84,9 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketState> {
     await publish();
     // Once the department has replied the SLA is met; the hotline's return visit is not on its clock.
     const event = state.status === 'dispatched' ? nextClockEvent(state.clock) : undefined;
-    const woke = event ? await condition(() => revision !== seen, Math.max(1, Date.parse(event.at) - Date.now())) : (await condition(() => revision !== seen), true);
+    const woke = event
+      ? await condition(() => revision !== seen, Math.max(1, Date.parse(event.at) - Date.now()))
+      : (await condition(() => revision !== seen), true);
     if (woke || !event) continue;
     if (event.kind === 'remind') {
       state.clock.reminded = true;

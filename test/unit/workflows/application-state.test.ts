@@ -99,7 +99,7 @@ describe('ApplicationRecord', () => {
     expect(() => app.checkWithdraw()).toThrow(/已撤回/);
   });
 
-  it('pieces an item\'s decisions together from bounded reports and logs each once, with the decision kept beside it', () => {
+  it("pieces an item's decisions together from bounded reports and logs each once, with the decision kept beside it", () => {
     const app = new ApplicationRecord(newbornInput('A6'), at);
     dispatch(app, 'birth-cert');
     const wsjk = { sub: 'w', role: 'department' as const, dept: 'wsjk' };
@@ -150,9 +150,16 @@ describe('ApplicationRecord: every clock follows the calendar (issue #16)', () =
   const nth = nthWorkingDayEnd;
   /** Mon 2026-03-02, 10:00 in Shanghai. */
   const MON = '2026-03-02T02:00:00.000Z';
-  const withHoliday = (date: string) => ({ years: { ...seedCalendar.years, '2026': { ...seedCalendar.years['2026']!, holidays: [...seedCalendar.years['2026']!.holidays, date] } } });
+  const withHoliday = (date: string) => ({
+    years: { ...seedCalendar.years, '2026': { ...seedCalendar.years['2026']!, holidays: [...seedCalendar.years['2026']!.holidays, date] } },
+  });
   const waiting = (code: string, from: string, to?: string): ItemState => ({
-    code, name: code, department: 'wsjk', status: 'in_review', startedAt: MON, suspensions: [{ from, ...(to ? { to } : {}), reason: 'inspection' }],
+    code,
+    name: code,
+    department: 'wsjk',
+    status: 'in_review',
+    startedAt: MON,
+    suspensions: [{ from, ...(to ? { to } : {}), reason: 'inspection' }],
   });
 
   it("derives the committed limit from its budget, the items' waits merged, and the calendar", () => {
@@ -176,7 +183,10 @@ describe('ApplicationRecord: every clock follows the calendar (issue #16)', () =
     app.setCalendar({ years: { ...seedCalendar.years, '2027': { holidays: ['2026-12-25', '2027-01-01'], workdays: [] } } }, '2026-12-19T02:00:00.000Z');
     expect(app.state.deadline).toBe('2026-12-28T15:59:59.999Z');
     expect(app.state.deadlineProvisional).toBeUndefined();
-    expect(app.events.at(-1)).toMatchObject({ kind: 'calendar', detail: { moved: [{ clock: 'deadline', from: '2026-12-25T15:59:59.999Z', to: '2026-12-28T15:59:59.999Z' }] } });
+    expect(app.events.at(-1)).toMatchObject({
+      kind: 'calendar',
+      detail: { moved: [{ clock: 'deadline', from: '2026-12-25T15:59:59.999Z', to: '2026-12-28T15:59:59.999Z' }] },
+    });
   });
 
   it('moves the supplement, intake-review, 容缺 material and delivery clocks with a newly published holiday', () => {
@@ -192,7 +202,11 @@ describe('ApplicationRecord: every clock follows the calendar (issue #16)', () =
     expect(received.state.intakeReview!.due).toBe(nth('2026-03-02', 5, ['2026-03-03']));
 
     const promised = new ApplicationRecord(
-      newbornInput('D5', { submittedAt: MON, materials: newbornInput('x').materials.filter((m) => m.code !== 'marriage-cert'), commitments: ['marriage-cert'] }),
+      newbornInput('D5', {
+        submittedAt: MON,
+        materials: newbornInput('x').materials.filter((m) => m.code !== 'marriage-cert'),
+        commitments: ['marriage-cert'],
+      }),
       MON,
     );
     const [material] = promised.state.receipt.promised;

@@ -563,7 +563,9 @@ describe('ItemRecord: warning and overdue', () => {
     const warn = fireNext(r, 'warn');
     expect(warn.at).toBe(endOf('2026-03-06'));
     expect(r.state.warned).toBe(true);
-    expect(r.outbox).toEqual([expect.objectContaining({ kind: 'warning', to: 'department', department: 'wsjk', body: expect.objectContaining({ deadline: endOf('2026-03-09') }) })]);
+    expect(r.outbox).toEqual([
+      expect.objectContaining({ kind: 'warning', to: 'department', department: 'wsjk', body: expect.objectContaining({ deadline: endOf('2026-03-09') }) }),
+    ]);
     expect(refusalOf(() => r.check(approve(wsjkB))).type).toBe('StateConflict');
 
     const overdue = fireNext(r, 'overdue');
@@ -601,7 +603,8 @@ describe('ItemRecord: warning and overdue', () => {
 
 describe('ItemRecord: an expired limit stays expired (issue #16)', () => {
   /** 5 working days (birth-cert's legal limit) from a Shanghai date at 10:00. */
-  const from = (date: string): ItemRecord => record(new Date(`${date}T10:00:00+08:00`).toISOString(), { item: birthCert, policy: { ...DEFAULT_POLICY, postADays: 30 } });
+  const from = (date: string): ItemRecord =>
+    record(new Date(`${date}T10:00:00+08:00`).toISOString(), { item: birthCert, policy: { ...DEFAULT_POLICY, postADays: 30 } });
   const sh = (date: string, time = '10:00'): string => new Date(`${date}T${time}:00+08:00`).toISOString();
 
   it('a suspension after the limit ran out keeps the deadline, the item overdue and a later decision late', () => {
@@ -716,7 +719,12 @@ describe('ItemRecord: a correction names the item’s own materials, each with i
     });
     expect(r.outbox.at(-1)).toMatchObject({
       kind: 'correction',
-      body: { missing: [{ material: 'household-book', reason: '户口簿内页缺少户主页' }, { material: 'marriage-cert', reason: '结婚证照片模糊' }] },
+      body: {
+        missing: [
+          { material: 'household-book', reason: '户口簿内页缺少户主页' },
+          { material: 'marriage-cert', reason: '结婚证照片模糊' },
+        ],
+      },
     });
     // Answered material by material, as before.
     r.supply(['household-book', 'marriage-cert'], '2026-03-03T02:00:00.000Z');
@@ -885,7 +893,8 @@ describe('ItemRecord: bounds that keep the history small', () => {
       if (i < 8) act(r, resume(), at(++minute));
     }
     // 1 extension + 9 suspensions = 10: the 11th interim decision of any kind is refused …
-    for (const d of [suspend('hearing', 1), extend(1, '局长', '再延'), correction(['birth-certificate'])]) expect(refusalOf(() => r.check(d)).message).toContain('上限');
+    for (const d of [suspend('hearing', 1), extend(1, '局长', '再延'), correction(['birth-certificate'])])
+      expect(refusalOf(() => r.check(d)).message).toContain('上限');
     // … resuming is not, nor is the final decision once the clock runs again.
     act(r, resume(), at(++minute));
     act(r, approve(), at(++minute));

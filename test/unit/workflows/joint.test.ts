@@ -31,7 +31,7 @@ const refusal = (act: () => void) => {
 };
 
 describe('joint sign-offs: agree or dissent', () => {
-  it('names the lead (the bundle\'s lead department) and opens a clock per department at the first dispatch', () => {
+  it("names the lead (the bundle's lead department) and opens a clock per department at the first dispatch", () => {
     const app = utilitiesApp();
     expect(joint(app)).toMatchObject({ code: 'joint-survey', departments: ['water', 'power'], lead: 'power', openedAt: MON });
     expect(joint(app).clocks!.map((c) => [c.department, c.due])).toEqual([
@@ -58,7 +58,10 @@ describe('joint sign-offs: agree or dissent', () => {
     app.signOff({ code: 'joint-survey', verdict: 'dissent', opinion: '管网压力不足', actor: officer('water') }, MON);
     expect(refusal(() => app.checkSignOff({ code: 'joint-survey', actor: officer('water') }))).toBe('StateConflict');
     const later = '2026-03-04T02:00:00.000Z'; // Wed
-    expect(app.resolveJoint({ code: 'joint-survey', action: 'reconsider', reason: '请结合加压方案复议', actor: officer('power') }, later)).toEqual({ reject: [], cancel: [] });
+    expect(app.resolveJoint({ code: 'joint-survey', action: 'reconsider', reason: '请结合加压方案复议', actor: officer('power') }, later)).toEqual({
+      reject: [],
+      cancel: [],
+    });
     expect(joint(app).signedOff[1]).toMatchObject({ verdict: 'dissent', reconsideredAt: later });
     expect(joint(app).clocks).toEqual([expect.objectContaining({ department: 'water', from: later, due: nthWorkingDayEnd(later, 7) })]);
     expect(app.outbox.filter((n) => n.kind === 'joint' && n.to === 'department')).toEqual([expect.objectContaining({ department: 'water' })]);
@@ -111,14 +114,22 @@ describe('joint sign-off clocks (jointDays = 7 working days)', () => {
 
   it('moves with a newly published calendar', () => {
     const app = utilitiesApp();
-    const holiday = { years: { ...seedCalendar.years, '2026': { ...seedCalendar.years['2026']!, holidays: [...seedCalendar.years['2026']!.holidays, '2026-03-03'] } } };
+    const holiday = {
+      years: { ...seedCalendar.years, '2026': { ...seedCalendar.years['2026']!, holidays: [...seedCalendar.years['2026']!.holidays, '2026-03-03'] } },
+    };
     app.setCalendar(holiday, MON);
     expect(joint(app).clocks!.map((c) => c.due)).toEqual([nthWorkingDayEnd(MON, 7, ['2026-03-03']), nthWorkingDayEnd(MON, 7, ['2026-03-03'])]);
-    expect(app.events.at(-1)).toMatchObject({ kind: 'calendar', detail: { moved: expect.arrayContaining([expect.objectContaining({ clock: 'joint:joint-survey:water' })]) } });
+    expect(app.events.at(-1)).toMatchObject({
+      kind: 'calendar',
+      detail: { moved: expect.arrayContaining([expect.objectContaining({ clock: 'joint:joint-survey:water' })]) },
+    });
   });
 
   it('an application begun before the clocks has none', () => {
-    const app = new ApplicationRecord(completeInput('J2', utilities, { needWater: true, needPower: true }, { submittedAt: MON }), MON, { reproject: true, jointClocks: false });
+    const app = new ApplicationRecord(completeInput('J2', utilities, { needWater: true, needPower: true }, { submittedAt: MON }), MON, {
+      reproject: true,
+      jointClocks: false,
+    });
     app.markDispatched('water-connect', MON);
     expect(joint(app).clocks).toBeUndefined();
     expect(app.nextTimer()).toBeUndefined();

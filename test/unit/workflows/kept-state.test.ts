@@ -13,13 +13,46 @@ function scenario(): { state: ApplicationState; log: KeptLogEntry[] } {
   const app = new ApplicationRecord(newbornInput('K1'), at(0));
   app.markDispatched('birth-cert', at(1));
   const base = { code: 'birth-cert', name: '出生医学证明', department: 'wsjk', startedAt: at(1) };
-  app.applyItemState({ ...base, status: 'in_review', decisions: [{ decision: 'suspend', suspension: 'testing', expectedDays: 3, reason: '送检', actor: wsjk, at: at(2) }], decisionsFrom: 0 }, at(2));
+  app.applyItemState(
+    {
+      ...base,
+      status: 'in_review',
+      decisions: [{ decision: 'suspend', suspension: 'testing', expectedDays: 3, reason: '送检', actor: wsjk, at: at(2) }],
+      decisionsFrom: 0,
+    },
+    at(2),
+  );
   const approve = { decision: 'approve' as const, result: { certNo: 'C-1' }, actor: wsjk, at: at(4) };
-  app.applyItemState({ ...base, status: 'approved', result: { certNo: 'C-1' }, decision: approve, decisions: [{ decision: 'resume', actor: wsjk, at: at(3) }, approve], decisionsFrom: 1 }, at(4));
+  app.applyItemState(
+    {
+      ...base,
+      status: 'approved',
+      result: { certNo: 'C-1' },
+      decision: approve,
+      decisions: [{ decision: 'resume', actor: wsjk, at: at(3) }, approve],
+      decisionsFrom: 1,
+    },
+    at(4),
+  );
   const state = structuredClone(app.state);
-  state.joint = [{ code: 'j1', kind: '联合踏勘', items: ['birth-cert'], departments: ['wsjk', 'gaj'], signedOff: [{ department: 'wsjk', actor: wsjk, at: at(1), opinion: '具备条件' }, { department: 'gaj', actor: gaj, at: at(2) }], completedAt: at(2) }];
+  state.joint = [
+    {
+      code: 'j1',
+      kind: '联合踏勘',
+      items: ['birth-cert'],
+      departments: ['wsjk', 'gaj'],
+      signedOff: [
+        { department: 'wsjk', actor: wsjk, at: at(1), opinion: '具备条件' },
+        { department: 'gaj', actor: gaj, at: at(2) },
+      ],
+      completedAt: at(2),
+    },
+  ];
   const log: KeptLogEntry[] = app.events.map((e) => ({ kind: e.kind, item: e.item ?? null, detail: e.detail, decision: e.decision ?? null }));
-  log.push({ kind: 'joint-signoff', item: null, detail: { joint: 'j1', opinion: '具备条件' }, decision: null }, { kind: 'joint-signoff', item: null, detail: { joint: 'j1' }, decision: null });
+  log.push(
+    { kind: 'joint-signoff', item: null, detail: { joint: 'j1', opinion: '具备条件' }, decision: null },
+    { kind: 'joint-signoff', item: null, detail: { joint: 'j1' }, decision: null },
+  );
   return { state, log };
 }
 

@@ -7,12 +7,7 @@ const codes = (items: { code: string }[]) => items.map((i) => i.code);
 describe('applicableItems (智能导办)', () => {
   it('selects items by the answers, and items without `when` always', () => {
     expect(codes(applicableItems(newborn, {}))).toEqual(['birth-cert', 'vaccination']);
-    expect(codes(applicableItems(newborn, { localHukou: true, insured: true }))).toEqual([
-      'birth-cert',
-      'vaccination',
-      'hukou',
-      'medical-insurance',
-    ]);
+    expect(codes(applicableItems(newborn, { localHukou: true, insured: true }))).toEqual(['birth-cert', 'vaccination', 'hukou', 'medical-insurance']);
   });
 
   it('does not select an item when the answer differs in type', () => {
