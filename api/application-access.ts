@@ -1,5 +1,5 @@
-// Reading an application as a given user, and acting on it: the one place that knows who may see
-// what (R-9.1) and how Temporal refusals become HTTP answers.
+// Reading an application (live from its workflow, or from its case file) as a given user — who
+// may is access.ts's to say — and acting on it: how Temporal refusals become HTTP answers.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
@@ -12,8 +12,9 @@ import { EncryptionCodec } from '../worker/payload-codec.js';
 import type { AppDeps } from './app.js';
 import { applicationWorkflowId } from '../workflows/shared/ids.js';
 import { maskIdNumber, maskName, maskPhone } from '../workflows/shared/mask.js';
-import { regionCovers, type Claims } from './auth.js';
-import { conflict, forbidden, fromTemporal, notFound } from './errors.js';
+import { assertCanRead, mayReadAddress, mayReadPickupCode } from './access.js';
+import type { Claims } from './auth.js';
+import { conflict, fromTemporal, notFound } from './errors.js';
 
 export function applicationHandle(temporal: Client, id: string) {
   return temporal.workflow.getHandle(applicationWorkflowId(id));
@@ -52,25 +53,8 @@ export async function loadState(deps: Pick<AppDeps, 'temporal' | 'db' | 'codec'>
 /** The application's state, if this user may see it; 404 to applicants for others' (no existence leak). */
 export async function loadVisible(deps: Pick<AppDeps, 'temporal' | 'db' | 'codec'>, request: FastifyRequest, id: string): Promise<ApplicationState> {
   const state = await loadState(deps, id);
-  assertVisible(request, state);
+  assertCanRead(request.user, state);
   return state;
-}
-
-/** R-9.1: who may read an application at all. */
-export function assertVisible(request: FastifyRequest, state: ApplicationState): void {
-  const user = request.user;
-  const visible =
-    (user.role === 'applicant' && state.owner === user.sub) ||
-    // 帮办代办: an agent only within the mandate it submitted under (or an application it owns itself).
-    (user.role === 'agent' &&
-      ((!!user.mandate && state.submittedBy.sub === user.sub && state.submittedBy.mandate === user.mandate) || state.owner === user.sub)) ||
-    user.role === 'window' ||
-    user.role === 'hotline' ||
-    (user.role === 'department' && (state.items.some((i) => i.department === user.dept) || state.bundle.leadDepartment === user.dept)) ||
-    (user.role === 'coordinator' && regionCovers(user.region, state.bundle.region));
-  if (visible) return;
-  if (user.role === 'applicant' || user.role === 'agent') throw notFound('application');
-  throw forbidden('this application is outside your remit');
 }
 
 /** Runs an update; a workflow that has already closed refuses like a state conflict. */
@@ -92,22 +76,9 @@ export async function revocationsOf(db: Db, id: string) {
   return rows.map((r) => ({ item: r.item, at: r.at!, reason: r.reason ?? '' }));
 }
 
-/** The delivery address: for those who deliver (the window, the lead department) and the applicant or its agent. */
-function mayReadAddress(viewer: Claims | undefined, state: ApplicationState): boolean {
-  if (!viewer) return false;
-  if (viewer.role === 'window') return true;
-  if (viewer.role === 'department') return !!state.bundle.leadDepartment && viewer.dept === state.bundle.leadDepartment;
-  return (viewer.role === 'applicant' || viewer.role === 'agent') && (state.owner === viewer.sub || state.submittedBy.sub === viewer.sub);
-}
-
 function withoutAddress(delivery: ApplicationState['delivery']): ApplicationState['delivery'] {
   const { address: _address, ...rest } = delivery;
   return rest;
-}
-
-/** The pickup code: only the applicant (or its agent) holds it; the window checks what is shown against it. */
-function mayReadPickupCode(viewer: Claims | undefined, state: ApplicationState): boolean {
-  return !!viewer && (viewer.role === 'applicant' || viewer.role === 'agent') && (state.owner === viewer.sub || state.submittedBy.sub === viewer.sub);
 }
 
 function deliveryFor(viewer: Claims | undefined, state: ApplicationState): ApplicationState['delivery'] {

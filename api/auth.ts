@@ -97,10 +97,3 @@ export function actorOf(request: FastifyRequest): Actor {
   const channel = CHANNELS.includes(header as Channel) ? (header as Channel) : role === 'window' ? 'window' : 'api';
   return { sub, role, name, dept, post, mandate, channel };
 }
-
-/** Is a coordinator's region (absent: the whole province) covering this region code? */
-export function regionCovers(scope: string | undefined, region: string): boolean {
-  if (!scope) return true;
-  const prefix = scope.replace(/0+$/, '');
-  return region.startsWith(prefix);
-}

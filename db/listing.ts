@@ -82,17 +82,6 @@ export function parsePeriod(from?: string, to?: string): Period {
   return period;
 }
 
-/**
- * The region prefix a coordinator's `region` claim covers (regionCovers semantics: trailing zeros
- * dropped, 320100 → 3201), or undefined for the whole province. Only digits: the prefix goes into a
- * LIKE pattern.
- */
-export function regionPrefix(scope: string | undefined): string | undefined {
-  if (!scope) return undefined;
-  if (!/^\d{1,12}$/.test(scope)) throw new RangeError('region claim must be an administrative code (digits)');
-  return scope.replace(/0+$/, '');
-}
-
 /** Who may see what (R-9.1), as read-model conditions; an empty scope sees everything. */
 export interface ListingScope {
   /** applicant: its own applications. */

@@ -22,8 +22,9 @@ import type { AppDeps } from '../app.js';
 import { getBundle } from '../../db/bundles.js';
 import { addSupplementRefs } from '../../db/case-file.js';
 import { applicationHandle, applicationView, caseFileOf, loadVisible, revocationsOf, runUpdate } from '../application-access.js';
+import { assertJointLead, assertJointParticipant, assertOwnDepartment } from '../access.js';
 import { actorOf, requireRole } from '../auth.js';
-import { badRequest, conflict, forbidden, notFound } from '../errors.js';
+import { badRequest, conflict, notFound } from '../errors.js';
 import {
   ApplicationParams,
   ApplicationView,
@@ -122,7 +123,7 @@ export const applicationActionRoutes =
       const state = await loadVisible(deps, request, id);
       const item = state.items.find((i) => i.code === code);
       if (!item) throw notFound(`item ${code}`);
-      if (item.department !== request.user.dept) throw forbidden(`item ${code} belongs to department ${item.department}`);
+      assertOwnDepartment(request.user, item.department, `item ${code}`);
       if (item.status !== 'in_review') throw conflict(`事项「${item.name}」当前状态为 ${item.status}，不接受该操作`);
       return item;
     };
@@ -167,7 +168,7 @@ export const applicationActionRoutes =
         const state = await loadVisible(deps, request, id);
         const target = state.items.find((i) => i.code === item);
         if (!target) throw notFound(`item ${item}`);
-        if (target.department !== request.user.dept) throw forbidden(`item ${item} belongs to department ${target.department}`);
+        assertOwnDepartment(request.user, target.department, `item ${item}`);
         await runUpdate(`告知承诺核查「${target.name}」`, () =>
           temporal.workflow.getHandle(postCheckWorkflowId(id, item)).executeUpdate(verifyCommitment, {
             args: [{ ...request.body, actor: actorOf(request) }],
@@ -187,7 +188,7 @@ export const applicationActionRoutes =
         // The contract's codes (API.md): an unknown procedure is 404, a department outside it 403.
         const joint = current.joint.find((j) => j.code === code);
         if (!joint) throw notFound(`joint procedure ${code}`);
-        if (!joint.departments.includes(request.user.dept ?? '')) throw forbidden(`${request.user.dept} 不是联合办理程序 ${code} 的参与部门`);
+        assertJointParticipant(request.user, joint);
         const state = await runUpdate(`联合办理程序 ${code}`, () =>
           applicationHandle(temporal, id).executeUpdate(signOffJoint, {
             args: [{ code, ...request.body, actor: actorOf(request) }],
@@ -206,8 +207,7 @@ export const applicationActionRoutes =
         const current = await loadVisible(deps, request, id);
         const joint = current.joint.find((j) => j.code === code);
         if (!joint) throw notFound(`joint procedure ${code}`);
-        if (!joint.lead || joint.lead !== request.user.dept)
-          throw forbidden(`只有牵头部门${joint.lead ? ` ${joint.lead} ` : ''}可以处理联合办理程序 ${code} 的分歧`);
+        assertJointLead(request.user, joint);
         const state = await runUpdate(`联合办理程序 ${code}`, () =>
           applicationHandle(temporal, id).executeUpdate(resolveJoint, {
             args: [{ code, ...request.body, actor: actorOf(request) }],

@@ -4,8 +4,9 @@ import { Type } from 'typebox';
 import { getBundle, listBundles, publishBundle, retireBundle } from '../../db/bundles.js';
 import { deriveLead, validateBundle } from '../../workflows/shared/validate-bundle.js';
 import type { AppDeps } from '../app.js';
-import { regionCovers, requireRole } from '../auth.js';
-import { badRequest, forbidden, notFound } from '../errors.js';
+import { assertRegion } from '../access.js';
+import { requireRole } from '../auth.js';
+import { badRequest, notFound } from '../errors.js';
 import { bundleAppliesIn } from '../region.js';
 import { BundleDefinitionBody, BundleParams, BundleSummary, ListBundlesQuery, PublishedBundle, RetiredBundle, VersionQuery } from '../schemas/bundles.js';
 import { Json, errorResponses } from '../schemas/common.js';
@@ -58,13 +59,10 @@ export const bundleRoutes =
       },
       async (request, reply) => {
         const definition = request.body;
-        const scope = request.user.region;
-        if (!regionCovers(scope, definition.region)) throw forbidden(`region ${definition.region} is outside your region ${scope}`);
+        assertRegion(request.user, definition.region);
         // A new version must not move another region's bundle into ours (or take it over).
         const current = await getBundle(db, definition.code);
-        if (current && !regionCovers(scope, current.region)) {
-          throw forbidden(`bundle ${definition.code} belongs to region ${current.region}, outside your region ${scope}`);
-        }
+        if (current) assertRegion(request.user, current.region, `bundle ${definition.code} belongs to region`);
         const problems = validateBundle(definition);
         if (problems.length) throw badRequest(`bundle ${definition.code} is not publishable`, problems);
 
@@ -103,10 +101,7 @@ export const bundleRoutes =
         const { code } = request.params;
         const current = await getBundle(db, code);
         if (!current) throw notFound(`bundle ${code}`);
-        const scope = request.user.region;
-        if (!regionCovers(scope, current.region)) {
-          throw forbidden(`bundle ${code} belongs to region ${current.region}, outside your region ${scope}`);
-        }
+        assertRegion(request.user, current.region, `bundle ${code} belongs to region`);
         const retired = await retireBundle(db, code);
         if (!retired) throw notFound(`bundle ${code}`);
         return { code, ...retired };

@@ -7,9 +7,10 @@ import { publishCalendar } from '../../workflows/application/messages.js';
 import { calendarPublished } from '../../workflows/shared/calendar-published.js';
 import type { WorkingCalendar } from '../../workflows/shared/working-days.js';
 import type { AppDeps } from '../app.js';
+import { assertProvinceWide } from '../access.js';
 import { requireRole } from '../auth.js';
 import { checkCalendarYear } from '../calendar-check.js';
-import { badRequest, forbidden, notFound } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import { CalendarYearBody, CalendarYearView, PublishedCalendarYear, YearParams } from '../schemas/calendar.js';
 import { errorResponses } from '../schemas/common.js';
 
@@ -78,8 +79,7 @@ export const calendarRoutes =
       async (request) => {
         const { year } = request.params;
         // One calendar counts every deadline in the province: a city's or county's coordinator may not rewrite it.
-        const scope = request.user.region;
-        if (scope && !/^\d{2}0000$/.test(scope)) throw forbidden(`the working-day calendar is province-wide; region ${scope} may not publish it`);
+        assertProvinceWide(request.user);
         const problems = checkCalendarYear(year, request.body);
         if (problems.length) throw badRequest(`the calendar of ${year} has bad dates`, problems);
         await publishYear(db, year, request.body, request.user.sub);

@@ -29,9 +29,9 @@ import { maskFreeText } from '../../workflows/shared/mask.js';
 import type { AppDeps } from '../app.js';
 import { applicationView, loadVisible, runUpdate } from '../application-access.js';
 import { actorOf, requireRole } from '../auth.js';
-import { badRequest, forbidden, notFound } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import { AppId, Code, DeptCode, errorResponses } from '../schemas/common.js';
-import { coordinatorPrefix } from './listing.js';
+import { assertOwnDepartment, coordinatorPrefix } from '../access.js';
 
 const Any = Type.Object({}, { additionalProperties: true });
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
@@ -72,15 +72,12 @@ export const caseRoutes =
         throw err;
       }
     };
-    const ownDepartment = (request: FastifyRequest, department: string) => {
-      if (request.user.role === 'department' && request.user.dept !== department) throw forbidden('this case belongs to another department');
-    };
     /**
      * R-9.1 before anything is read out or done: a department only its own cases (403), an applicant
      * only those about its own application (404, as for the application), a coordinator its region's.
      */
     const guard = async (request: FastifyRequest, found: { department: string; applicationId?: string }) => {
-      ownDepartment(request, found.department);
+      assertOwnDepartment(request.user, found.department, 'this case');
       const role = request.user.role;
       if (found.applicationId && (role === 'applicant' || role === 'coordinator')) await loadVisible(deps, request, found.applicationId);
     };
@@ -228,10 +225,10 @@ export const caseRoutes =
       async (request) => {
         const q = request.query;
         const department = request.user.role === 'department' ? request.user.dept! : q.department;
-        if (request.user.role === 'department' && q.department && q.department !== department) throw forbidden('a department sees only its own cases');
+        assertOwnDepartment(request.user, q.department, 'the cases of');
         const where: SQL[] = [];
         // A coordinator with a region: the cases about applications in it (a case without one has no region to show).
-        const prefix = request.user.role === 'coordinator' ? coordinatorPrefix(request.user.region) : undefined;
+        const prefix = coordinatorPrefix(request.user);
         if (prefix)
           where.push(
             inArray(

@@ -5,10 +5,9 @@ import { Type } from 'typebox';
 import { applicationItems, applications } from '../../db/schema.js';
 import type { AppDeps } from '../app.js';
 import { requireRole } from '../auth.js';
-import { forbidden } from '../errors.js';
 import { DeptCode, errorResponses } from '../schemas/common.js';
 import { INBOX_RECHECK_MS, InboxWatch } from '../inbox-watch.js';
-import { coordinatorPrefix } from './listing.js';
+import { assertOwnDepartment, coordinatorPrefix } from '../access.js';
 import { jointTasks } from '../../db/joint-inbox.js';
 
 const JointTask = Type.Object({
@@ -87,11 +86,11 @@ export const departmentRoutes =
       },
       async (request, reply) => {
         const { dept } = request.params;
-        if (request.user.role === 'department' && request.user.dept !== dept) throw forbidden('a department sees only its own inbox');
+        assertOwnDepartment(request.user, dept, 'this inbox');
         const status = request.query.status ?? 'in_review';
         const limit = request.query.limit ?? 50;
         // A coordinator sees the inbox as far as its region reaches.
-        const prefix = request.user.role === 'coordinator' ? coordinatorPrefix(request.user.region) : undefined;
+        const prefix = coordinatorPrefix(request.user);
         const known = request.headers['if-none-match'];
         const until = Date.now() + (request.query.wait ?? 0) * 1000;
         const gone = new AbortController();

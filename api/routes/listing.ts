@@ -1,49 +1,14 @@
 // GET /v1/applications: search and listing (R-8.1) from the read model, scoped to who asks (R-9.1).
 // A separate plugin from routes/applications.ts (POST /applications, GET /applications/:id).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import { decodeCursor, listApplications, parsePeriod, regionPrefix, type ListingScope, type Period } from '../../db/listing.js';
+import { decodeCursor, listApplications } from '../../db/listing.js';
+import { listingScope } from '../access.js';
+import { periodOf } from '../period.js';
 import type { AppDeps } from '../app.js';
 import { requireRole } from '../auth.js';
-import { badRequest, forbidden } from '../errors.js';
+import { badRequest } from '../errors.js';
 import { errorResponses } from '../schemas/common.js';
 import { ListingQuery, ListingResponse } from '../schemas/listing.js';
-
-/** What this user may list: applicants their own, agents theirs, departments those with their items, coordinators their region. */
-export function listingScope(request: FastifyRequest): ListingScope {
-  const user = request.user;
-  switch (user.role) {
-    case 'applicant':
-      return { owner: user.sub };
-    case 'agent':
-      return { agent: user.sub };
-    case 'department':
-      return { department: user.dept! };
-    case 'coordinator':
-      return { regionPrefix: coordinatorPrefix(user.region) };
-    case 'window':
-    case 'hotline':
-      return {};
-  }
-}
-
-export function coordinatorPrefix(region: string | undefined): string | undefined {
-  try {
-    return regionPrefix(region);
-  } catch (err) {
-    throw forbidden((err as Error).message);
-  }
-}
-
-/** from/to as instants; 400 naming the field when unreadable. */
-export function periodOf(from: string | undefined, to: string | undefined): Period {
-  try {
-    return parsePeriod(from, to);
-  } catch (err) {
-    const [field, ...rest] = (err as Error).message.split(': ');
-    throw badRequest('invalid period', [{ field: `querystring.${field}`, message: rest.join(': ') }]);
-  }
-}
 
 export const listingRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
@@ -73,7 +38,7 @@ export const listingRoutes =
         const period = periodOf(q.from, q.to);
         return listApplications(
           db,
-          listingScope(request),
+          listingScope(request.user),
           {
             status: q.status,
             bundle: q.bundle,

@@ -3,36 +3,16 @@
 // results of the items it depends on — nothing of other items' fields; the lead department, window
 // staff and the applicant the whole submission; coordinators and the hotline the item without values.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { getBundle } from '../../db/bundles.js';
-import type { ApplicationState } from '../../workflows/application/messages.js';
 import type { BundleVersion } from '../../workflows/shared/bundle.js';
 import type { AppDeps } from '../app.js';
 import { applicationView, caseFileOf, loadVisible } from '../application-access.js';
+import { sheetReach } from '../access.js';
 import { requireRole } from '../auth.js';
 import { caseEventsOf, timelineFromLog } from '../case-timeline.js';
-import { forbidden, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { ItemParams } from '../schemas/applications.js';
 import { errorResponses, Json } from '../schemas/common.js';
-
-/** How much of the submission a reader may see for this item. */
-type Reach = 'whole' | 'item' | 'none';
-
-function reachOf(request: FastifyRequest, state: ApplicationState, department: string): Reach {
-  const user = request.user;
-  switch (user.role) {
-    case 'department':
-      if (user.dept === department) return state.bundle.leadDepartment === user.dept ? 'whole' : 'item';
-      if (state.bundle.leadDepartment === user.dept) return 'whole';
-      throw forbidden(`item belongs to department ${department}: a department reviews only its own items`);
-    case 'window':
-    case 'applicant':
-    case 'agent':
-      return 'whole'; // loadVisible has already kept applicants and agents to their own
-    default:
-      return 'none';
-  }
-}
 
 export const reviewSheetRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
@@ -55,7 +35,7 @@ export const reviewSheetRoutes =
         const state = await loadVisible(deps, request, id);
         const item = state.items.find((i) => i.code === code);
         if (!item) throw notFound(`item ${code}`);
-        const reach = reachOf(request, state, item.department);
+        const reach = sheetReach(request.user, state, item.department);
         const [file, bundle, rows] = await Promise.all([
           caseFileOf(deps, id),
           getBundle(deps.db.db, state.bundle.code, state.bundle.version),

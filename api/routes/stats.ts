@@ -3,10 +3,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { computeStats, type StatsFilters } from '../../db/stats.js';
 import type { AppDeps } from '../app.js';
 import { requireRole } from '../auth.js';
-import { forbidden } from '../errors.js';
 import { errorResponses } from '../schemas/common.js';
 import { StatsQuery, StatsResponse } from '../schemas/listing.js';
-import { coordinatorPrefix, periodOf } from './listing.js';
+import { assertOwnDepartment, coordinatorPrefix } from '../access.js';
+import { periodOf } from '../period.js';
 
 export const statsRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
@@ -27,12 +27,10 @@ export const statsRoutes =
         const q = request.query;
         const user = request.user;
         const filters: StatsFilters = { bundle: q.bundle, department: q.department };
-        if (user.role === 'department') {
-          if (q.department !== undefined && q.department !== user.dept) throw forbidden('a department sees only its own statistics');
-          filters.department = user.dept;
-        } else {
-          filters.regionPrefix = coordinatorPrefix(user.region);
-        }
+        // A department its own figures; a coordinator its region's.
+        assertOwnDepartment(user, q.department, 'the statistics of');
+        if (user.role === 'department') filters.department = user.dept;
+        filters.regionPrefix = coordinatorPrefix(user);
         const period = periodOf(q.from, q.to);
         filters.since = period.since;
         filters.until = period.until;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { regionCovers } from '../../api/auth.js';
+import { regionCovers, regionPrefixOf as regionPrefix } from '../../api/access.js';
 import { newborn } from '../../db/catalogue/newborn.js';
-import { decodeCursor, encodeCursor, parsePeriod, regionPrefix } from '../../db/listing.js';
+import { decodeCursor, encodeCursor, parsePeriod } from '../../db/listing.js';
 import { bundleSavings } from '../../db/stats.js';
 
 describe('listing cursor', () => {

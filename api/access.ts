@@ -1,0 +1,141 @@
+// Who may see and do what (R-9.1): the one place. Routes ask here; the database layer takes the
+// scopes decided here as plain conditions and decides nothing itself.
+//
+// - applicants see their own applications, agents those they submitted under their mandate (or own);
+// - window staff and the 12345 hotline see every application (they serve anyone who walks in or calls);
+// - a department sees the applications with an item of its own, or of a bundle it leads, and acts
+//   only on its own items, inbox, cases and figures;
+// - a coordinator sees its region: a region claim covers the codes it prefixes once its trailing
+//   zeros are cut (320000 → 32…., 320100 → 3201.., 320102 → 320102); no claim, the whole province.
+import type { ListingScope } from '../db/listing.js';
+import type { ApplicationState } from '../workflows/application/messages.js';
+import type { Claims } from './auth.js';
+import { forbidden, notFound } from './errors.js';
+
+/** The prefix a region claim covers (none: everything). Only digits, since the prefix goes into a LIKE pattern: a RangeError otherwise. */
+export function regionPrefixOf(claim: string | undefined): string | undefined {
+  if (!claim) return undefined;
+  if (!/^\d{1,12}$/.test(claim)) throw new RangeError('region claim must be an administrative code (digits)');
+  return claim.replace(/0+$/, '');
+}
+
+/** Is `region` within the claim's region? A malformed claim covers nothing. */
+export function regionCovers(claim: string | undefined, region: string): boolean {
+  try {
+    return region.startsWith(regionPrefixOf(claim) ?? '');
+  } catch {
+    return false;
+  }
+}
+
+/** A coordinator's region as a prefix (403 for a malformed claim); undefined for everyone else. */
+export function coordinatorPrefix(user: Claims): string | undefined {
+  if (user.role !== 'coordinator') return undefined;
+  try {
+    return regionPrefixOf(user.region);
+  } catch (err) {
+    throw forbidden((err as Error).message);
+  }
+}
+
+/** 403 unless the region lies within the coordinator's (publishing a bundle, retiring one). */
+export function assertRegion(user: Claims, region: string, what = 'region'): void {
+  if (!regionCovers(user.region, region)) throw forbidden(`${what} ${region} is outside your region ${user.region}`);
+}
+
+/** The working-day calendar counts every deadline in the province: only a province-wide coordinator publishes it. */
+export function assertProvinceWide(user: Claims): void {
+  if (user.region && !/^\d{2}0000$/.test(user.region)) throw forbidden(`the working-day calendar is province-wide; region ${user.region} may not publish it`);
+}
+
+/** A department reads and acts only as itself (its inbox, cases, figures, items); other roles pass. `what`: what belongs to `department`. */
+export function assertOwnDepartment(user: Claims, department: string | undefined, what: string): void {
+  if (user.role === 'department' && department !== undefined && department !== user.dept)
+    throw forbidden(`${what} belongs to department ${department}, not yours`);
+}
+
+/** What a user may list of the read model. */
+export function listingScope(user: Claims): ListingScope {
+  switch (user.role) {
+    case 'applicant':
+      return { owner: user.sub };
+    case 'agent':
+      return { agent: user.sub };
+    case 'department':
+      return { department: user.dept! };
+    case 'coordinator':
+      return { regionPrefix: coordinatorPrefix(user) };
+    case 'window':
+    case 'hotline':
+      return {};
+  }
+}
+
+/** Who may read an application at all. */
+export function canRead(user: Claims, state: ApplicationState): boolean {
+  switch (user.role) {
+    case 'applicant':
+      return state.owner === user.sub;
+    case 'agent':
+      // 帮办代办: only within the mandate it submitted under (or an application it owns itself).
+      return (!!user.mandate && state.submittedBy.sub === user.sub && state.submittedBy.mandate === user.mandate) || state.owner === user.sub;
+    case 'window':
+    case 'hotline':
+      return true;
+    case 'department':
+      return state.items.some((i) => i.department === user.dept) || state.bundle.leadDepartment === user.dept;
+    case 'coordinator':
+      return regionCovers(user.region, state.bundle.region);
+  }
+}
+
+/** canRead or refuse: 404 to applicants and agents for others' applications (no existence leak), 403 to staff. */
+export function assertCanRead(user: Claims, state: ApplicationState): void {
+  if (canRead(user, state)) return;
+  if (user.role === 'applicant' || user.role === 'agent') throw notFound('application');
+  throw forbidden('this application is outside your remit');
+}
+
+const isApplicantSide = (viewer: Claims, state: ApplicationState) =>
+  (viewer.role === 'applicant' || viewer.role === 'agent') && (state.owner === viewer.sub || state.submittedBy.sub === viewer.sub);
+
+/** The delivery address: for those who deliver (the window, the lead department) and the applicant or its agent. */
+export function mayReadAddress(viewer: Claims | undefined, state: ApplicationState): boolean {
+  if (!viewer) return false;
+  if (viewer.role === 'window') return true;
+  if (viewer.role === 'department') return !!state.bundle.leadDepartment && viewer.dept === state.bundle.leadDepartment;
+  return isApplicantSide(viewer, state);
+}
+
+/** The pickup code: only the applicant (or its agent) holds it; the window checks what is shown against it. */
+export function mayReadPickupCode(viewer: Claims | undefined, state: ApplicationState): boolean {
+  return !!viewer && isApplicantSide(viewer, state);
+}
+
+/** How much of the submission a reader may see of one item (the review sheet): its department the item's, the lead and those who serve the applicant the whole. */
+export type Reach = 'whole' | 'item' | 'none';
+
+export function sheetReach(user: Claims, state: ApplicationState, department: string): Reach {
+  switch (user.role) {
+    case 'department':
+      if (state.bundle.leadDepartment === user.dept) return 'whole';
+      if (user.dept === department) return 'item';
+      throw forbidden(`item belongs to department ${department}: a department reviews only its own items`);
+    case 'window':
+    case 'applicant':
+    case 'agent':
+      return 'whole'; // assertCanRead has already kept applicants and agents to their own
+    case 'coordinator':
+    case 'hotline':
+      return 'none';
+  }
+}
+
+/** A joint procedure (8.3.2): its departments sign off; its lead resolves a dissent. */
+export function assertJointParticipant(user: Claims, joint: { code: string; departments: string[] }): void {
+  if (!joint.departments.includes(user.dept ?? '')) throw forbidden(`${user.dept} 不是联合办理程序 ${joint.code} 的参与部门`);
+}
+
+export function assertJointLead(user: Claims, joint: { code: string; lead?: string }): void {
+  if (!joint.lead || joint.lead !== user.dept) throw forbidden(`只有牵头部门${joint.lead ? ` ${joint.lead} ` : ''}可以处理联合办理程序 ${joint.code} 的分歧`);
+}
