@@ -2,7 +2,6 @@
 // dispatch to every department (8.2), linked review with joint procedures and rejection rules
 // (8.3), then one feedback and one delivery (8.4).
 import {
-  ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
@@ -10,18 +9,17 @@ import {
   isCancellation,
   log,
   patched,
-  proxyActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { createActivities } from '../../activities/index.js';
 import { calendarPublished, jointCompleted, jointRejected, materialsSupplied, type ItemOutcome } from '../item/messages.js';
 import { ItemRecord } from '../item/state.js';
 import { itemWorkflow } from '../item/workflow.js';
 import { itemWorkflowId } from '../shared/ids.js';
 import type { CaseEvent } from '../shared/case-events.js';
 import { slimForKeeping } from '../shared/kept-state.js';
+import { activities, changedBy, refuse } from '../shared/kit.js';
 import { ACTIONS_ANSWER_SETTLED, ANNOUNCED_ITEMS, CASE_FILE, CLOCKS_REPROJECTED, JOINT_SIGN_OFF_CLOCKS, UNCHANGED_SYNC_SKIPPED } from '../shared/patches.js';
 import { readModelSnapshot, syncKey } from '../shared/read-model.js';
 import { ApplicationStatus, Overdue } from '../shared/search-attributes.js';
@@ -39,15 +37,12 @@ import {
   type ApplicationInput,
   type ApplicationState,
 } from './messages.js';
-import { ApplicationRecord, Refusal, isFinalItem } from './state.js';
+import { ApplicationRecord, isFinalItem } from './state.js';
 
 /** How long an action's answer waits for its effect (items cancelled, a supplement taken) before answering anyway. */
 const SETTLE_WITHIN = '10 seconds';
 
-const { syncApplication, syncCaseFile, sendNotices } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30s',
-  retry: { maximumInterval: '1m' },
-});
+const { syncApplication, syncCaseFile, sendNotices } = activities;
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
   // Decided once, at the start: an execution begun before keeps its clocks as they were set.
@@ -201,9 +196,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   const publishAndWait = async (timeoutAt?: string) => {
     const seen = app.state.revision;
     await publish();
-    const changed = () => app.state.revision !== seen;
-    if (!timeoutAt) return (await condition(changed), true);
-    return condition(changed, Math.max(1, Date.parse(timeoutAt) - Date.now()));
+    return changedBy(() => app.state.revision !== seen, timeoutAt);
   };
 
   // 8.1 — wait, bounded, for the supplement of an incomplete application, and (§32) for window
@@ -249,16 +242,6 @@ async function runItem(app: ApplicationRecord, code: string): Promise<ItemOutcom
   // Unless the item has already reported (a grant on pledge comes at once, in the same task).
   if (announced && app.item(code).status === 'waiting') app.applyItemState(new ItemRecord(input, now()).state, now());
   return handle.result();
-}
-
-/** Turns a state refusal into the typed failure the API maps to 409 or 400. */
-function refuse(action: () => void): void {
-  try {
-    action();
-  } catch (err) {
-    if (err instanceof Refusal) throw ApplicationFailure.create({ type: err.type, message: err.message, nonRetryable: true });
-    throw err;
-  }
 }
 
 const now = () => new Date().toISOString();

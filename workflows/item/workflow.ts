@@ -1,22 +1,20 @@
 // One department's item (政务服务事项) of an application (8.3): reviewed by its department alone,
 // against a working-day clock that stops while the applicant is awaited (R-6).
 import {
-  ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   isCancellation,
   condition,
   getExternalWorkflowHandle,
   patched,
-  proxyActivities,
   setHandler,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../../activities/index.js';
 import { itemChanged } from '../application/messages.js';
 import { postCheckWorkflow } from '../post-check/workflow.js';
 import { postCheckWorkflowId } from '../shared/ids.js';
+import { activities, changedBy, refuse } from '../shared/kit.js';
 import { BOUNDED_ITEM_REPORTS, CLOCKS_REPROJECTED, LEDGER_RULES, PLEDGE_AWAITS_MATERIALS } from '../shared/patches.js';
 import {
   calendarPublished,
@@ -32,10 +30,7 @@ import {
 } from './messages.js';
 import { ItemRecord, Refusal } from './state.js';
 
-const { archiveResult, sendNotices } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30s',
-  retry: { maximumInterval: '1m' },
-});
+const { archiveResult, sendNotices } = activities;
 
 export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
   const item = new ItemRecord(input, now(), {
@@ -116,10 +111,8 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
       // Any change after this point wakes the loop, including one made while publishing.
       const seen = item.revision;
       await publish();
-      const changed = () => item.revision !== seen;
       const timer = item.nextTimer();
-      const woke = timer ? await condition(changed, Math.max(1, Date.parse(timer.at) - Date.now())) : (await condition(changed), true);
-      if (!woke && timer) item.fire(timer, now());
+      if (!(await changedBy(() => item.revision !== seen, timer?.at)) && timer) item.fire(timer, now());
     }
   }
 
@@ -165,16 +158,6 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
 /** Once the application has cancelled this item, no department may take or decide it. */
 function refuseWhenCancelled(item: ItemRecord): void {
   if (CancellationScope.current().consideredCancelled) throw new Refusal('StateConflict', `事项「${item.state.name}」所属的申请已终止或撤回，不再办理`);
-}
-
-/** Turns a state refusal into the typed failure the API maps to 409 or 400. */
-function refuse(action: () => void): void {
-  try {
-    action();
-  } catch (err) {
-    if (err instanceof Refusal) throw ApplicationFailure.create({ type: err.type, message: err.message, nonRetryable: true });
-    throw err;
-  }
 }
 
 const now = () => new Date().toISOString();

@@ -1,18 +1,15 @@
 // 告知承诺 post-check: the item was granted on the applicant's commitment; within the check period
 // the department confirms it or revokes the result — even after the bundle was delivered, which is
 // why this runs as its own workflow that outlives the application (parent close policy ABANDON).
-import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { createActivities } from '../../activities/index.js';
+import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import { compact, safeActor } from '../shared/case-events.js';
+import { activities, changedBy, refusal } from '../shared/kit.js';
 import { CASE_FILE, POST_CHECK_ANSWERS_RECORDED } from '../shared/patches.js';
 import { calendarPublished } from '../shared/calendar-published.js';
 import { addWorkingDays } from '../shared/working-days.js';
 import { postCheckState, verifyCommitment, type PostCheckInput, type PostCheckState } from './messages.js';
 
-const { recordCaseEvents, revokeResult, sendNotices } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30s',
-  retry: { maximumInterval: '1m' },
-});
+const { recordCaseEvents, revokeResult, sendNotices } = activities;
 
 export async function postCheckWorkflow(input: PostCheckInput): Promise<PostCheckState> {
   const startedAt = new Date().toISOString();
@@ -48,7 +45,7 @@ export async function postCheckWorkflow(input: PostCheckInput): Promise<PostChec
   let checked: boolean;
   do {
     const seen = recounts;
-    checked = await condition(() => state.status !== 'pending' || recounts !== seen, Math.max(1, Date.parse(state.dueAt) - Date.now()));
+    checked = await changedBy(() => state.status !== 'pending' || recounts !== seen, state.dueAt);
   } while (checked && state.status === 'pending');
   const about = { item: input.itemCode, itemName: input.itemName };
   if (!checked) {
@@ -107,5 +104,3 @@ export async function postCheckWorkflow(input: PostCheckInput): Promise<PostChec
   await condition(allHandlersFinished);
   return state;
 }
-
-const refusal = (type: 'StateConflict' | 'InvalidDecision', message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });

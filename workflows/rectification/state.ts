@@ -4,6 +4,7 @@ import { caseClock, recountClock } from '../shared/case-clock.js';
 import type { WorkingCalendar } from '../shared/working-days.js';
 import type { Notice } from '../shared/notices.js';
 import { OUTCOME_LABELS, type RectificationInput, type RectificationState, type RectificationStatus, type StepInput } from './messages.js';
+import { Refusal } from '../shared/refusal.js';
 
 export type Step = 'check' | 'rectify' | 'reply' | 'return-visit' | 'appeal' | 'appeal-decision' | 'dispute' | 'dispute-decision';
 
@@ -53,6 +54,12 @@ export class RectificationRecord {
   }
 
   /** Why the step is refused (state or actor: a conflict; missing input: invalid), or undefined. */
+  /** Throws the Refusal of a step the state or the input does not allow. */
+  check(step: Step, input: StepInput): void {
+    const refused = this.refusal(step, input);
+    if (refused) throw new Refusal(refused.type, refused.message);
+  }
+
   refusal(step: Step, input: StepInput): { type: 'StateConflict' | 'InvalidDecision'; message: string } | undefined {
     const rule = RULES[step];
     const conflict = (message: string) => ({ type: 'StateConflict' as const, message });

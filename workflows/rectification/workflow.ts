@@ -1,10 +1,10 @@
 // 差评整改 (DB32/T 4660, standard 10.4): a bad review becomes a work order to the responsible
 // department — check, rectify, reply to the evaluator, return visit — on a working-day clock with
 // a reminder and escalations; the evaluator may appeal and a coordinator decides.
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { createActivities } from '../../activities/index.js';
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import { calendarPublished } from '../shared/calendar-published.js';
 import { nextClockEvent } from '../shared/case-clock.js';
+import { activities, changedBy, refuse } from '../shared/kit.js';
 import { addWorkingDays } from '../shared/working-days.js';
 import {
   appealRectification,
@@ -22,10 +22,7 @@ import {
 } from './messages.js';
 import { RectificationRecord, type Step } from './state.js';
 
-const { sendNotices, syncCase } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30s',
-  retry: { maximumInterval: '1m' },
-});
+const { sendNotices, syncCase } = activities;
 
 /** Working days the evaluator has to appeal after the return visit. */
 const APPEAL_DAYS = 5;
@@ -51,7 +48,7 @@ export async function rectificationWorkflow(input: RectificationInput): Promise<
         r.apply(step, s, now());
         return r.state;
       },
-      { validator: (s: StepInput) => refuse(r.refusal(step, s)) },
+      { validator: (s: StepInput) => refuse(() => r.check(step, s)) },
     );
   }
 
@@ -67,13 +64,12 @@ export async function rectificationWorkflow(input: RectificationInput): Promise<
     await publish();
     if (r.state.status === 'closed') {
       const appealBy = addWorkingDays(r.state.closedAt!, APPEAL_DAYS, r.calendar).deadline;
-      if (!(await condition(() => r.revision !== seen, untilMs(appealBy)))) break;
+      if (!(await changedBy(() => r.revision !== seen, appealBy))) break;
       continue;
     }
     // While a coordinator weighs the department's appeal, its clock does not press it.
     const event = r.state.status === 'disputed' ? undefined : nextClockEvent(r.state.clock);
-    const woke = event ? await condition(() => r.revision !== seen, untilMs(event.at)) : (await condition(() => r.revision !== seen), true);
-    if (!woke && event) {
+    if (!(await changedBy(() => r.revision !== seen, event?.at)) && event) {
       if (event.kind === 'remind') r.remind();
       else r.escalate(event.level);
     }
@@ -99,9 +95,4 @@ export function caseRow(s: RectificationState) {
   };
 }
 
-function refuse(refusal: { type: string; message: string } | undefined): void {
-  if (refusal) throw ApplicationFailure.create({ ...refusal, nonRetryable: true });
-}
-
 const now = () => new Date().toISOString();
-const untilMs = (at: string) => Math.max(1, Date.parse(at) - Date.now());
