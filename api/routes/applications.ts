@@ -9,7 +9,7 @@ import { writeSubmission } from '../../db/case-file.js';
 import { loadCalendar } from '../../db/calendar.js';
 import { creditFlags, idempotencyKeys } from '../../db/schema.js';
 import { applicationState, type ApplicationInput } from '../../workflows/application/messages.js';
-import { ApplicationRecord } from '../../workflows/application/state.js';
+import { intakeDecision } from '../../workflows/application/intake-decision.js';
 import type { applicationWorkflow } from '../../workflows/application/workflow.js';
 import { applicationWorkflowId } from '../../workflows/shared/ids.js';
 import { checkSubmission } from '../../workflows/shared/intake.js';
@@ -169,12 +169,14 @@ export const applicationRoutes =
           // A repeat whose first attempt already started the workflow: answer with that one.
           if (!(repeated && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         }
-        // The intake decision is a pure function of the input (ApplicationRecord, which the workflow
-        // runs too): a fresh submission accepted outright is answered without asking the workflow.
+        // The intake decision is a pure function of the input (intakeDecision, which the workflow acts
+        // on too): a fresh submission accepted outright is answered without asking the workflow.
         // Where the workflow's own clock sets a due date (incomplete, 容缺, 受理审查), read its answer.
-        const predicted = repeated ? undefined : new ApplicationRecord(input, input.submittedAt).state;
-        const exact = predicted?.status === 'accepted' && predicted.receipt.promised.length === 0;
-        const state = exact ? predicted! : await applicationHandle(temporal, id).query(applicationState);
+        const decision = repeated ? undefined : intakeDecision(input);
+        if (decision?.next === 'accepted' && decision.check.promised.length === 0) {
+          return reply.code(201).send({ id, number: id, status: 'accepted', receipt: decision.receipt });
+        }
+        const state = await applicationHandle(temporal, id).query(applicationState);
         const answer = {
           id,
           number: id,

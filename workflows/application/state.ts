@@ -15,6 +15,7 @@ import {
   type TimelineKind,
 } from '../shared/case-events.js';
 import { itemWorkflowId } from '../shared/ids.js';
+import { intakeDecision, needsIntakeReview } from './intake-decision.js';
 import { checkSubmission } from '../shared/intake.js';
 import { MAX_INTAKE_CORRECTIONS, MAX_SUPPLEMENTS } from '../shared/limits.js';
 import type { Audience, Notice, NoticeKind } from '../shared/notices.js';
@@ -88,7 +89,7 @@ export class ApplicationRecord {
     private readonly rules: { reproject: boolean; jointClocks?: boolean } = { reproject: true, jointClocks: true },
   ) {
     this.calendar = input.calendar;
-    const check = this.intake(input.materials.map((m) => m.code));
+    const { check, next, receipt } = intakeDecision(input);
     const applicable = new Set(check.items.map((i) => i.code));
     this.defs = new Map(check.items.map((i) => [i.code, { ...i, after: prerequisites(i, applicable) }]));
     const bundle = input.bundle;
@@ -102,13 +103,7 @@ export class ApplicationRecord {
       owner: input.owner,
       submittedBy: input.submittedBy,
       items: check.items.map((d) => ({ code: d.code, name: d.name, department: d.department, after: this.defs.get(d.code)!.after, status: 'waiting' })),
-      receipt: {
-        number: input.number,
-        time: input.submittedAt,
-        items: check.items.map(({ code, name, department }) => ({ code, name, department })),
-        materials: input.materials.map((m) => m.code),
-        promised: [],
-      },
+      receipt,
       received: input.materials.map((m) => m.code),
       joint: (bundle.joint ?? [])
         .map((j) => ({ ...j, items: j.items.filter((c) => applicable.has(c)) }))
@@ -128,8 +123,8 @@ export class ApplicationRecord {
       { channel: input.channel, bundle: { code: bundle.code, version: bundle.version, name: bundle.name } },
       { actor: safeActor(input.submittedBy) },
     );
-    if (check.missing.length > 0) this.holdIncomplete(check.missing, now);
-    else if (this.needsReview()) this.receive(now, check.promised);
+    if (next === 'incomplete') this.holdIncomplete(check.missing, now);
+    else if (next === 'received') this.receive(now, check.promised);
     else this.accept(now, check.promised);
   }
 
@@ -156,11 +151,6 @@ export class ApplicationRecord {
       const days = Math.min(material.deferDays ?? cap, cap);
       return { material: code, name: material.name, due: addWorkingDays(from, days, this.calendar).deadline, ...(this.rules.reproject ? { from, days } : {}) };
     });
-  }
-
-  /** Online submissions to a bundle under 受理审查 wait for window staff; at a window they have judged already. */
-  private needsReview(): boolean {
-    return !!this.input.bundle.intakeReview && this.input.channel !== 'window';
   }
 
   /** 收件: complete, awaiting the review of legal form, which must come within five working days (§32). */
@@ -284,7 +274,7 @@ export class ApplicationRecord {
       const judged = (this.state.missing ?? []).filter((m) => m.reason && !this.state.received.includes(m.material));
       const stillMissing = [...judged, ...check.missing.filter((m) => !judged.some((j) => j.material === m.material))];
       if (stillMissing.length > 0) this.state.missing = stillMissing;
-      else if (this.needsReview()) this.receive(now, check.promised);
+      else if (needsIntakeReview(this.input)) this.receive(now, check.promised);
       else this.accept(now, check.promised);
     }
     this.record(now, 'supplement', '补充材料', { materials: input.materials.map((m) => m.code), status: this.state.status }, { actor: safeActor(input.actor) });

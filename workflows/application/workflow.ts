@@ -14,7 +14,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { calendarPublished, jointCompleted, jointRejected, materialsSupplied, type ItemOutcome } from '../item/messages.js';
-import { ItemRecord } from '../item/state.js';
+import { firstState } from '../item/state.js';
 import { itemWorkflow } from '../item/workflow.js';
 import { itemWorkflowId } from '../shared/ids.js';
 import type { CaseEvent } from '../shared/case-events.js';
@@ -240,7 +240,7 @@ async function runItem(app: ApplicationRecord, code: string): Promise<ItemOutcom
   const input = announced ? { ...app.itemInput(code), dispatchedAt: now(), announced } : app.itemInput(code);
   const handle = await startChild(itemWorkflow, { workflowId: itemWorkflowId(app.state.id, code), args: [input] });
   // Unless the item has already reported (a grant on pledge comes at once, in the same task).
-  if (announced && app.item(code).status === 'waiting') app.applyItemState(new ItemRecord(input, now()).state, now());
+  if (announced && app.item(code).status === 'waiting') app.applyItemState(firstState(input, now()), now());
   return handle.result();
 }
 

@@ -412,3 +412,11 @@ export class ItemRecord {
     this.revision += 1;
   }
 }
+
+/**
+ * The item's first state, a pure function of its input: the application shows it as soon as it has
+ * started the item (patch items-announced-by-application), before the item reports anything.
+ */
+export function firstState(input: ItemInput, now: string): ItemState {
+  return new ItemRecord(input, now).state;
+}
