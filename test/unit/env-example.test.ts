@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = path.join(import.meta.dirname, '..', '..');
-/** What the processes and the tests read; the benchmarks' own knobs (bench/, scripts/bench-stats.ts) are documented with them. */
+/** What the processes and the tests read; the benchmarks' own knobs (bench/) are documented with them. */
 const sources = [
   'temporal.config.ts',
   ...['api', 'db', 'worker', 'scripts', 'activities'].flatMap((dir) =>
@@ -13,7 +13,7 @@ const sources = [
       .map((f) => path.join(dir, f)),
   ),
   'test/helpers/db.ts',
-].filter((file) => file !== path.join('scripts', 'bench-stats.ts'));
+];
 
 /** Names read as env.NAME, env['NAME'] or through the port() helper. */
 function variablesRead(): Set<string> {

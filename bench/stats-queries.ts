@@ -3,7 +3,7 @@
 // TEST_DATABASE_URL, migrates and seeds it, inserts BENCH_ROWS synthetic applications (default
 // 1,000,000) with 3 items each using generate_series, then times each statistics query shape
 // (p50 and p95 of BENCH_RUNS calls after a warm-up, against the 200 ms goal) and the listings.
-//   npx tsx scripts/bench-stats.ts
+//   npm run bench:stats (npx tsx bench/stats-queries.ts)
 //   BENCH_ROWS=20000        a quick look
 //   BENCH_REUSE=1           keep an existing yjs_bench_stats: pending migrations are applied to it
 //                           (0006 backfills the items' new columns and fills the rollups), no inserts
