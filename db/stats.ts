@@ -5,9 +5,9 @@
 // measured against are working days (the item's legal deadline is in the read model, so "decided
 // after the deadline" is exact).
 import { desc, inArray, sql, type SQL } from 'drizzle-orm';
-import type { ApplicationStatus } from '../workflows/application/messages.js';
+import { APPLICATION_STATUSES, type ApplicationStatus } from '../workflows/application/messages.js';
 import type { BundleDefinition } from '../workflows/shared/bundle.js';
-import { buildGuide } from '../workflows/shared/guide.js';
+import { buildGuide, type GuideFigures } from '../workflows/shared/guide.js';
 import { rows, type Db } from './client.js';
 import { bundleVersions } from './schema.js';
 
@@ -22,17 +22,6 @@ export interface StatsFilters {
   until?: string;
 }
 
-export const APPLICATION_STATUSES = [
-  'incomplete',
-  'received',
-  'accepted',
-  'in_review',
-  'completed',
-  'partially_completed',
-  'terminated',
-  'withdrawn',
-  'expired',
-] as const satisfies readonly ApplicationStatus[];
 const ENDED = ['completed', 'partially_completed', 'terminated', 'withdrawn', 'expired'] as const;
 const DECIDED = ['approved', 'rejected'] as const;
 /** Item statuses in which an application stalls on a department or on the applicant. */
@@ -47,7 +36,7 @@ export interface Timing {
 
 export interface ApplicationFigures {
   volume: number;
-  outcomes: Record<(typeof APPLICATION_STATUSES)[number], number>;
+  outcomes: Record<ApplicationStatus, number>;
   ended: number;
   completed: number;
   /** completed / ended (null before anything ended). */
@@ -102,18 +91,11 @@ export interface LongestWait {
   waitHours: number;
 }
 
-export interface Savings {
+/** The guide's figures of the whole bundle: every item, as if every situation applied (see bundleSavings). */
+export interface Savings extends GuideFigures {
   bundle: string;
   version: number;
   name: string;
-  /** Figures of the whole bundle: every item, as if every situation applied (see bundleSavings). */
-  items: number;
-  materialsBefore: number;
-  materialsAfter: number;
-  fieldsBefore: number;
-  fieldsAfter: number;
-  legalDays: number;
-  committedDays: number;
   /** One trip to one window instead of one per item (一次办). */
   tripsBefore: number;
   tripsAfter: number;

@@ -5,7 +5,6 @@ import type { FastifyRequest } from 'fastify';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, desc, eq, inArray, like, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { Type } from 'typebox';
 import { loadCalendar } from '../../db/calendar.js';
 import { departmentExists } from '../../db/bundles.js';
 import { applications, cases } from '../../db/schema.js';
@@ -21,7 +20,7 @@ import {
   replyToEvaluator,
   returnVisit,
 } from '../../workflows/rectification/messages.js';
-import { TICKET_DAYS, closeTicket, replyTicket, ticketState, type TicketState, type TicketType } from '../../workflows/ticket/messages.js';
+import { TICKET_DAYS, closeTicket, replyTicket, ticketState, type TicketState } from '../../workflows/ticket/messages.js';
 import type { ticketWorkflow } from '../../workflows/ticket/workflow.js';
 import type { Role } from '../../workflows/shared/actor.js';
 import { rectificationWorkflowId, ticketWorkflowId } from '../../workflows/shared/ids.js';
@@ -30,22 +29,21 @@ import type { AppDeps } from '../app.js';
 import { applicationView, loadVisible, runUpdate } from '../application-access.js';
 import { actorOf, requireRole } from '../auth.js';
 import { badRequest, notFound } from '../errors.js';
-import { AppId, Code, DeptCode, errorResponses } from '../schemas/common.js';
+import { ApplicationParams } from '../schemas/applications.js';
+import {
+  CaseList,
+  CaseListQuery,
+  CaseParams,
+  HotlineView,
+  RectificationView,
+  StepBody,
+  TicketBody,
+  TicketCloseBody,
+  TicketReplyBody,
+  TicketView,
+} from '../schemas/cases.js';
+import { errorResponses } from '../schemas/common.js';
 import { assertOwnDepartment, coordinatorPrefix } from '../access.js';
-
-const Any = Type.Object({}, { additionalProperties: true });
-const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
-const StepBody = Type.Object(
-  {
-    text: Type.String({ minLength: 1, maxLength: 4000 }),
-    outcome: Type.Optional(Type.Union([Type.Literal('immediate'), Type.Literal('deadline'), Type.Literal('explanation')])),
-    satisfied: Type.Optional(Type.Boolean()),
-    reopen: Type.Optional(Type.Boolean()),
-    upheld: Type.Optional(Type.Boolean({ description: 'dispute-decision: the department’s appeal holds' })),
-  },
-  { additionalProperties: false },
-);
-const TicketTypes = Object.keys(TICKET_DAYS) as TicketType[];
 
 /** Each rectification step: the update and the roles that may take it (the workflow checks the rest). */
 const STEPS = {
@@ -85,7 +83,7 @@ export const caseRoutes =
     for (const [step, [update, roles]] of Object.entries(STEPS)) {
       app.post(
         `/rectifications/:id/${step}`,
-        { preParsing: requireRole(...roles), schema: { params: IdParams, body: StepBody, response: { 200: Any, ...errorResponses } } },
+        { preParsing: requireRole(...roles), schema: { params: CaseParams, body: StepBody, response: { 200: RectificationView, ...errorResponses } } },
         async (request) => {
           const workflowId = rectificationWorkflowId(request.params.id);
           await guard(request, await query<RectificationState>(workflowId, rectificationState));
@@ -97,7 +95,10 @@ export const caseRoutes =
     }
     app.get(
       '/rectifications/:id',
-      { preParsing: requireRole('department', 'coordinator', 'hotline', 'applicant'), schema: { params: IdParams, response: { 200: Any, ...errorResponses } } },
+      {
+        preParsing: requireRole('department', 'coordinator', 'hotline', 'applicant'),
+        schema: { params: CaseParams, response: { 200: RectificationView, ...errorResponses } },
+      },
       async (request) => {
         const state = await query<RectificationState>(rectificationWorkflowId(request.params.id), rectificationState);
         await guard(request, state);
@@ -110,17 +111,8 @@ export const caseRoutes =
       {
         preParsing: requireRole('hotline'),
         schema: {
-          body: Type.Object(
-            {
-              type: Type.Union(TicketTypes.map((t) => Type.Literal(t))),
-              subject: Type.String({ minLength: 1, maxLength: 500 }),
-              applicationNumber: Type.Optional(AppId),
-              item: Type.Optional(Code),
-              department: Type.Optional(DeptCode),
-            },
-            { additionalProperties: false },
-          ),
-          response: { 201: Any, ...errorResponses },
+          body: TicketBody,
+          response: { 201: TicketView, ...errorResponses },
         },
       },
       async (request, reply) => {
@@ -163,7 +155,7 @@ export const caseRoutes =
     );
     app.get(
       '/tickets/:id',
-      { preParsing: requireRole('hotline', 'department', 'coordinator'), schema: { params: IdParams, response: { 200: Any, ...errorResponses } } },
+      { preParsing: requireRole('hotline', 'department', 'coordinator'), schema: { params: CaseParams, response: { 200: TicketView, ...errorResponses } } },
       async (request) => {
         const state = await query<TicketState>(ticketWorkflowId(request.params.id), ticketState);
         await guard(request, state);
@@ -175,9 +167,9 @@ export const caseRoutes =
       {
         preParsing: requireRole('department'),
         schema: {
-          params: IdParams,
-          body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }),
-          response: { 200: Any, ...errorResponses },
+          params: CaseParams,
+          body: TicketReplyBody,
+          response: { 200: TicketView, ...errorResponses },
         },
       },
       async (request) => {
@@ -193,9 +185,9 @@ export const caseRoutes =
       {
         preParsing: requireRole('hotline', 'coordinator'),
         schema: {
-          params: IdParams,
-          body: Type.Object({ satisfied: Type.Boolean(), note: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
-          response: { 200: Any, ...errorResponses },
+          params: CaseParams,
+          body: TicketCloseBody,
+          response: { 200: TicketView, ...errorResponses },
         },
       },
       async (request) => {
@@ -212,14 +204,8 @@ export const caseRoutes =
       {
         preParsing: requireRole('department', 'coordinator', 'hotline'),
         schema: {
-          querystring: Type.Object({
-            kind: Type.Optional(Type.Union([Type.Literal('rectification'), Type.Literal('ticket')])),
-            department: Type.Optional(DeptCode),
-            status: Type.Optional(Type.String({ maxLength: 32 })),
-            overdue: Type.Optional(Type.Boolean()),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-          }),
-          response: { 200: Type.Object({ cases: Type.Array(Any) }), ...errorResponses },
+          querystring: CaseListQuery,
+          response: { 200: CaseList, ...errorResponses },
         },
       },
       async (request) => {
@@ -255,7 +241,7 @@ export const caseRoutes =
 
     app.get(
       '/hotline/applications/:id',
-      { preParsing: requireRole('hotline', 'coordinator'), schema: { params: Type.Object({ id: AppId }), response: { 200: Any, ...errorResponses } } },
+      { preParsing: requireRole('hotline', 'coordinator'), schema: { params: ApplicationParams, response: { 200: HotlineView, ...errorResponses } } },
       async (request) => {
         const view = applicationView(await loadVisible(deps, request, request.params.id));
         // What a hotline agent may say on the phone: status, items and deadlines, the applicant masked.

@@ -5,32 +5,11 @@ import { Type } from 'typebox';
 import { applicationItems, applications } from '../../db/schema.js';
 import type { AppDeps } from '../app.js';
 import { requireRole } from '../auth.js';
-import { DeptCode, errorResponses } from '../schemas/common.js';
+import { errorResponses } from '../schemas/common.js';
+import { Inbox, InboxHeaders, InboxParams, InboxQuery } from '../schemas/departments.js';
 import { INBOX_RECHECK_MS, InboxWatch } from '../inbox-watch.js';
 import { assertOwnDepartment, coordinatorPrefix } from '../access.js';
 import { jointTasks } from '../../db/joint-inbox.js';
-
-const JointTask = Type.Object({
-  applicationId: Type.String(),
-  number: Type.String(),
-  bundle: Type.String(),
-  applicant: Type.String({ description: 'masked' }),
-  code: Type.String(),
-  kind: Type.String(),
-  lead: Type.Optional(Type.String()),
-  role: Type.Union([Type.Literal('lead'), Type.Literal('sign')], { description: 'lead: organises it and resolves dissents; sign: its sign-off is awaited' }),
-  status: Type.Union([Type.Literal('open'), Type.Literal('disputed'), Type.Literal('agreed'), Type.Literal('rejected')], {
-    description: 'the inbox lists open ones; disputed: a dissent stands, the lead resolves it',
-  }),
-  awaiting: Type.Array(Type.String()),
-  dissenters: Type.Array(Type.String()),
-  due: Type.Union([Type.String(), Type.Null()]),
-  overdue: Type.Boolean(),
-});
-
-const ItemStatus = Type.Union(
-  ['waiting', 'in_review', 'correction_requested', 'awaiting_material', 'approved', 'rejected', 'cancelled'].map((s) => Type.Literal(s)),
-);
 
 export const departmentRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
@@ -67,18 +46,11 @@ export const departmentRoutes =
           description:
             "The department's inbox. Answers carry an ETag; with `If-None-Match` set to it and `wait`, the request is held until the inbox changes " +
             '(200 with the new inbox) or `wait` seconds pass (304), so departments need not poll.',
-          params: Type.Object({ dept: DeptCode }),
-          querystring: Type.Object({
-            status: Type.Optional(ItemStatus),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-            wait: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, description: 'seconds to hold an unchanged inbox (with If-None-Match)' })),
-          }),
-          headers: Type.Object({ 'if-none-match': Type.Optional(Type.String({ maxLength: 100 })) }),
+          params: InboxParams,
+          querystring: InboxQuery,
+          headers: InboxHeaders,
           response: {
-            200: Type.Object({
-              tasks: Type.Array(Type.Record(Type.String(), Type.Unknown())),
-              procedures: Type.Array(JointTask, { description: 'joint procedures (8.3.2) this department leads, or whose sign-off awaits it' }),
-            }),
+            200: Inbox,
             304: Type.Null({ description: 'unchanged: the inbox still has the ETag sent in If-None-Match' }),
             ...errorResponses,
           },

@@ -3,7 +3,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { Type } from 'typebox';
 import { loadCalendar } from '../../db/calendar.js';
 import { caseEvents, evaluations } from '../../db/schema.js';
 import { FINAL_STATUSES } from '../../workflows/application/messages.js';
@@ -15,37 +14,12 @@ import { loadVisible } from '../application-access.js';
 import { actorOf, requireRole } from '../auth.js';
 import { badRequest, conflict, forbidden } from '../errors.js';
 import { ApplicationParams } from '../schemas/applications.js';
-import { Code, errorResponses } from '../schemas/common.js';
+import { errorResponses } from '../schemas/common.js';
+import { EvaluationBody, EvaluationView } from '../schemas/evaluations.js';
 
 export const RATING_LABELS = ['', '非常不满意', '不满意', '基本满意', '满意', '非常满意'] as const;
 /** Working days a department has to close a rectification (5 or 15 in different localities; DOMAIN.md). */
 export const RECTIFICATION_DAYS = 15;
-
-const Score = Type.Integer({ minimum: 1, maximum: 5 });
-const EvaluationBody = Type.Object(
-  {
-    rating: Score,
-    /** The online indicators: overall satisfaction, efficiency, guide accuracy, convenience, platform usability. */
-    indicators: Type.Optional(
-      Type.Object(
-        {
-          satisfaction: Type.Optional(Score),
-          efficiency: Type.Optional(Score),
-          guideAccuracy: Type.Optional(Score),
-          convenience: Type.Optional(Score),
-          usability: Type.Optional(Score),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-    comment: Type.Optional(Type.String({ maxLength: 2000 })),
-    /** The item the review is about (谁办理、谁负责); absent: the bundle as a whole (lead department). */
-    item: Type.Optional(Code),
-    channel: Type.Optional(Type.Union([Type.Literal('online'), Type.Literal('window')])),
-    visitId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  },
-  { additionalProperties: false },
-);
 
 export const evaluationRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
@@ -67,7 +41,7 @@ export const evaluationRoutes =
       '/applications/:id/evaluation',
       {
         preParsing: requireRole('applicant', 'window'),
-        schema: { params: ApplicationParams, body: EvaluationBody, response: { 201: Type.Object({}, { additionalProperties: true }), ...errorResponses } },
+        schema: { params: ApplicationParams, body: EvaluationBody, response: { 201: EvaluationView, ...errorResponses } },
       },
       async (request, reply) => {
         const state = await loadVisible(deps, request, request.params.id);
@@ -142,7 +116,7 @@ export const evaluationRoutes =
             detail: compact({ rating: body.rating, channel, visitId: body.visitId, rectification: rectification?.id }),
           })
           .onConflictDoNothing();
-        return reply.code(201).send({ id, rating: body.rating, level: RATING_LABELS[body.rating], channel, rectification });
+        return reply.code(201).send({ id, rating: body.rating, level: RATING_LABELS[body.rating]!, channel, rectification });
       },
     );
   };

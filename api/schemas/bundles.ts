@@ -128,6 +128,17 @@ export const RetiredBundle = Type.Object({
   retiredAt: Type.String(),
 });
 
+/** What a bundle spares the applicant (workflows/shared/guide.ts GuideFigures): the guide's figures, and the statistics' savings per bundle. */
+export const GuideFigures = Type.Object({
+  items: Type.Integer(),
+  materialsBefore: Type.Integer(),
+  materialsAfter: Type.Integer(),
+  fieldsBefore: Type.Integer(),
+  fieldsAfter: Type.Integer(),
+  legalDays: Type.Integer({ description: "the sum of the items' legal limits: what the applicant would face item by item" }),
+  committedDays: Type.Integer({ description: "the bundle's committed limit" }),
+});
+
 // The guide (workflows/shared/guide.ts); objects stay open so a field added there is not dropped here.
 const open = { additionalProperties: true } as const;
 export const GuideView = Type.Object(
@@ -152,15 +163,7 @@ export const GuideView = Type.Object(
         ),
       ),
     }),
-    figures: Type.Object({
-      items: Type.Integer(),
-      materialsBefore: Type.Integer(),
-      materialsAfter: Type.Integer(),
-      fieldsBefore: Type.Integer(),
-      fieldsAfter: Type.Integer(),
-      legalDays: Type.Integer(),
-      committedDays: Type.Integer(),
-    }),
+    figures: GuideFigures,
     url: Type.String({ description: 'this guide, answers included (the printable page’s QR code)' }),
     questions: Type.Array(Json),
     undecided: Type.Array(

@@ -1,5 +1,11 @@
 // Shared schema primitives; per-resource schemas live beside this file.
-import { Type } from 'typebox';
+import { Type, type TLiteral, type TSchemaOptions, type TUnion } from 'typebox';
+
+/** One of a list of strings, from the list the code uses (a status, a kind): one source for both. */
+export function OneOf<const T extends readonly string[]>(values: T, options?: TSchemaOptions) {
+  type Literals = { -readonly [K in keyof T]: TLiteral<T[K]> };
+  return Type.Union(values.map((v) => Type.Literal(v)) as unknown as Literals, options) as TUnion<Literals>;
+}
 
 export const Code = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$', description: 'a lower-case code' });
 export const DeptCode = Type.String({ pattern: '^[a-z]{2,16}$' });

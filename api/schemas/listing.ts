@@ -1,7 +1,8 @@
 // Schemas of the search/listing and statistics routes.
 import { Type } from 'typebox';
-import { APPLICATION_STATUSES } from '../../db/stats.js';
-import { AppId, Code, DeptCode } from './common.js';
+import { APPLICATION_STATUSES } from '../../workflows/application/messages.js';
+import { GuideFigures } from './bundles.js';
+import { AppId, Code, DeptCode, OneOf } from './common.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -13,7 +14,7 @@ const PeriodBound = (description: string) =>
     description,
   });
 
-export const ApplicationStatus = Type.Union(APPLICATION_STATUSES.map((s) => Type.Literal(s)));
+export const ApplicationStatus = OneOf(APPLICATION_STATUSES);
 
 export const ListingQuery = Type.Object(
   {
@@ -157,13 +158,7 @@ export const StatsResponse = Type.Object({
       bundle: Type.String(),
       version: Type.Integer(),
       name: Type.String(),
-      items: Type.Integer(),
-      materialsBefore: Type.Integer(),
-      materialsAfter: Type.Integer(),
-      fieldsBefore: Type.Integer(),
-      fieldsAfter: Type.Integer(),
-      legalDays: Type.Integer(),
-      committedDays: Type.Integer(),
+      ...GuideFigures.properties,
       tripsBefore: Type.Integer(),
       tripsAfter: Type.Integer(),
       applications: Type.Integer(),

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import type { DbHandle } from '../../db/client.js';
 import { applicationItems, applications } from '../../db/schema.js';
-import { APPLICATION_STATUSES, computeStats, type Stats, type StatsFilters } from '../../db/stats.js';
-import type { ApplicationState } from '../../workflows/application/messages.js';
+import { computeStats, type Stats, type StatsFilters } from '../../db/stats.js';
+import { APPLICATION_STATUSES, type ApplicationState } from '../../workflows/application/messages.js';
 import { createTestDb } from '../helpers/db.js';
 
 let db: DbHandle & { drop(): Promise<void> };

@@ -6,17 +6,19 @@ import type { Policy } from '../shared/policy.js';
 import type { WorkingCalendar } from '../shared/working-days.js';
 import type { ItemState, PromisedMaterial } from '../item/messages.js';
 
-export type ApplicationStatus =
-  | 'incomplete'
-  /** 已收件，待受理审查: complete, but window staff have yet to judge the materials' legal form (§32). */
-  | 'received'
-  | 'accepted'
-  | 'in_review'
-  | 'completed'
-  | 'partially_completed'
-  | 'terminated'
-  | 'withdrawn'
-  | 'expired';
+/** Every status an application can have, in the order of the process; `received`: 已收件，待受理审查 — complete, but window staff have yet to judge the materials' legal form (§32). */
+export const APPLICATION_STATUSES = [
+  'incomplete',
+  'received',
+  'accepted',
+  'in_review',
+  'completed',
+  'partially_completed',
+  'terminated',
+  'withdrawn',
+  'expired',
+] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 export const FINAL_STATUSES: readonly ApplicationStatus[] = ['completed', 'partially_completed', 'terminated', 'withdrawn', 'expired'];
 

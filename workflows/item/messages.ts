@@ -5,7 +5,9 @@ import type { ItemDefinition } from '../shared/bundle.js';
 import type { Policy } from '../shared/policy.js';
 import type { WorkingCalendar } from '../shared/working-days.js';
 
-export type ItemStatus = 'waiting' | 'in_review' | 'correction_requested' | 'awaiting_material' | 'approved' | 'rejected' | 'cancelled';
+/** Every status an item can have: `waiting` on an `after` item or a joint procedure. */
+export const ITEM_STATUSES = ['waiting', 'in_review', 'correction_requested', 'awaiting_material', 'approved', 'rejected', 'cancelled'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
 export type ResultData = Record<string, unknown>;
 

@@ -4,7 +4,8 @@ import type { Actor } from '../shared/actor.js';
 import type { CaseClock } from '../shared/case-clock.js';
 import type { WorkingCalendar } from '../shared/working-days.js';
 
-export type TicketType = 'urgent' | 'consultation' | 'help' | 'suggestion' | 'complaint' | 'report';
+export const TICKET_TYPES = ['urgent', 'consultation', 'help', 'suggestion', 'complaint', 'report'] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
 
 /** Working days per type (one bureau's limits, DOMAIN.md); urgent is the same day. Data, not law. */
 export const TICKET_DAYS: Record<TicketType, number> = { urgent: 0, consultation: 3, help: 3, suggestion: 5, complaint: 13, report: 13 };
