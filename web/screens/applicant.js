@@ -2,6 +2,7 @@
 // asked of me (补正, 容缺, 一次告知), withdrawal, the results, the delivery and the rating.
 import { ApiError, api, attempt, flash } from '../api.js';
 import { bundleDef, requestedMaterials } from '../catalogue.js';
+import { withdrawCard } from '../components.js';
 import {
   CHANNELS,
   DELIVERY_METHOD,
@@ -164,35 +165,15 @@ async function renderApplication(container, id) {
     );
     sections.push(ratingForm(app));
   } else {
-    const reason = h('input', { name: 'withdraw-reason', placeholder: '撤回原因', size: 40 });
     sections.push(
-      h(
-        'details',
-        { class: 'card' },
-        h('summary', {}, '撤回申请'),
-        h('p', { class: 'muted' }, '撤回后，尚未办结的事项全部取消，已提交的材料退还。'),
-        h(
-          'div',
-          { class: 'row' },
-          reason,
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'danger',
-              onclick: () =>
-                attempt(async () => {
-                  if (!reason.value.trim()) throw invalid('请填写撤回原因');
-                  if (!confirm('确认撤回整个申请？')) return;
-                  await api.post(`/v1/applications/${app.id}/withdraw`, { reason: reason.value.trim() });
-                  flash('申请已撤回');
-                  await reload();
-                }),
-            },
-            '撤回',
-          ),
-        ),
-      ),
+      withdrawCard(app, reload, {
+        title: '撤回申请',
+        note: '撤回后，尚未办结的事项全部取消，已提交的材料退还。',
+        confirmText: '确认撤回整个申请？',
+        label: '撤回',
+        invalid,
+        collapsed: true,
+      }),
     );
   }
 

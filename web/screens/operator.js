@@ -1,24 +1,8 @@
 // 运营统筹 / 12345: search, one application's timeline with its Temporal UI link, and the views for
 // statistics, rectifications and tickets, publishing bundles and the calendar.
 import { api, query } from '../api.js';
-import {
-  APP_STATUS,
-  CHANNELS,
-  DEPARTMENTS,
-  actorText,
-  appBadge,
-  appDeadline,
-  bj,
-  deadlineCell,
-  deptName,
-  field,
-  h,
-  itemBadge,
-  kv,
-  mount,
-  resultView,
-  table,
-} from '../ui.js';
+import { itemsTable } from '../components.js';
+import { APP_STATUS, CHANNELS, DEPARTMENTS, actorText, appBadge, appDeadline, bj, deptName, field, h, kv, mount, table } from '../ui.js';
 import { renderCases } from './operator-cases.js';
 import { renderBundles, renderCalendar } from './operator-catalogue.js';
 import { renderStats } from './operator-stats.js';
@@ -183,25 +167,7 @@ async function renderTimeline(container, id) {
           ),
         ),
       ),
-      h(
-        'div',
-        { class: 'card' },
-        h('h2', {}, '各事项'),
-        table(
-          ['事项', '部门', '状态', '期限', '结果'],
-          app.items.map((i) =>
-            h(
-              'tr',
-              {},
-              h('td', {}, i.name),
-              h('td', {}, deptName(i.department)),
-              h('td', {}, itemBadge(i.status)),
-              h('td', {}, deadlineCell(i)),
-              h('td', {}, i.status === 'approved' ? resultView(i.result) : (i.reason ?? '')),
-            ),
-          ),
-        ),
-      ),
+      h('div', { class: 'card' }, h('h2', {}, '各事项'), itemsTable(app, '期限')),
     ),
     h(
       'div',

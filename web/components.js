@@ -1,0 +1,45 @@
+// Pieces several screens show alike: action buttons, a screen's heading, an application's items,
+// the withdrawal card. Labels come from ui.js (and the server's /console/labels.js).
+import { api, attempt, flash } from './api.js';
+import { deadlineCell, deptName, h, itemBadge, resultView, table } from './ui.js';
+
+/** A button that runs `act`; an error is shown, never thrown. `kind`: 'primary' or 'danger'. */
+export const button = (label, act, kind) => h('button', { type: 'button', ...(kind ? { class: kind } : {}), onclick: () => attempt(act) }, label);
+
+/** A row of action buttons. */
+export const actions = (...buttons) => h('div', { class: 'actions' }, ...buttons);
+
+/** A screen's heading with a refresh button and, optionally, the way back. */
+export const screenHeading = (title, reload, back) =>
+  h('div', { class: 'spread' }, h('h1', {}, title), h('div', { class: 'row' }, button('刷新', reload), back ? h('a', { href: back.href }, back.label) : null));
+
+/** The application's items: department, status, deadline, and the result (or the reason it was not granted). */
+export const itemsTable = (app, deadlineHeader = '法定期限') =>
+  table(
+    ['事项', '部门', '状态', deadlineHeader, '结果'],
+    app.items.map((i) =>
+      h(
+        'tr',
+        {},
+        h('td', {}, i.name),
+        h('td', {}, deptName(i.department)),
+        h('td', {}, itemBadge(i.status)),
+        h('td', {}, deadlineCell(i)),
+        h('td', {}, i.status === 'approved' ? resultView(i.result) : (i.reason ?? '')),
+      ),
+    ),
+  );
+
+/** 撤回: the whole application, after a confirmation; its open items are cancelled, its materials returned. */
+export function withdrawCard(app, reload, { title, note, confirmText, label, invalid, collapsed = false }) {
+  const reason = h('input', { name: 'withdraw-reason', placeholder: '撤回原因', size: 40 });
+  const withdraw = async () => {
+    if (!reason.value.trim()) throw invalid('请填写撤回原因');
+    if (!confirm(confirmText)) return;
+    await api.post(`/v1/applications/${app.id}/withdraw`, { reason: reason.value.trim() });
+    flash('申请已撤回');
+    await reload();
+  };
+  const body = [note ? h('p', { class: 'muted' }, note) : null, h('div', { class: 'row' }, reason, button(label, withdraw, 'danger'))];
+  return collapsed ? h('details', { class: 'card' }, h('summary', {}, title), ...body) : h('div', { class: 'card' }, h('h2', {}, title), ...body);
+}
