@@ -1,7 +1,7 @@
 // Pieces several screens show alike: action buttons, a screen's heading, an application's items,
 // the withdrawal card. Labels come from ui.js (and the server's /console/labels.js).
 import { api, attempt, flash } from './api.js';
-import { deadlineCell, deptName, h, itemBadge, resultView, table } from './ui.js';
+import { deadlineCell, deptName, h, itemBadge, mount, printableFrame, resultView, table } from './ui.js';
 
 /** A button that runs `act`; an error is shown, never thrown. `kind`: 'primary' or 'danger'. */
 export const button = (label, act, kind) => h('button', { type: 'button', ...(kind ? { class: kind } : {}), onclick: () => attempt(act) }, label);
@@ -42,4 +42,10 @@ export function withdrawCard(app, reload, { title, note, confirmText, label, inv
   };
   const body = [note ? h('p', { class: 'muted' }, note) : null, h('div', { class: 'row' }, reason, button(label, withdraw, 'danger'))];
   return collapsed ? h('details', { class: 'card' }, h('summary', {}, title), ...body) : h('div', { class: 'card' }, h('h2', {}, title), ...body);
+}
+
+/** Shows the receipt (收件凭证) — while incomplete, the one-time notice (一次性告知书) — ready to print in `box`. */
+export function receiptButton(app, box, verb) {
+  const title = app.status === 'incomplete' ? '一次性告知书' : '收件凭证';
+  return button(`${verb}${title}`, async () => mount(box, printableFrame(await api.html(`/v1/applications/${app.id}/receipt`), title)));
 }

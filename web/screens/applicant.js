@@ -1,8 +1,8 @@
 // 申请人: my applications; for one, every item as a progress display with its deadline, what is
 // asked of me (补正, 容缺, 一次告知), withdrawal, the results, the delivery and the rating.
-import { ApiError, api, attempt, flash } from '../api.js';
+import { ApiError, api, flash } from '../api.js';
 import { bundleDef, requestedMaterials } from '../catalogue.js';
-import { withdrawCard } from '../components.js';
+import { actions, button, receiptButton, screenHeading, withdrawCard } from '../components.js';
 import {
   CHANNELS,
   DELIVERY_METHOD,
@@ -19,7 +19,6 @@ import {
   itemBadge,
   kv,
   mount,
-  printableFrame,
   resultView,
   table,
 } from '../ui.js';
@@ -98,24 +97,17 @@ async function renderApplication(container, id) {
           h('tr', {}, h('td', {}, boxes[i]), h('td', {}, m.name), h('td', {}, m.why.join('；')), h('td', { class: 'nowrap' }, bj(m.due))),
         ),
       ),
-      h(
-        'div',
-        { class: 'actions' },
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'primary',
-            onclick: () =>
-              attempt(async () => {
-                const codes = boxes.filter((b) => b.checked).map((b) => b.value);
-                if (!codes.length) throw invalid('请勾选要补交的材料');
-                await api.post(`/v1/applications/${app.id}/supplements`, { materials: codes.map((code) => ({ code })) });
-                flash('材料已补交');
-                await reload();
-              }),
-          },
+      actions(
+        button(
           '提交补充材料',
+          async () => {
+            const codes = boxes.filter((b) => b.checked).map((b) => b.value);
+            if (!codes.length) throw invalid('请勾选要补交的材料');
+            await api.post(`/v1/applications/${app.id}/supplements`, { materials: codes.map((code) => ({ code })) });
+            flash('材料已补交');
+            await reload();
+          },
+          'primary',
         ),
       ),
     );
@@ -179,12 +171,7 @@ async function renderApplication(container, id) {
 
   mount(
     container,
-    h(
-      'div',
-      { class: 'spread' },
-      h('h1', {}, `${app.bundle.name}`),
-      h('div', { class: 'row' }, h('button', { type: 'button', onclick: () => attempt(reload) }, '刷新'), h('a', { href: '#/applicant' }, '我的申请')),
-    ),
+    screenHeading(`${app.bundle.name}`, reload, { href: '#/applicant', label: '我的申请' }),
     h(
       'div',
       { class: 'card' },
@@ -200,24 +187,7 @@ async function renderApplication(container, id) {
         ['承诺办结期限', appDeadline(app, '（北京时间）')],
         ['办结时间', app.endedAt ? bj(app.endedAt) : null],
       ]),
-      h(
-        'div',
-        { class: 'actions' },
-        h(
-          'button',
-          {
-            type: 'button',
-            onclick: () =>
-              attempt(async () =>
-                mount(
-                  receiptBox,
-                  printableFrame(await api.html(`/v1/applications/${app.id}/receipt`), app.status === 'incomplete' ? '一次性告知书' : '收件凭证'),
-                ),
-              ),
-          },
-          app.status === 'incomplete' ? '查看一次性告知书' : '查看收件凭证',
-        ),
-      ),
+      actions(receiptButton(app, receiptBox, '查看')),
       receiptBox,
     ),
     todo,
@@ -246,35 +216,28 @@ function ratingForm(app) {
       ),
     ),
     comment,
-    h(
-      'div',
-      { class: 'actions' },
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'primary',
-          onclick: () =>
-            attempt(async () => {
-              if (!rating) throw invalid('请选择满意程度');
-              const res = await api.post(`/v1/applications/${app.id}/evaluation`, {
-                rating,
-                ...(comment.value.trim() ? { comment: comment.value.trim() } : {}),
-              });
-              localStorage.setItem(key, res.level ?? RATINGS[rating]);
-              mount(
-                box,
-                h('h2', {}, '服务评价'),
-                h(
-                  'p',
-                  {},
-                  `评价已提交：${res.level ?? RATINGS[rating]}。`,
-                  res.rectification ? `已转交${deptName(res.rectification.department)}整改，办结后将回访您。` : '感谢您的反馈！',
-                ),
-              );
-            }),
-        },
+    actions(
+      button(
         '提交评价',
+        async () => {
+          if (!rating) throw invalid('请选择满意程度');
+          const res = await api.post(`/v1/applications/${app.id}/evaluation`, {
+            rating,
+            ...(comment.value.trim() ? { comment: comment.value.trim() } : {}),
+          });
+          localStorage.setItem(key, res.level ?? RATINGS[rating]);
+          mount(
+            box,
+            h('h2', {}, '服务评价'),
+            h(
+              'p',
+              {},
+              `评价已提交：${res.level ?? RATINGS[rating]}。`,
+              res.rectification ? `已转交${deptName(res.rectification.department)}整改，办结后将回访您。` : '感谢您的反馈！',
+            ),
+          );
+        },
+        'primary',
       ),
     ),
   );

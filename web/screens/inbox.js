@@ -2,6 +2,7 @@
 // with its materials, the data of earlier items, AB岗 taking, joint sign-offs and the decision.
 import { ApiError, api, attempt, flash, query } from '../api.js';
 import { bundleDef, materialName } from '../catalogue.js';
+import { screenHeading } from '../components.js';
 import {
   CHANNELS,
   DECISIONS,
@@ -399,12 +400,7 @@ async function renderTask(container, id, code, s) {
 
   mount(
     container,
-    h(
-      'div',
-      { class: 'spread' },
-      h('h1', {}, `${item.name} · ${app.number}`),
-      h('div', { class: 'row' }, h('button', { type: 'button', onclick: () => attempt(reload) }, '刷新'), h('a', { href: '#/inbox' }, '返回待办')),
-    ),
+    screenHeading(`${item.name} · ${app.number}`, reload, { href: '#/inbox', label: '返回待办' }),
     mine ? null : h('div', { class: 'card todo' }, `该事项由${deptName(item.department)}办理，本部门只能查看。`),
     h(
       'div',

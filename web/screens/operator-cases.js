@@ -1,6 +1,7 @@
 // 整改与工单: rectifications opened by bad reviews and 12345 tickets, each with the steps the
 // signed-in role may take (the workflow refuses a step out of order with 409).
 import { ApiError, api, attempt, flash, query } from '../api.js';
+import { actions, button } from '../components.js';
 import { RATINGS, actorText, bj, deptName, DEPARTMENTS, field, h, kv, mount, table } from '../ui.js';
 
 const invalid = (message) => new ApiError(0, { error: 'bad_request', message });
@@ -122,21 +123,14 @@ function stepForm(label, onSubmit, extra = []) {
       { class: 'row' },
       extra.map((x) => x.el),
     ),
-    h(
-      'div',
-      { class: 'actions' },
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'primary',
-          onclick: () =>
-            attempt(async () => {
-              if (!text.value.trim()) throw invalid(`请填写${label}内容`);
-              await onSubmit(text.value.trim(), Object.fromEntries(extra.map((x) => [x.key, x.value()])));
-            }),
-        },
+    actions(
+      button(
         `提交${label}`,
+        async () => {
+          if (!text.value.trim()) throw invalid(`请填写${label}内容`);
+          await onSubmit(text.value.trim(), Object.fromEntries(extra.map((x) => [x.key, x.value()])));
+        },
+        'primary',
       ),
     ),
   );

@@ -1,23 +1,8 @@
 // 综合受理窗口, the case desk: 受理审查, 补交材料, 快递单号, 发放结果, 撤回, 重打凭证.
 import { ApiError, api, attempt, flash, query } from '../api.js';
 import { bundleDef, materialName, requestedMaterials } from '../catalogue.js';
-import { itemsTable, withdrawCard } from '../components.js';
-import {
-  APP_STATUS,
-  CHANNELS,
-  DELIVERY_METHOD,
-  DELIVERY_STATUS,
-  FINAL_APP,
-  appBadge,
-  bj,
-  appDeadline,
-  field,
-  h,
-  kv,
-  mount,
-  printableFrame,
-  table,
-} from '../ui.js';
+import { actions, itemsTable, receiptButton, screenHeading, withdrawCard } from '../components.js';
+import { APP_STATUS, CHANNELS, DELIVERY_METHOD, DELIVERY_STATUS, FINAL_APP, appBadge, bj, appDeadline, field, h, kv, mount, table } from '../ui.js';
 
 const invalid = (message, details) => new ApiError(0, { error: 'bad_request', message, details });
 
@@ -231,12 +216,7 @@ export async function renderCase(container, id) {
 
   mount(
     container,
-    h(
-      'div',
-      { class: 'spread' },
-      h('h1', {}, `办件 ${app.number}`),
-      h('div', { class: 'row' }, h('button', { type: 'button', onclick: () => attempt(reload) }, '刷新'), h('a', { href: '#/window/cases' }, '返回列表')),
-    ),
+    screenHeading(`办件 ${app.number}`, reload, { href: '#/window/cases', label: '返回列表' }),
     h(
       'div',
       { class: 'card' },
@@ -250,24 +230,7 @@ export async function renderCase(container, id) {
       ]),
       h('h3', {}, '各事项'),
       itemsTable(app),
-      h(
-        'div',
-        { class: 'actions' },
-        h(
-          'button',
-          {
-            type: 'button',
-            onclick: () =>
-              attempt(async () =>
-                mount(
-                  receiptBox,
-                  printableFrame(await api.html(`/v1/applications/${app.id}/receipt`), app.status === 'incomplete' ? '一次性告知书' : '收件凭证'),
-                ),
-              ),
-          },
-          app.status === 'incomplete' ? '重打一次性告知书' : '重打收件凭证',
-        ),
-      ),
+      actions(receiptButton(app, receiptBox, '重打')),
       receiptBox,
     ),
     sections,
