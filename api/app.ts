@@ -86,19 +86,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   installMetrics(app, { db: deps.db, workerMetricsUrl: deps.config.workerMetricsUrl });
   await app.register(healthRoutes(deps));
   await app.register(codecRoutes(deps.codec, deps.config.temporalUiUrl));
-  await app.register(bundleRoutes(deps), { prefix: '/v1' });
-  await app.register(guideRoutes(deps), { prefix: '/v1' });
-  await app.register(calendarRoutes(deps), { prefix: '/v1' });
-  await app.register(applicationRoutes(deps), { prefix: '/v1' });
-  await app.register(applicationActionRoutes(deps), { prefix: '/v1' });
-  await app.register(historyRoutes(deps), { prefix: '/v1' });
-  await app.register(reviewSheetRoutes(deps), { prefix: '/v1' });
-  await app.register(departmentRoutes(deps), { prefix: '/v1' });
-  await app.register(evaluationRoutes(deps), { prefix: '/v1' });
-  await app.register(caseRoutes(deps), { prefix: '/v1' });
-  await app.register(listingRoutes(deps), { prefix: '/v1' });
-  await app.register(statsRoutes(deps), { prefix: '/v1' });
-  await app.register(devTokenRoutes(deps), { prefix: '/v1' });
+  const v1 = [
+    bundleRoutes,
+    guideRoutes,
+    calendarRoutes,
+    applicationRoutes,
+    applicationActionRoutes,
+    historyRoutes,
+    reviewSheetRoutes,
+    departmentRoutes,
+    evaluationRoutes,
+    caseRoutes,
+    listingRoutes,
+    statsRoutes,
+    devTokenRoutes,
+  ];
+  for (const routes of v1) await app.register(routes(deps), { prefix: '/v1' });
   await app.register(consoleRoutes());
   return app;
 }

@@ -1,11 +1,10 @@
 // The public guide (办事指南, 一次告知, R-2): the merged items, materials and form for one
 // situation, as JSON or as a printable page. No token needed; an applicant's token pre-fills.
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { getBundle } from '../../db/bundles.js';
 import { buildGuide } from '../../workflows/shared/guide.js';
-import type { AppDeps } from '../app.js';
+import { routes } from '../route-plugin.js';
 import { publicBase } from '../config.js';
 import { badRequest, notFound } from '../errors.js';
 import { renderGuidePage } from '../guide-page.js';
@@ -29,53 +28,51 @@ async function knownFromToken(request: FastifyRequest): Promise<Record<string, u
   return role === 'applicant' && name ? { applicantName: name, name } : undefined;
 }
 
-export const guideRoutes =
-  (deps: AppDeps): FastifyPluginAsyncTypebox =>
-  async (app) => {
-    const db = deps.db.db;
-    app.get(
-      '/bundles/:code/guide',
-      {
-        schema: {
-          description:
-            'Public. The query parameters are the situation answers (`?insured=true`), plus `version`. ' +
-            'JSON by default; with `Accept: text/html` the printable page with a QR code of `url`.',
-          security: [],
-          params: BundleParams,
-          querystring: GuideQuery,
-          response: {
-            200: {
-              content: {
-                'application/json': { schema: GuideView },
-                'text/html': { schema: Type.String({ description: 'the printable guide' }) },
-              },
+export const guideRoutes = routes(async (app, deps) => {
+  const db = deps.db.db;
+  app.get(
+    '/bundles/:code/guide',
+    {
+      schema: {
+        description:
+          'Public. The query parameters are the situation answers (`?insured=true`), plus `version`. ' +
+          'JSON by default; with `Accept: text/html` the printable page with a QR code of `url`.',
+        security: [],
+        params: BundleParams,
+        querystring: GuideQuery,
+        response: {
+          200: {
+            content: {
+              'application/json': { schema: GuideView },
+              'text/html': { schema: Type.String({ description: 'the printable guide' }) },
             },
-            ...errorResponses,
           },
+          ...errorResponses,
         },
       },
-      async (request, reply) => {
-        const { code } = request.params;
-        const { version } = request.query;
-        const bundle = await getBundle(db, code, version);
-        if (!bundle) throw notFound(`bundle ${code}${version ? ` version ${version}` : ''}`);
-        const { answers, problems } = parseAnswers(bundle.questions, request.query);
-        if (problems.length) throw badRequest('the answers do not fit the bundle’s questions', problems);
+    },
+    async (request, reply) => {
+      const { code } = request.params;
+      const { version } = request.query;
+      const bundle = await getBundle(db, code, version);
+      if (!bundle) throw notFound(`bundle ${code}${version ? ` version ${version}` : ''}`);
+      const { answers, problems } = parseAnswers(bundle.questions, request.query);
+      if (problems.length) throw badRequest('the answers do not fit the bundle’s questions', problems);
 
-        // The canonical address of this guide: answers in the bundle's question order, then the version.
-        const query = new URLSearchParams();
-        for (const q of bundle.questions) if (q.key in answers) query.set(q.key, String(answers[q.key]));
-        if (version !== undefined) query.set('version', String(version));
-        const path = request.url.split('?')[0]!;
-        // Printed into the QR code: the configured public address, never a client's Host header.
-        const url = `${publicBase(deps.config, request)}${path}${query.size ? `?${query}` : ''}`;
+      // The canonical address of this guide: answers in the bundle's question order, then the version.
+      const query = new URLSearchParams();
+      for (const q of bundle.questions) if (q.key in answers) query.set(q.key, String(answers[q.key]));
+      if (version !== undefined) query.set('version', String(version));
+      const path = request.url.split('?')[0]!;
+      // Printed into the QR code: the configured public address, never a client's Host header.
+      const url = `${publicBase(deps.config, request)}${path}${query.size ? `?${query}` : ''}`;
 
-        const guide = buildGuide(bundle, answers, { url, known: await knownFromToken(request), retiredAt: bundle.retiredAt });
-        reply.header('vary', 'Accept, Authorization');
-        if (prefersHtml(request.headers.accept)) {
-          return reply.type('text/html; charset=utf-8').send(await renderGuidePage(guide));
-        }
-        return reply.type('application/json; charset=utf-8').send(guide);
-      },
-    );
-  };
+      const guide = buildGuide(bundle, answers, { url, known: await knownFromToken(request), retiredAt: bundle.retiredAt });
+      reply.header('vary', 'Accept, Authorization');
+      if (prefersHtml(request.headers.accept)) {
+        return reply.type('text/html; charset=utf-8').send(await renderGuidePage(guide));
+      }
+      return reply.type('application/json; charset=utf-8').send(guide);
+    },
+  );
+});

@@ -1,10 +1,9 @@
 // The readable timeline of an application (R-8.1) and its audit (R-9.3), read from the case file's
 // event log in PostgreSQL; for executions begun before the case file, from the workflow histories
 // of the application and of every item it dispatched. Visible to whoever may read the application.
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import type { AppDeps } from '../app.js';
+import { routes } from '../route-plugin.js';
 import { applicationHandle, caseFileOf, loadVisible } from '../application-access.js';
 import { caseEventsOf, isComplete, timelineFromLog } from '../case-timeline.js';
 import { requireRole } from '../auth.js';
@@ -67,70 +66,68 @@ async function historyOf(temporal: Client, workflowId: string, runId?: string): 
   }
 }
 
-export const historyRoutes =
-  (deps: AppDeps): FastifyPluginAsyncTypebox =>
-  async (app) => {
-    const { temporal } = deps;
-    const ui = deps.config.temporalUiUrl?.replace(/\/+$/, '');
-    const namespace = temporal.options.namespace;
+export const historyRoutes = routes(async (app, deps) => {
+  const { temporal } = deps;
+  const ui = deps.config.temporalUiUrl?.replace(/\/+$/, '');
+  const namespace = temporal.options.namespace;
 
-    app.get(
-      '/applications/:id/history',
-      {
-        preParsing: requireRole(),
-        schema: {
-          description: "The readable timeline (R-8.1) from the case file's event log (for applications submitted before it, from the workflow histories).",
-          params: ApplicationParams,
-          response: { 200: HistoryView, ...errorResponses },
-        },
+  app.get(
+    '/applications/:id/history',
+    {
+      preParsing: requireRole(),
+      schema: {
+        description: "The readable timeline (R-8.1) from the case file's event log (for applications submitted before it, from the workflow histories).",
+        params: ApplicationParams,
+        response: { 200: HistoryView, ...errorResponses },
       },
-      async (request) => {
-        await loadVisible(deps, request, request.params.id);
-        const { timeline, workflows } = await timelineOf(request.params.id);
-        return {
-          timeline,
-          workflows: workflows.map((w) => (ui ? { ...w, link: `${ui}/namespaces/${namespace}/workflows/${encodeURIComponent(w.workflowId)}` } : w)),
-        };
-      },
-    );
+    },
+    async (request) => {
+      await loadVisible(deps, request, request.params.id);
+      const { timeline, workflows } = await timelineOf(request.params.id);
+      return {
+        timeline,
+        workflows: workflows.map((w) => (ui ? { ...w, link: `${ui}/namespaces/${namespace}/workflows/${encodeURIComponent(w.workflowId)}` } : w)),
+      };
+    },
+  );
 
-    // R-9.3 audit: every act by a person — who, role, post, acting for whom, channel, when.
-    app.get(
-      '/applications/:id/audit',
-      {
-        preParsing: requireRole('coordinator', 'window', 'department', 'hotline'),
-        schema: {
-          params: ApplicationParams,
-          response: { 200: Type.Object({ audit: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses },
-        },
+  // R-9.3 audit: every act by a person — who, role, post, acting for whom, channel, when.
+  app.get(
+    '/applications/:id/audit',
+    {
+      preParsing: requireRole('coordinator', 'window', 'department', 'hotline'),
+      schema: {
+        params: ApplicationParams,
+        response: { 200: Type.Object({ audit: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses },
       },
-      async (request) => {
-        await loadVisible(deps, request, request.params.id);
-        const { timeline } = await timelineOf(request.params.id);
-        return {
-          audit: timeline
-            .filter((e) => e.actor && e.actor.sub !== 'system')
-            .map(({ at, kind, label, item, actor }) => ({ at, kind, action: label, item, actor })),
-        };
-      },
-    );
+    },
+    async (request) => {
+      await loadVisible(deps, request, request.params.id);
+      const { timeline } = await timelineOf(request.params.id);
+      return {
+        audit: timeline
+          .filter((e) => e.actor && e.actor.sub !== 'system')
+          .map(({ at, kind, label, item, actor }) => ({ at, kind, action: label, item, actor })),
+      };
+    },
+  );
 
-    /** From the case file's log; an execution begun before it, from Temporal's histories while they last. */
-    async function timelineOf(id: string) {
-      const rows = await caseEventsOf(deps.db.db, id);
-      if (isComplete(rows)) return timelineFromLog(id, rows, (await caseFileOf(deps, id))?.personal);
-      return timelineFromHistories(id);
+  /** From the case file's log; an execution begun before it, from Temporal's histories while they last. */
+  async function timelineOf(id: string) {
+    const rows = await caseEventsOf(deps.db.db, id);
+    if (isComplete(rows)) return timelineFromLog(id, rows, (await caseFileOf(deps, id))?.personal);
+    return timelineFromHistories(id);
+  }
+
+  /** The application, the items it dispatched, and what those started (告知承诺 post-checks). */
+  async function timelineFromHistories(id: string) {
+    const histories: WorkflowHistory[] = [];
+    let level: { workflowId: string; runId?: string }[] = [{ workflowId: applicationHandle(temporal, id).workflowId }];
+    for (let depth = 0; depth < 3 && level.length; depth++) {
+      const fetched = (await Promise.all(level.map((c) => historyOf(temporal, c.workflowId, c.runId)))).filter((h): h is WorkflowHistory => !!h);
+      histories.push(...fetched);
+      level = fetched.flatMap((h) => childrenOf(h.events)).filter((c) => !histories.some((h) => h.workflowId === c.workflowId));
     }
-
-    /** The application, the items it dispatched, and what those started (告知承诺 post-checks). */
-    async function timelineFromHistories(id: string) {
-      const histories: WorkflowHistory[] = [];
-      let level: { workflowId: string; runId?: string }[] = [{ workflowId: applicationHandle(temporal, id).workflowId }];
-      for (let depth = 0; depth < 3 && level.length; depth++) {
-        const fetched = (await Promise.all(level.map((c) => historyOf(temporal, c.workflowId, c.runId)))).filter((h): h is WorkflowHistory => !!h);
-        histories.push(...fetched);
-        level = fetched.flatMap((h) => childrenOf(h.events)).filter((c) => !histories.some((h) => h.workflowId === c.workflowId));
-      }
-      return buildTimeline(histories);
-    }
-  };
+    return buildTimeline(histories);
+  }
+});

@@ -1,50 +1,47 @@
 // GET /v1/stats: coordinators for their region, departments for their own items.
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { computeStats, type StatsFilters } from '../../db/stats.js';
-import type { AppDeps } from '../app.js';
+import { routes } from '../route-plugin.js';
 import { requireRole } from '../auth.js';
 import { errorResponses } from '../schemas/common.js';
 import { StatsQuery, StatsResponse } from '../schemas/listing.js';
 import { assertOwnDepartment, coordinatorPrefix } from '../access.js';
 import { periodOf } from '../period.js';
 
-export const statsRoutes =
-  (deps: AppDeps): FastifyPluginAsyncTypebox =>
-  async (app) => {
-    const db = deps.db.db;
-    app.get(
-      '/stats',
-      {
-        preParsing: requireRole('coordinator', 'department'),
-        schema: {
-          description:
-            'Volumes, outcomes, completion rate, handling times (hours) against the limits, overdue, rejections by reason, blockages and what the bundles save, per bundle, department and period (created_at).',
-          querystring: StatsQuery,
-          response: { 200: StatsResponse, ...errorResponses },
+export const statsRoutes = routes(async (app, deps) => {
+  const db = deps.db.db;
+  app.get(
+    '/stats',
+    {
+      preParsing: requireRole('coordinator', 'department'),
+      schema: {
+        description:
+          'Volumes, outcomes, completion rate, handling times (hours) against the limits, overdue, rejections by reason, blockages and what the bundles save, per bundle, department and period (created_at).',
+        querystring: StatsQuery,
+        response: { 200: StatsResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const user = request.user;
+      const filters: StatsFilters = { bundle: q.bundle, department: q.department };
+      // A department its own figures; a coordinator its region's.
+      assertOwnDepartment(user, q.department, 'the statistics of');
+      if (user.role === 'department') filters.department = user.dept;
+      filters.regionPrefix = coordinatorPrefix(user);
+      const period = periodOf(q.from, q.to);
+      filters.since = period.since;
+      filters.until = period.until;
+      const stats = await computeStats(db, filters);
+      return {
+        filters: {
+          bundle: filters.bundle,
+          department: filters.department,
+          region: user.role === 'coordinator' ? user.region : undefined,
+          since: filters.since,
+          until: filters.until,
         },
-      },
-      async (request) => {
-        const q = request.query;
-        const user = request.user;
-        const filters: StatsFilters = { bundle: q.bundle, department: q.department };
-        // A department its own figures; a coordinator its region's.
-        assertOwnDepartment(user, q.department, 'the statistics of');
-        if (user.role === 'department') filters.department = user.dept;
-        filters.regionPrefix = coordinatorPrefix(user);
-        const period = periodOf(q.from, q.to);
-        filters.since = period.since;
-        filters.until = period.until;
-        const stats = await computeStats(db, filters);
-        return {
-          filters: {
-            bundle: filters.bundle,
-            department: filters.department,
-            region: user.role === 'coordinator' ? user.region : undefined,
-            since: filters.since,
-            until: filters.until,
-          },
-          ...stats,
-        };
-      },
-    );
-  };
+        ...stats,
+      };
+    },
+  );
+});
