@@ -71,26 +71,16 @@ export function installMetrics(app: FastifyInstance, options: MetricsOptions): R
  * function); the scrape answers even when PostgreSQL does not.
  */
 function businessGauges(register: Registry, db: DbHandle): () => Promise<void> {
-  const up = new Gauge({ name: 'yjs_db_up', help: '1 when the last scrape could read PostgreSQL', registers: [register] });
-  const applications = new Gauge({
-    name: 'yjs_applications',
-    help: 'applications in the read model, by status',
-    labelNames: ['status'],
-    registers: [register],
-  });
-  const overdue = new Gauge({ name: 'yjs_items_overdue', help: 'items still open past their legal deadline', registers: [register] });
-  const inbox = new Gauge({
-    name: 'yjs_inbox_tasks',
-    help: 'items on a department’s desk (in review, correction requested, awaiting material), by department',
-    labelNames: ['department'],
-    registers: [register],
-  });
-  const lag = new Gauge({
-    name: 'yjs_case_event_write_lag_seconds',
-    help: 'the case file’s write lag over the last 5 minutes: from an event to its row in case_events (max and avg)',
-    labelNames: ['stat'],
-    registers: [register],
-  });
+  const gauge = <L extends string>(name: string, help: string, labelNames: L[] = []) => new Gauge<L>({ name, help, labelNames, registers: [register] });
+  const up = gauge('yjs_db_up', '1 when the last scrape could read PostgreSQL');
+  const applications = gauge('yjs_applications', 'applications in the read model, by status', ['status']);
+  const overdue = gauge('yjs_items_overdue', 'items still open past their legal deadline');
+  const inbox = gauge('yjs_inbox_tasks', 'items on a department’s desk (in review, correction requested, awaiting material), by department', ['department']);
+  const lag = gauge(
+    'yjs_case_event_write_lag_seconds',
+    'the case file’s write lag over the last 5 minutes: from an event to its row in case_events (max and avg)',
+    ['stat'],
+  );
   return async function refresh() {
     try {
       const figures = await readBusinessFigures(db.db);

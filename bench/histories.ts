@@ -71,6 +71,15 @@ interface Timings {
   parentLifetime: number[];
 }
 
+/** Each span: the event that ends it, the event it starts from (by id), and where it is counted. */
+const SPANS: Record<string, { from: (e: HistoryEvent) => unknown; into: Exclude<keyof Timings, 'parentLifetime'> }> = {
+  WORKFLOW_TASK_STARTED: { from: (e) => e.workflowTaskStartedEventAttributes?.scheduledEventId, into: 'workflowTaskQueue' },
+  WORKFLOW_TASK_COMPLETED: { from: (e) => e.workflowTaskCompletedEventAttributes?.startedEventId, into: 'workflowTaskRun' },
+  ACTIVITY_TASK_STARTED: { from: (e) => e.activityTaskStartedEventAttributes?.scheduledEventId, into: 'activityQueue' },
+  ACTIVITY_TASK_COMPLETED: { from: (e) => e.activityTaskCompletedEventAttributes?.startedEventId, into: 'activityRun' },
+  WORKFLOW_EXECUTION_UPDATE_COMPLETED: { from: (e) => e.workflowExecutionUpdateCompletedEventAttributes?.acceptedEventId, into: 'update' },
+};
+
 function collectTimings(events: HistoryEvent[], into: Timings, isParent: boolean): void {
   const at = new Map<number, number>();
   for (const e of events) {
@@ -79,22 +88,9 @@ function collectTimings(events: HistoryEvent[], into: Timings, isParent: boolean
     at.set(id, t);
     const kind = name(e);
     const ref = (x: unknown) => at.get(Number((x as { toString(): string } | null | undefined)?.toString() ?? -1));
-    if (kind === 'WORKFLOW_TASK_STARTED') {
-      const s = ref(e.workflowTaskStartedEventAttributes?.scheduledEventId);
-      if (s !== undefined) into.workflowTaskQueue.push(t - s);
-    } else if (kind === 'WORKFLOW_TASK_COMPLETED') {
-      const s = ref(e.workflowTaskCompletedEventAttributes?.startedEventId);
-      if (s !== undefined) into.workflowTaskRun.push(t - s);
-    } else if (kind === 'ACTIVITY_TASK_STARTED') {
-      const s = ref(e.activityTaskStartedEventAttributes?.scheduledEventId);
-      if (s !== undefined) into.activityQueue.push(t - s);
-    } else if (kind === 'ACTIVITY_TASK_COMPLETED') {
-      const s = ref(e.activityTaskCompletedEventAttributes?.startedEventId);
-      if (s !== undefined) into.activityRun.push(t - s);
-    } else if (kind === 'WORKFLOW_EXECUTION_UPDATE_COMPLETED') {
-      const s = ref(e.workflowExecutionUpdateCompletedEventAttributes?.acceptedEventId);
-      if (s !== undefined) into.update.push(t - s);
-    }
+    const span = SPANS[kind];
+    const s = span && ref(span.from(e));
+    if (span && s !== undefined) into[span.into].push(t - s);
   }
   if (isParent && events.length > 1) into.parentLifetime.push(millis(events[events.length - 1]!.eventTime) - millis(events[0]!.eventTime));
 }

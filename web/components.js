@@ -1,7 +1,7 @@
 // Pieces several screens show alike: action buttons, a screen's heading, an application's items,
 // the withdrawal card. Labels come from ui.js (and the server's /console/labels.js).
 import { api, attempt, flash } from './api.js';
-import { deadlineCell, deptName, h, itemBadge, mount, printableFrame, resultView, table } from './ui.js';
+import { CHANNELS, appBadge, appDeadline, bj, deadlineCell, deptName, h, itemBadge, kv, mount, printableFrame, resultView, table } from './ui.js';
 
 /** A button that runs `act`; an error is shown, never thrown. `kind`: 'primary' or 'danger'. */
 export const button = (label, act, kind) => h('button', { type: 'button', ...(kind ? { class: kind } : {}), onclick: () => attempt(act) }, label);
@@ -49,3 +49,38 @@ export function receiptButton(app, box, verb) {
   const title = app.status === 'incomplete' ? '一次性告知书' : '收件凭证';
   return button(`${verb}${title}`, async () => mount(box, printableFrame(await api.html(`/v1/applications/${app.id}/receipt`), title)));
 }
+
+/** The application's card: its bundle and status, who applied through which channel, when, its limit and conclusion; then `children`. */
+export function applicationCard(app, children = [], { full = false } = {}) {
+  return h(
+    'div',
+    { class: 'card' },
+    h('div', { class: 'spread' }, h('h2', {}, app.bundle.name), appBadge(app.status, true)),
+    kv([
+      ['申请人', `${app.applicant.name}（${app.applicant.idNumber}）`],
+      ['渠道', CHANNELS[app.channel] ?? app.channel],
+      ['提交', bj(app.createdAt)],
+      ['受理', full && app.acceptedAt ? bj(app.acceptedAt) : null],
+      ['承诺期限', appDeadline(app)],
+      ['办结', full && app.endedAt ? bj(app.endedAt) : null],
+      ['结论', app.outcome],
+    ]),
+    ...children,
+  );
+}
+
+/** The materials the application still awaits (补交), each with a box to tick, why it is needed and by when. */
+export const requestedTable = (requested, boxes, tickHeader, dueHeader = '期限') =>
+  table(
+    [tickHeader, '材料', '原因', dueHeader],
+    requested.map((m, i) => h('tr', {}, h('td', {}, boxes[i]), h('td', {}, m.name), h('td', {}, m.why.join('；')), h('td', { class: 'nowrap' }, bj(m.due)))),
+  );
+
+/** A list whose rows open what they show (overdue rows marked); `empty` when there is none. */
+export const linkedTable = (headers, rows, hrefOf, cellsOf, empty) =>
+  rows.length
+    ? table(
+        headers,
+        rows.map((r) => h('tr', { class: `clickable ${r.overdue ? 'overdue' : ''}`, onclick: () => (location.hash = hrefOf(r)) }, ...cellsOf(r))),
+      )
+    : h('p', { class: 'muted' }, empty);

@@ -7,18 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { loadCalendar } from '../../db/calendar.js';
 import { departmentExists } from '../../db/bundles.js';
 import { applications, cases } from '../../db/schema.js';
-import {
-  appealRectification,
-  checkRectification,
-  decideAppeal,
-  decideDispute,
-  disputeReview,
-  rectificationState,
-  rectify,
-  type RectificationState,
-  replyToEvaluator,
-  returnVisit,
-} from '../../workflows/rectification/messages.js';
+import { STEP_UPDATES, rectificationState, type RectificationState, type Step } from '../../workflows/rectification/messages.js';
 import { TICKET_DAYS, closeTicket, replyTicket, ticketState, type TicketState } from '../../workflows/ticket/messages.js';
 import type { ticketWorkflow } from '../../workflows/ticket/workflow.js';
 import type { Role } from '../../workflows/shared/actor.js';
@@ -44,17 +33,17 @@ import {
 import { errorResponses } from '../schemas/common.js';
 import { assertOwnDepartment, coordinatorPrefix } from '../access.js';
 
-/** Each rectification step: the update and the roles that may take it (the workflow checks the rest). */
-const STEPS = {
-  check: [checkRectification, ['department']],
-  rectify: [rectify, ['department']],
-  reply: [replyToEvaluator, ['department']],
-  'return-visit': [returnVisit, ['hotline', 'coordinator']],
-  appeal: [appealRectification, ['applicant']],
-  'appeal-decision': [decideAppeal, ['coordinator']],
-  dispute: [disputeReview, ['department']],
-  'dispute-decision': [decideDispute, ['coordinator']],
-} as const satisfies Record<string, readonly [typeof checkRectification, readonly Role[]]>;
+/** Who may take each rectification step (the workflow checks the rest). */
+const STEP_ROLES: Record<Step, readonly Role[]> = {
+  check: ['department'],
+  rectify: ['department'],
+  reply: ['department'],
+  'return-visit': ['hotline', 'coordinator'],
+  appeal: ['applicant'],
+  'appeal-decision': ['coordinator'],
+  dispute: ['department'],
+  'dispute-decision': ['coordinator'],
+};
 
 export const caseRoutes = routes(async (app, deps) => {
   const { temporal, taskQueue } = deps;
@@ -77,7 +66,8 @@ export const caseRoutes = routes(async (app, deps) => {
     if (found.applicationId && (role === 'applicant' || role === 'coordinator')) await loadVisible(deps, request, found.applicationId);
   };
 
-  for (const [step, [update, roles]] of Object.entries(STEPS)) {
+  for (const [step, roles] of Object.entries(STEP_ROLES) as [Step, readonly Role[]][]) {
+    const update = STEP_UPDATES[step];
     app.post(
       `/rectifications/:id/${step}`,
       { preParsing: requireRole(...roles), schema: { params: CaseParams, body: StepBody, response: { 200: RectificationView, ...errorResponses } } },

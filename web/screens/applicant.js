@@ -2,7 +2,7 @@
 // asked of me (补正, 容缺, 一次告知), withdrawal, the results, the delivery and the rating.
 import { ApiError, api, flash } from '../api.js';
 import { bundleDef, requestedMaterials } from '../catalogue.js';
-import { actions, button, receiptButton, screenHeading, withdrawCard } from '../components.js';
+import { actions, button, receiptButton, requestedTable, screenHeading, withdrawCard } from '../components.js';
 import {
   CHANNELS,
   DELIVERY_METHOD,
@@ -91,12 +91,7 @@ async function renderApplication(container, id) {
       'div',
       { class: 'card todo' },
       h('h2', {}, '需要您办理'),
-      table(
-        ['补交', '材料', '原因', '期限（北京时间）'],
-        requested.map((m, i) =>
-          h('tr', {}, h('td', {}, boxes[i]), h('td', {}, m.name), h('td', {}, m.why.join('；')), h('td', { class: 'nowrap' }, bj(m.due))),
-        ),
-      ),
+      requestedTable(requested, boxes, '补交', '期限（北京时间）'),
       actions(
         button(
           '提交补充材料',

@@ -2,7 +2,7 @@
 // with its materials, the data of earlier items, AB岗 taking, joint sign-offs and the decision.
 import { ApiError, api, attempt, flash, query } from '../api.js';
 import { bundleDef, materialName } from '../catalogue.js';
-import { screenHeading } from '../components.js';
+import { button, screenHeading } from '../components.js';
 import {
   CHANNELS,
   DECISIONS,
@@ -355,19 +355,14 @@ async function renderTask(container, id, code, s) {
   let take = null;
   if (mine && item.status === 'in_review') {
     if (!item.assignee) {
-      take = h(
-        'button',
-        {
-          type: 'button',
-          class: 'primary',
-          onclick: () =>
-            attempt(async () => {
-              await api.post(`/v1/applications/${app.id}/items/${code}/take`);
-              flash('已领取任务');
-              await reload();
-            }),
-        },
+      take = button(
         `领取任务（${s.claims.post ?? 'A'}岗）`,
+        async () => {
+          await api.post(`/v1/applications/${app.id}/items/${code}/take`);
+          flash('已领取任务');
+          await reload();
+        },
+        'primary',
       );
     } else {
       take = h('span', { class: 'badge run' }, item.assignee.sub === s.claims.sub ? '已由我领取' : `已由 ${item.assignee.sub}（${item.assignee.post}岗）领取`);

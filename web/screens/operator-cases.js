@@ -1,7 +1,7 @@
 // 整改与工单: rectifications opened by bad reviews and 12345 tickets, each with the steps the
 // signed-in role may take (the workflow refuses a step out of order with 409).
 import { ApiError, api, attempt, flash, query } from '../api.js';
-import { actions, button } from '../components.js';
+import { actions, button, linkedTable } from '../components.js';
 import { RATINGS, actorText, bj, deptName, DEPARTMENTS, field, h, kv, mount, table } from '../ui.js';
 
 const invalid = (message) => new ApiError(0, { error: 'bad_request', message });
@@ -41,23 +41,20 @@ export async function renderCases(container, s, parts) {
     const { cases } = await api.get(`/v1/cases${query({ ...listFilters, limit: 100 })}`);
     mount(
       list,
-      cases.length
-        ? table(
-            ['类型', '申请编号', '责任部门', '状态', '办理期限', '创建时间'],
-            cases.map((c) =>
-              h(
-                'tr',
-                { class: `clickable ${c.overdue ? 'overdue' : ''}`, onclick: () => (location.hash = `#/operator/cases/${c.kind}/${c.id}`) },
-                h('td', {}, c.kind === 'rectification' ? '差评整改' : `工单 · ${TICKET_TYPES[c.type] ?? c.type ?? ''}`),
-                h('td', {}, c.applicationId ?? '—'),
-                h('td', {}, deptName(c.department)),
-                h('td', {}, CASE_STATUS[c.status] ?? c.status),
-                h('td', { class: 'nowrap' }, bj(c.dueAt), ' ', c.overdue ? h('span', { class: 'badge bad' }, '已超期') : null),
-                h('td', { class: 'nowrap' }, bj(c.createdAt)),
-              ),
-            ),
-          )
-        : h('p', { class: 'muted' }, '没有整改或工单。'),
+      linkedTable(
+        ['类型', '申请编号', '责任部门', '状态', '办理期限', '创建时间'],
+        cases,
+        (c) => `#/operator/cases/${c.kind}/${c.id}`,
+        (c) => [
+          h('td', {}, c.kind === 'rectification' ? '差评整改' : `工单 · ${TICKET_TYPES[c.type] ?? c.type ?? ''}`),
+          h('td', {}, c.applicationId ?? '—'),
+          h('td', {}, deptName(c.department)),
+          h('td', {}, CASE_STATUS[c.status] ?? c.status),
+          h('td', { class: 'nowrap' }, bj(c.dueAt), ' ', c.overdue ? h('span', { class: 'badge bad' }, '已超期') : null),
+          h('td', { class: 'nowrap' }, bj(c.createdAt)),
+        ],
+        '没有整改或工单。',
+      ),
     );
   };
   kind.addEventListener('change', () => void attempt(load));

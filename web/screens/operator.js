@@ -1,8 +1,8 @@
 // 运营统筹 / 12345: search, one application's timeline with its Temporal UI link, and the views for
 // statistics, rectifications and tickets, publishing bundles and the calendar.
 import { api, query } from '../api.js';
-import { itemsTable } from '../components.js';
-import { APP_STATUS, CHANNELS, DEPARTMENTS, actorText, appBadge, appDeadline, bj, deptName, field, h, kv, mount, table } from '../ui.js';
+import { applicationCard, itemsTable } from '../components.js';
+import { APP_STATUS, CHANNELS, DEPARTMENTS, actorText, appBadge, bj, deptName, field, h, mount, table } from '../ui.js';
 import { renderCases } from './operator-cases.js';
 import { renderBundles, renderCalendar } from './operator-catalogue.js';
 import { renderStats } from './operator-stats.js';
@@ -140,32 +140,24 @@ async function renderTimeline(container, id) {
     h(
       'div',
       { class: 'grid2' },
-      h(
-        'div',
-        { class: 'card' },
-        h('div', { class: 'spread' }, h('h2', {}, app.bundle.name), appBadge(app.status, true)),
-        kv([
-          ['申请人', `${app.applicant.name}（${app.applicant.idNumber}）`],
-          ['渠道', CHANNELS[app.channel] ?? app.channel],
-          ['提交', bj(app.createdAt)],
-          ['受理', app.acceptedAt ? bj(app.acceptedAt) : null],
-          ['承诺期限', appDeadline(app)],
-          ['办结', app.endedAt ? bj(app.endedAt) : null],
-          ['结论', app.outcome],
-        ]),
-        h('h3', {}, '流程（Temporal 工作流）'),
-        table(
-          ['工作流', '类型', '状态'],
-          history.workflows.map((w) =>
-            h(
-              'tr',
-              {},
-              h('td', {}, w.link ? h('a', { href: w.link, target: '_blank', rel: 'noopener' }, w.workflowId) : w.workflowId),
-              h('td', {}, w.type),
-              h('td', {}, w.status),
+      applicationCard(
+        app,
+        [
+          h('h3', {}, '流程（Temporal 工作流）'),
+          table(
+            ['工作流', '类型', '状态'],
+            history.workflows.map((w) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, w.link ? h('a', { href: w.link, target: '_blank', rel: 'noopener' }, w.workflowId) : w.workflowId),
+                h('td', {}, w.type),
+                h('td', {}, w.status),
+              ),
             ),
           ),
-        ),
+        ],
+        { full: true },
       ),
       h('div', { class: 'card' }, h('h2', {}, '各事项'), itemsTable(app, '期限')),
     ),

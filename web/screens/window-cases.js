@@ -1,8 +1,8 @@
 // 综合受理窗口, the case desk: 受理审查, 补交材料, 快递单号, 发放结果, 撤回, 重打凭证.
 import { ApiError, api, attempt, flash, query } from '../api.js';
 import { bundleDef, materialName, requestedMaterials } from '../catalogue.js';
-import { actions, itemsTable, receiptButton, screenHeading, withdrawCard } from '../components.js';
-import { APP_STATUS, CHANNELS, DELIVERY_METHOD, DELIVERY_STATUS, FINAL_APP, appBadge, bj, appDeadline, field, h, kv, mount, table } from '../ui.js';
+import { actions, linkedTable, applicationCard, button, itemsTable, receiptButton, requestedTable, screenHeading, withdrawCard } from '../components.js';
+import { APP_STATUS, CHANNELS, DELIVERY_METHOD, DELIVERY_STATUS, FINAL_APP, appBadge, bj, field, h, kv, mount, table } from '../ui.js';
 
 const invalid = (message, details) => new ApiError(0, { error: 'bad_request', message, details });
 
@@ -19,23 +19,20 @@ export async function renderCases(container) {
     const { applications } = await api.get(`/v1/applications${query({ status: status.value, limit: 30 })}`);
     mount(
       list,
-      applications.length
-        ? table(
-            ['申请编号', '一件事', '申请人', '渠道', '状态', '提交时间'],
-            applications.map((a) =>
-              h(
-                'tr',
-                { class: `clickable ${a.overdue ? 'overdue' : ''}`, onclick: () => (location.hash = `#/window/case/${a.id}`) },
-                h('td', { class: 'nowrap' }, a.number),
-                h('td', {}, a.bundle),
-                h('td', {}, a.applicant.name),
-                h('td', {}, CHANNELS[a.channel] ?? a.channel),
-                h('td', {}, appBadge(a.status), a.overdue ? h('span', { class: 'badge bad' }, '已超期') : null),
-                h('td', { class: 'nowrap' }, bj(a.createdAt)),
-              ),
-            ),
-          )
-        : h('p', { class: 'muted' }, '没有办件。'),
+      linkedTable(
+        ['申请编号', '一件事', '申请人', '渠道', '状态', '提交时间'],
+        applications,
+        (a) => `#/window/case/${a.id}`,
+        (a) => [
+          h('td', { class: 'nowrap' }, a.number),
+          h('td', {}, a.bundle),
+          h('td', {}, a.applicant.name),
+          h('td', {}, CHANNELS[a.channel] ?? a.channel),
+          h('td', {}, appBadge(a.status), a.overdue ? h('span', { class: 'badge bad' }, '已超期') : null),
+          h('td', { class: 'nowrap' }, bj(a.createdAt)),
+        ],
+        '没有办件。',
+      ),
     );
   };
   const open = (e) => {
@@ -123,12 +120,7 @@ export async function renderCase(container, id) {
         'div',
         { class: 'card todo' },
         h('h2', {}, '补交材料'),
-        table(
-          ['收到', '材料', '原因', '期限'],
-          requested.map((m, i) =>
-            h('tr', {}, h('td', {}, boxes[i]), h('td', {}, m.name), h('td', {}, m.why.join('；')), h('td', { class: 'nowrap' }, bj(m.due))),
-          ),
-        ),
+        requestedTable(requested, boxes, '收到'),
         h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', onclick: supply }, '登记补交')),
       ),
     );
@@ -140,37 +132,27 @@ export async function renderCase(container, id) {
     const tracking = h('input', { name: 'tracking', placeholder: '快递单号' });
     deliveryActions.push(
       field('快递单号', tracking),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'primary',
-          onclick: () =>
-            attempt(async () => {
-              await api.post(`/v1/applications/${app.id}/delivery`, { event: 'shipped', trackingNumber: tracking.value.trim() });
-              flash('已登记寄出');
-              await reload();
-            }),
-        },
+      button(
         '登记寄出',
+        async () => {
+          await api.post(`/v1/applications/${app.id}/delivery`, { event: 'shipped', trackingNumber: tracking.value.trim() });
+          flash('已登记寄出');
+          await reload();
+        },
+        'primary',
       ),
     );
   }
   if (d.method === 'express' && d.status === 'shipped') {
     deliveryActions.push(
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'primary',
-          onclick: () =>
-            attempt(async () => {
-              await api.post(`/v1/applications/${app.id}/delivery`, { event: 'delivered' });
-              flash('已登记签收');
-              await reload();
-            }),
-        },
+      button(
         '登记已签收',
+        async () => {
+          await api.post(`/v1/applications/${app.id}/delivery`, { event: 'delivered' });
+          flash('已登记签收');
+          await reload();
+        },
+        'primary',
       ),
     );
   }
@@ -178,20 +160,15 @@ export async function renderCase(container, id) {
     const code = h('input', { name: 'pickup', placeholder: '申请人出示的取件码', size: 12 });
     deliveryActions.push(
       field('核对取件码', code),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'primary',
-          onclick: () =>
-            attempt(async () => {
-              // The platform checks the code (the window never sees it): a wrong one is refused there.
-              await api.post(`/v1/applications/${app.id}/delivery`, { event: 'picked-up', pickupCode: code.value.trim() });
-              flash('结果已发放');
-              await reload();
-            }),
-        },
+      button(
         '发放结果',
+        async () => {
+          // The platform checks the code (the window never sees it): a wrong one is refused there.
+          await api.post(`/v1/applications/${app.id}/delivery`, { event: 'picked-up', pickupCode: code.value.trim() });
+          flash('结果已发放');
+          await reload();
+        },
+        'primary',
       ),
     );
   }
@@ -217,22 +194,7 @@ export async function renderCase(container, id) {
   mount(
     container,
     screenHeading(`办件 ${app.number}`, reload, { href: '#/window/cases', label: '返回列表' }),
-    h(
-      'div',
-      { class: 'card' },
-      h('div', { class: 'spread' }, h('h2', {}, app.bundle.name), appBadge(app.status, true)),
-      kv([
-        ['申请人', `${app.applicant.name}（${app.applicant.idNumber}）`],
-        ['渠道', CHANNELS[app.channel] ?? app.channel],
-        ['提交时间', bj(app.createdAt)],
-        ['承诺办结期限', appDeadline(app)],
-        ['办理结论', app.outcome],
-      ]),
-      h('h3', {}, '各事项'),
-      itemsTable(app),
-      actions(receiptButton(app, receiptBox, '重打')),
-      receiptBox,
-    ),
+    applicationCard(app, [h('h3', {}, '各事项'), itemsTable(app), actions(receiptButton(app, receiptBox, '重打')), receiptBox]),
     sections,
     h('p', { class: 'muted' }, `已收材料：${(app.received ?? []).map((c) => materialName(def, c)).join('、') || '—'}`),
   );

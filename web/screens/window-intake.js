@@ -1,6 +1,7 @@
 // 综合受理窗口, the intake wizard: 一件事 → 情形 → 一次告知 → 一表 → 一套材料 → 提交与凭证.
 import { ApiError, api, attempt, query } from '../api.js';
 import { bundleDef, materialName } from '../catalogue.js';
+import { button } from '../components.js';
 import { DELIVERY_METHOD, bj, deptName, field, h, kv, mount, printableFrame, table } from '../ui.js';
 
 const STEPS = ['选择一件事', '情形问答', '一次告知', '一表申请', '一套材料', '提交与凭证'];
@@ -79,19 +80,14 @@ async function chooseBundle(panel, go) {
           h(
             'div',
             {},
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'primary',
-                onclick: () =>
-                  attempt(async () => {
-                    const def = await bundleDef(b.code);
-                    draft = { ...newDraft(), bundle: def };
-                    go(1);
-                  }),
-              },
+            button(
               '选择此事项',
+              async () => {
+                const def = await bundleDef(b.code);
+                draft = { ...newDraft(), bundle: def };
+                go(1);
+              },
+              'primary',
             ),
           ),
         ),

@@ -19,7 +19,7 @@ import { itemWorkflow } from '../item/workflow.js';
 import { itemWorkflowId } from '../shared/ids.js';
 import type { CaseEvent } from '../shared/case-events.js';
 import { slimForKeeping } from '../shared/kept-state.js';
-import { activities, changedBy, refuse } from '../shared/kit.js';
+import { activities, changedBy, setCheckedUpdate } from '../shared/kit.js';
 import { ACTIONS_ANSWER_SETTLED, ANNOUNCED_ITEMS, CASE_FILE, CLOCKS_REPROJECTED, JOINT_SIGN_OFF_CLOCKS, UNCHANGED_SYNC_SKIPPED } from '../shared/patches.js';
 import { readModelSnapshot, syncKey } from '../shared/read-model.js';
 import { ApplicationStatus, Overdue } from '../shared/search-attributes.js';
@@ -60,7 +60,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   setHandler(applicationState, () => app.state);
   setHandler(itemChanged, (report) => app.applyItemState(report, now()));
-  setHandler(
+  setCheckedUpdate(
     supplement,
     async (s) => {
       const received = app.addSupplement(s, now());
@@ -70,17 +70,17 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       if (awaited.length && patched(ACTIONS_ANSWER_SETTLED)) await condition(() => app.awaitingSupply(received).length === 0, SETTLE_WITHIN);
       return answer();
     },
-    { validator: (s) => refuse(() => app.checkSupplement(s)) },
+    (s) => app.checkSupplement(s),
   );
-  setHandler(
+  setCheckedUpdate(
     reviewIntake,
     (r) => {
       app.review(r, now());
       return answer();
     },
-    { validator: (r) => refuse(() => app.checkReview(r)) },
+    (r) => app.checkReview(r),
   );
-  setHandler(
+  setCheckedUpdate(
     withdraw,
     async ({ reason, actor }) => {
       cancelItems(app.withdraw(reason, actor, now()));
@@ -88,18 +88,18 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       if (patched(ACTIONS_ANSWER_SETTLED)) await condition(() => !!app.state.endedAt, SETTLE_WITHIN);
       return answer();
     },
-    { validator: (_input) => refuse(() => app.checkWithdraw()) },
+    (_input) => app.checkWithdraw(),
   );
-  setHandler(
+  setCheckedUpdate(
     signOffJoint,
     async (s) => {
       const unblocked = app.signOff(s, now());
       await toItems(unblocked, (id) => getExternalWorkflowHandle(id).signal(jointCompleted, { code: s.code }));
       return answer();
     },
-    { validator: (s) => refuse(() => app.checkSignOff(s)) },
+    (s) => app.checkSignOff(s),
   );
-  setHandler(
+  setCheckedUpdate(
     resolveJoint,
     async (r) => {
       const { reject, reason, cancel } = app.resolveJoint(r, now());
@@ -109,15 +109,15 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       await condition(() => reject.every((c) => isFinalItem(app.item(c).status)), SETTLE_WITHIN);
       return answer();
     },
-    { validator: (r) => refuse(() => app.checkResolve(r)) },
+    (r) => app.checkResolve(r),
   );
-  setHandler(
+  setCheckedUpdate(
     recordDelivery,
     (e) => {
       app.recordDelivery(e, now());
       return answer();
     },
-    { validator: (e) => refuse(() => app.checkDelivery(e)) },
+    (e) => app.checkDelivery(e),
   );
   setHandler(publishCalendar, async ({ calendar }) => {
     app.setCalendar(calendar, now());

@@ -14,7 +14,7 @@ import {
 import { itemChanged } from '../application/messages.js';
 import { postCheckWorkflow } from '../post-check/workflow.js';
 import { postCheckWorkflowId } from '../shared/ids.js';
-import { activities, changedBy, refuse } from '../shared/kit.js';
+import { activities, changedBy, setCheckedUpdate } from '../shared/kit.js';
 import { BOUNDED_ITEM_REPORTS, CLOCKS_REPROJECTED, LEDGER_RULES, PLEDGE_AWAITS_MATERIALS } from '../shared/patches.js';
 import {
   calendarPublished,
@@ -72,23 +72,29 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
     });
 
   setHandler(itemState, () => item.state);
-  setHandler(
+  setCheckedUpdate(
     decideItem,
     async (decision) => {
       item.decide(decision, now());
       await publish();
       return slim();
     },
-    { validator: (decision) => refuse(() => (refuseWhenCancelled(item), item.check(decision))) },
+    (decision) => {
+      refuseWhenCancelled(item);
+      item.check(decision);
+    },
   );
-  setHandler(
+  setCheckedUpdate(
     takeItem,
     async ({ actor }) => {
       item.take(actor, now());
       await publish();
       return slim();
     },
-    { validator: ({ actor }) => refuse(() => (refuseWhenCancelled(item), item.checkTake(actor))) },
+    ({ actor }) => {
+      refuseWhenCancelled(item);
+      item.checkTake(actor);
+    },
   );
   setHandler(materialsSupplied, ({ codes }) => item.supply(codes, now()));
   setHandler(jointCompleted, ({ code }) => item.jointCompleted(code));

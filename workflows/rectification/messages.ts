@@ -71,4 +71,17 @@ export const appealRectification = defineUpdate<RectificationState, [StepInput]>
 export const decideAppeal = defineUpdate<RectificationState, [StepInput]>('decideAppeal');
 export const disputeReview = defineUpdate<RectificationState, [StepInput]>('disputeReview');
 export const decideDispute = defineUpdate<RectificationState, [StepInput]>('decideDispute');
+
+/** Each step's update, by the step's name (also its API path: POST /v1/rectifications/:id/<step>). */
+export const STEP_UPDATES = {
+  check: checkRectification,
+  rectify,
+  reply: replyToEvaluator,
+  'return-visit': returnVisit,
+  appeal: appealRectification,
+  'appeal-decision': decideAppeal,
+  dispute: disputeReview,
+  'dispute-decision': decideDispute,
+} as const;
+export type Step = keyof typeof STEP_UPDATES;
 export const rectificationState = defineQuery<RectificationState>('rectificationState');

@@ -2,11 +2,11 @@
 import type { Actor } from '../shared/actor.js';
 import { caseClock, recountClock } from '../shared/case-clock.js';
 import type { WorkingCalendar } from '../shared/working-days.js';
-import type { Notice } from '../shared/notices.js';
-import { OUTCOME_LABELS, type RectificationInput, type RectificationState, type RectificationStatus, type StepInput } from './messages.js';
+import { caseNotice, type Notice } from '../shared/notices.js';
+import { OUTCOME_LABELS, type RectificationInput, type RectificationState, type RectificationStatus, type Step, type StepInput } from './messages.js';
 import { Refusal } from '../shared/refusal.js';
 
-export type Step = 'check' | 'rectify' | 'reply' | 'return-visit' | 'appeal' | 'appeal-decision' | 'dispute' | 'dispute-decision';
+export type { Step };
 
 const RULES: Record<Step, { from: RectificationStatus[]; to: RectificationStatus; who: (a: Actor, r: RectificationRecord) => boolean; label: string }> = {
   check: { from: ['assigned'], to: 'checked', who: (a, r) => r.isDepartment(a), label: '核实' },
@@ -133,14 +133,7 @@ export class RectificationRecord {
   }
 
   private notify(to: Notice['to'], title: string, body: Record<string, unknown>): void {
-    this.noticeSeq += 1;
-    this.outbox.push({
-      key: `rectification:${this.input.id}:${this.noticeSeq}`,
-      kind: 'rectification',
-      to,
-      department: to === 'department' ? this.input.department : undefined,
-      title,
-      body: { rectification: this.input.id, ...body },
-    });
+    const { id, department } = this.input;
+    this.outbox.push(caseNotice('rectification', id, ++this.noticeSeq, department, to, title, { rectification: id, ...body }));
   }
 }

@@ -4,23 +4,10 @@
 import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import { calendarPublished } from '../shared/calendar-published.js';
 import { nextClockEvent } from '../shared/case-clock.js';
-import { activities, changedBy, refuse } from '../shared/kit.js';
+import { activities, changedBy, setCheckedUpdate } from '../shared/kit.js';
 import { addWorkingDays } from '../shared/working-days.js';
-import {
-  appealRectification,
-  checkRectification,
-  decideAppeal,
-  decideDispute,
-  disputeReview,
-  rectificationState,
-  rectify,
-  replyToEvaluator,
-  returnVisit,
-  type RectificationInput,
-  type RectificationState,
-  type StepInput,
-} from './messages.js';
-import { RectificationRecord, type Step } from './state.js';
+import { STEP_UPDATES, rectificationState, type RectificationInput, type RectificationState, type Step, type StepInput } from './messages.js';
+import { RectificationRecord } from './state.js';
 
 const { sendNotices, syncCase } = activities;
 
@@ -31,24 +18,14 @@ export async function rectificationWorkflow(input: RectificationInput): Promise<
   const r = new RectificationRecord(input, now());
   setHandler(rectificationState, () => r.state);
   setHandler(calendarPublished, ({ calendar }) => r.setCalendar(calendar));
-  const steps: [typeof checkRectification, Step][] = [
-    [checkRectification, 'check'],
-    [rectify, 'rectify'],
-    [replyToEvaluator, 'reply'],
-    [returnVisit, 'return-visit'],
-    [appealRectification, 'appeal'],
-    [decideAppeal, 'appeal-decision'],
-    [disputeReview, 'dispute'],
-    [decideDispute, 'dispute-decision'],
-  ];
-  for (const [update, step] of steps) {
-    setHandler(
+  for (const [step, update] of Object.entries(STEP_UPDATES) as [Step, (typeof STEP_UPDATES)[Step]][]) {
+    setCheckedUpdate(
       update,
       (s: StepInput) => {
         r.apply(step, s, now());
         return r.state;
       },
-      { validator: (s: StepInput) => refuse(() => r.check(step, s)) },
+      (s: StepInput) => r.check(step, s),
     );
   }
 

@@ -15,18 +15,12 @@ export interface GuideBundle {
   committedDays: number;
 }
 
-export interface GuideItem {
-  code: string;
-  name: string;
-  department: string;
+/** An item as the guide shows it: its definition's public facts, its department's name. */
+export interface GuideItem extends Pick<
+  ItemDefinition,
+  'code' | 'name' | 'department' | 'kind' | 'legalBasis' | 'conditions' | 'fee' | 'legalDays' | 'committedDays' | 'result'
+> {
   departmentName: string;
-  kind: string;
-  legalBasis?: string;
-  conditions?: string;
-  fee?: string;
-  legalDays: number;
-  committedDays: number;
-  result: { type: string; name: string };
   /** Items this one waits for, among the items that apply. */
   after: string[];
 }

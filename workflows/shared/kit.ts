@@ -1,7 +1,8 @@
 // The workflows' common idioms, spelled once: the activities they call, a state machine's refusal
 // as the failure the API maps, and the wait for a change or a deadline. Workflow code only (it
 // imports @temporalio/workflow); the pure state machines use refusal.ts.
-import { ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createActivities } from '../../activities/index.js';
 import { Refusal } from './refusal.js';
 
@@ -38,4 +39,13 @@ export async function changedBy(changed: () => boolean, deadline?: string): Prom
     return true;
   }
   return condition(changed, msUntil(deadline));
+}
+
+/** An update whose validator is a state machine's check: what the check refuses never enters the history. */
+export function setCheckedUpdate<Ret, Args extends any[]>(
+  update: UpdateDefinition<Ret, Args>,
+  handler: (...args: Args) => Ret | Promise<Ret>,
+  check: (...args: Args) => void,
+): void {
+  setHandler<Ret, Args, UpdateDefinition<Ret, Args>>(update, handler, { validator: (...args: Args) => refuse(() => check(...args)) });
 }

@@ -30,3 +30,16 @@ export interface Notice {
   title: string;
   body: Record<string, unknown>;
 }
+
+/** A case's notice (a rectification's, a ticket's): keyed by the case and its running number; a department notice goes to the case's department. */
+export function caseNotice(
+  kind: 'rectification' | 'ticket',
+  id: string,
+  seq: number,
+  department: string,
+  to: Audience,
+  title: string,
+  body: Record<string, unknown>,
+): Notice {
+  return { key: `${kind}:${id}:${seq}`, kind, to, department: to === 'department' ? department : undefined, title, body };
+}

@@ -2,7 +2,7 @@
 // visit, the clock's reminder and escalations (督办), a published calendar. No Temporal APIs here.
 import type { Actor } from '../shared/actor.js';
 import { caseClock, nextClockEvent, recountClock, type ClockEvent } from '../shared/case-clock.js';
-import type { Notice } from '../shared/notices.js';
+import { caseNotice, type Notice } from '../shared/notices.js';
 import { Refusal } from '../shared/refusal.js';
 import type { WorkingCalendar } from '../shared/working-days.js';
 import { TICKET_LABELS, type TicketInput, type TicketState } from './messages.js';
@@ -79,14 +79,7 @@ export class TicketRecord {
   }
 
   private notify(to: Notice['to'], title: string): void {
-    this.noticeSeq += 1;
-    this.outbox.push({
-      key: `ticket:${this.input.id}:${this.noticeSeq}`,
-      kind: 'ticket',
-      to,
-      department: to === 'department' ? this.input.department : undefined,
-      title,
-      body: { ticket: this.input.id, type: this.input.type },
-    });
+    const { id, department, type } = this.input;
+    this.outbox.push(caseNotice('ticket', id, ++this.noticeSeq, department, to, title, { ticket: id, type }));
   }
 }

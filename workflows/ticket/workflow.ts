@@ -3,7 +3,7 @@
 // hotline's return visit (回访) after the department's reply. The rules: state.ts.
 import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import { calendarPublished } from '../shared/calendar-published.js';
-import { activities, changedBy, refuse } from '../shared/kit.js';
+import { activities, changedBy, setCheckedUpdate } from '../shared/kit.js';
 import { closeTicket, replyTicket, ticketState, type TicketInput, type TicketState } from './messages.js';
 import { TicketRecord } from './state.js';
 
@@ -15,21 +15,21 @@ export async function ticketWorkflow(input: TicketInput): Promise<TicketState> {
 
   setHandler(ticketState, () => state);
   setHandler(calendarPublished, ({ calendar }) => ticket.setCalendar(calendar));
-  setHandler(
+  setCheckedUpdate(
     replyTicket,
     (reply) => {
       ticket.reply(reply, now());
       return state;
     },
-    { validator: (reply) => refuse(() => ticket.checkReply(reply)) },
+    (reply) => ticket.checkReply(reply),
   );
-  setHandler(
+  setCheckedUpdate(
     closeTicket,
     (visit) => {
       ticket.close(visit, now());
       return state;
     },
-    { validator: (visit) => refuse(() => ticket.checkClose(visit)) },
+    (visit) => ticket.checkClose(visit),
   );
 
   while (state.status !== 'closed') {
