@@ -84,3 +84,12 @@ export const linkedTable = (headers, rows, hrefOf, cellsOf, empty) =>
         rows.map((r) => h('tr', { class: `clickable ${r.overdue ? 'overdue' : ''}`, onclick: () => (location.hash = hrefOf(r)) }, ...cellsOf(r))),
       )
     : h('p', { class: 'muted' }, empty);
+
+/** A select of labelled values, led by an option for none (`noneLabel`). */
+export const selectOf = (name, labels, noneLabel) =>
+  h(
+    'select',
+    { name },
+    h('option', { value: '' }, noneLabel),
+    Object.entries(labels).map(([v, l]) => h('option', { value: v }, l)),
+  );

@@ -10,9 +10,7 @@ import { bundleAppliesIn } from '../region.js';
 import { BundleDefinitionBody, BundleParams, BundleSummary, ListBundlesQuery, PublishedBundle, RetiredBundle, VersionQuery } from '../schemas/bundles.js';
 import { Json, errorResponses } from '../schemas/common.js';
 
-export const bundleRoutes = routes(async (app, deps) => {
-  const db = deps.db.db;
-
+export const bundleRoutes = routes(async (app, { db: { db } }) => {
   app.get(
     '/bundles',
     {

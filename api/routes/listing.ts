@@ -9,8 +9,7 @@ import { badRequest } from '../errors.js';
 import { errorResponses } from '../schemas/common.js';
 import { ListingQuery, ListingResponse } from '../schemas/listing.js';
 
-export const listingRoutes = routes(async (app, deps) => {
-  const db = deps.db.db;
+export const listingRoutes = routes(async (app, { db: { db } }) => {
   app.get(
     '/applications',
     {

@@ -7,8 +7,7 @@ import { StatsQuery, StatsResponse } from '../schemas/listing.js';
 import { assertOwnDepartment, coordinatorPrefix } from '../access.js';
 import { periodOf } from '../period.js';
 
-export const statsRoutes = routes(async (app, deps) => {
-  const db = deps.db.db;
+export const statsRoutes = routes(async (app, { db: { db } }) => {
   app.get(
     '/stats',
     {

@@ -1,7 +1,7 @@
 // 整改与工单: rectifications opened by bad reviews and 12345 tickets, each with the steps the
 // signed-in role may take (the workflow refuses a step out of order with 409).
 import { ApiError, api, attempt, flash, query } from '../api.js';
-import { actions, button, linkedTable } from '../components.js';
+import { actions, button, linkedTable, selectOf } from '../components.js';
 import { RATINGS, actorText, bj, deptName, DEPARTMENTS, field, h, kv, mount, table } from '../ui.js';
 
 const invalid = (message) => new ApiError(0, { error: 'bad_request', message });
@@ -83,12 +83,7 @@ function newTicketForm() {
   const subject = h('input', { name: 'subject', size: 30, placeholder: '来电事由' });
   const number = h('input', { name: 'applicationNumber', placeholder: '申请编号（选填）' });
   const item = h('input', { name: 'item', placeholder: '事项代码（选填）', size: 12 });
-  const department = h(
-    'select',
-    { name: 'department' },
-    h('option', { value: '' }, '按申请自动派单'),
-    Object.entries(DEPARTMENTS).map(([v, l]) => h('option', { value: v }, l)),
-  );
+  const department = selectOf('department', DEPARTMENTS, '按申请自动派单');
   const create = () =>
     attempt(async () => {
       if (!subject.value.trim()) throw invalid('请填写来电事由');

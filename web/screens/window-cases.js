@@ -1,19 +1,25 @@
 // 综合受理窗口, the case desk: 受理审查, 补交材料, 快递单号, 发放结果, 撤回, 重打凭证.
 import { ApiError, api, attempt, flash, query } from '../api.js';
 import { bundleDef, materialName, requestedMaterials } from '../catalogue.js';
-import { actions, linkedTable, applicationCard, button, itemsTable, receiptButton, requestedTable, screenHeading, withdrawCard } from '../components.js';
+import {
+  actions,
+  applicationCard,
+  button,
+  itemsTable,
+  linkedTable,
+  receiptButton,
+  requestedTable,
+  screenHeading,
+  selectOf,
+  withdrawCard,
+} from '../components.js';
 import { APP_STATUS, CHANNELS, DELIVERY_METHOD, DELIVERY_STATUS, FINAL_APP, appBadge, bj, field, h, kv, mount, table } from '../ui.js';
 
 const invalid = (message, details) => new ApiError(0, { error: 'bad_request', message, details });
 
 export async function renderCases(container) {
   const number = h('input', { name: 'number', placeholder: '申请编号，如 YJS2026…', size: 28 });
-  const status = h(
-    'select',
-    { name: 'status' },
-    h('option', { value: '' }, '全部状态'),
-    Object.entries(APP_STATUS).map(([v, l]) => h('option', { value: v }, l)),
-  );
+  const status = selectOf('status', APP_STATUS, '全部状态');
   const list = h('div', {});
   const load = async () => {
     const { applications } = await api.get(`/v1/applications${query({ status: status.value, limit: 30 })}`);
@@ -128,48 +134,30 @@ export async function renderCase(container, id) {
   // 送达
   const d = app.delivery;
   const deliveryActions = [];
+  /** A delivery event, recorded; the platform checks it (a wrong pickup code is refused there, the window never sees it). */
+  const record = (label, event, done) =>
+    button(
+      label,
+      async () => {
+        await api.post(`/v1/applications/${app.id}/delivery`, event());
+        flash(done);
+        await reload();
+      },
+      'primary',
+    );
   if (d.method === 'express' && d.status === 'pending' && final) {
     const tracking = h('input', { name: 'tracking', placeholder: '快递单号' });
     deliveryActions.push(
       field('快递单号', tracking),
-      button(
-        '登记寄出',
-        async () => {
-          await api.post(`/v1/applications/${app.id}/delivery`, { event: 'shipped', trackingNumber: tracking.value.trim() });
-          flash('已登记寄出');
-          await reload();
-        },
-        'primary',
-      ),
+      record('登记寄出', () => ({ event: 'shipped', trackingNumber: tracking.value.trim() }), '已登记寄出'),
     );
   }
-  if (d.method === 'express' && d.status === 'shipped') {
-    deliveryActions.push(
-      button(
-        '登记已签收',
-        async () => {
-          await api.post(`/v1/applications/${app.id}/delivery`, { event: 'delivered' });
-          flash('已登记签收');
-          await reload();
-        },
-        'primary',
-      ),
-    );
-  }
+  if (d.method === 'express' && d.status === 'shipped') deliveryActions.push(record('登记已签收', () => ({ event: 'delivered' }), '已登记签收'));
   if (d.method === 'window' && d.status === 'ready') {
     const code = h('input', { name: 'pickup', placeholder: '申请人出示的取件码', size: 12 });
     deliveryActions.push(
       field('核对取件码', code),
-      button(
-        '发放结果',
-        async () => {
-          // The platform checks the code (the window never sees it): a wrong one is refused there.
-          await api.post(`/v1/applications/${app.id}/delivery`, { event: 'picked-up', pickupCode: code.value.trim() });
-          flash('结果已发放');
-          await reload();
-        },
-        'primary',
-      ),
+      record('发放结果', () => ({ event: 'picked-up', pickupCode: code.value.trim() }), '结果已发放'),
     );
   }
   sections.push(
