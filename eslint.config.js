@@ -2,6 +2,7 @@
 // activity implementations (workflows must stay deterministic and replayable).
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import globals from 'globals';
 
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
@@ -18,6 +19,13 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // The console is plain browser JavaScript, unchecked by TypeScript: a name used and never
+    // imported (or misspelt) fails at run time only, so the linter must see it.
+    files: ['web/**/*.js'],
+    languageOptions: { globals: globals.browser },
+    rules: { 'no-undef': 'error' },
   },
   {
     files: ['workflows/**/*.ts'],

@@ -61,31 +61,6 @@ export function kv(pairs) {
 
 // --- words --------------------------------------------------------------------------------------
 
-export const ITEM_STATUS = {
-  waiting: '等待前置事项',
-  in_review: '审查中',
-  correction_requested: '待补正',
-  awaiting_material: '待补交容缺材料',
-  approved: '已办结（准予）',
-  rejected: '不予批准',
-  cancelled: '已取消',
-};
-
-export const APP_STATUS = {
-  incomplete: '待补齐材料',
-  received: '已收件，待受理审查',
-  accepted: '已受理',
-  in_review: '办理中',
-  completed: '已办结',
-  partially_completed: '部分办结',
-  terminated: '已终止',
-  withdrawn: '已撤回',
-  expired: '已失效',
-};
-
-export const FINAL_APP = ['completed', 'partially_completed', 'terminated', 'withdrawn', 'expired'];
-export const FINAL_ITEM = ['approved', 'rejected', 'cancelled'];
-
 export const ROLE_NAMES = {
   window: '综合受理窗口',
   agent: '帮办代办',
@@ -118,7 +93,8 @@ export const deptName = (code) => DEPARTMENTS[code] ?? code;
 
 export const DELIVERY_METHOD = { electronic: '电子送达（电子证照）', window: '窗口领取', express: '快递寄送' };
 export const DELIVERY_STATUS = { pending: '待送达', ready: '待领取', shipped: '已寄出', delivered: '已送达', closed: '已关闭', none: '无需送达' };
-export { CHANNELS, DECISIONS } from './labels.js';
+import { APP_STATUS, FINAL_ITEM, ITEM_STATUS } from './labels.js';
+export { APP_STATUS, CHANNELS, DECISIONS, FINAL_APP, FINAL_ITEM, ITEM_STATUS } from './labels.js';
 export const RATINGS = ['', '非常不满意', '不满意', '基本满意', '满意', '非常满意'];
 
 // --- time ---------------------------------------------------------------------------------------

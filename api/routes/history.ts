@@ -10,8 +10,7 @@ import { requireRole } from '../auth.js';
 import { buildTimeline, type HistoryEvent, type WorkflowHistory } from '../history.js';
 import { ApplicationParams } from '../schemas/applications.js';
 import { errorResponses } from '../schemas/common.js';
-import { HistoryView } from '../schemas/history.js';
-import { Type } from 'typebox';
+import { HistoryView, AuditView } from '../schemas/history.js';
 
 /** The item workflows the application started (with the run each one got), from its own history. */
 function childrenOf(events: readonly HistoryEvent[]): { workflowId: string; runId?: string }[] {
@@ -98,16 +97,14 @@ export const historyRoutes = routes(async (app, deps) => {
       preParsing: requireRole('coordinator', 'window', 'department', 'hotline'),
       schema: {
         params: ApplicationParams,
-        response: { 200: Type.Object({ audit: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses },
+        response: { 200: AuditView, ...errorResponses },
       },
     },
     async (request) => {
       await loadVisible(deps, request, request.params.id);
       const { timeline } = await timelineOf(request.params.id);
       return {
-        audit: timeline
-          .filter((e) => e.actor && e.actor.sub !== 'system')
-          .map(({ at, kind, label, item, actor }) => ({ at, kind, action: label, item, actor })),
+        audit: timeline.flatMap(({ at, kind, label, item, actor }) => (actor && actor.sub !== 'system' ? [{ at, kind, action: label, item, actor }] : [])),
       };
     },
   );

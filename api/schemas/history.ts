@@ -32,3 +32,16 @@ export const HistoryView = Type.Object({
   timeline: Type.Array(TimelineEntry, { description: 'oldest first; never personal data' }),
   workflows: Type.Array(WorkflowRef),
 });
+
+/** every act by a person — who, role, post, acting for whom, channel, when. */
+export const AuditView = Type.Object({
+  audit: Type.Array(
+    Type.Object({
+      at: Type.String(),
+      kind: Type.String(),
+      action: Type.String({ description: 'what was done, in Chinese' }),
+      item: Type.Optional(Type.String()),
+      actor: TimelineActor,
+    }),
+  ),
+});

@@ -10,7 +10,8 @@ import { consoleRoutes } from '../../api/routes/console.js';
 import { devTokenRoutes } from '../../api/routes/dev-tokens.js';
 import { installValidation } from '../../api/validation.js';
 import { DecisionBody } from '../../api/schemas/applications.js';
-import { DECISION_KINDS } from '../../workflows/item/messages.js';
+import { APPLICATION_STATUSES, FINAL_STATUSES } from '../../workflows/application/messages.js';
+import { DECISION_KINDS, ITEM_STATUSES } from '../../workflows/item/messages.js';
 import { DECISION_LABELS } from '../../workflows/shared/case-events.js';
 
 const apps: ReturnType<typeof Fastify>[] = [];
@@ -89,6 +90,19 @@ describe('GET /console/labels.js (issue #14 row 16)', () => {
     expect(DECISION_LABELS).toEqual(DECISION_KINDS);
     expect(DecisionBody.properties.decision.anyOf.map((s: { const: string }) => s.const)).toEqual(Object.keys(DECISION_KINDS));
     // The console takes them from there, never a copy of its own.
-    expect(readFileSync(new URL('../../web/ui.js', import.meta.url), 'utf8')).toContain("export { CHANNELS, DECISIONS } from './labels.js';");
+    expect(readFileSync(new URL('../../web/ui.js', import.meta.url), 'utf8')).toContain(
+      "export { APP_STATUS, CHANNELS, DECISIONS, FINAL_APP, FINAL_ITEM, ITEM_STATUS } from './labels.js';",
+    );
+  });
+
+  it('serves the status labels and the final statuses from the workflows’ own lists (issue #20)', async () => {
+    const app = await appWith(loadApiConfig({}));
+    const body = (await app.inject({ method: 'GET', url: '/console/labels.js' })).body;
+    const served = (name: string) => JSON.parse(new RegExp(`export const ${name} = (.*);`).exec(body)![1]!);
+    expect(Object.keys(served('ITEM_STATUS'))).toEqual([...ITEM_STATUSES]);
+    expect(Object.keys(served('APP_STATUS'))).toEqual([...APPLICATION_STATUSES]);
+    expect(served('FINAL_APP')).toEqual([...FINAL_STATUSES]);
+    expect(served('FINAL_ITEM')).toEqual(['approved', 'rejected', 'cancelled']);
+    expect(served('ITEM_STATUS').approved).toBe('已办结（准予）');
   });
 });

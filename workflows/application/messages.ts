@@ -19,6 +19,18 @@ export const APPLICATION_STATUSES = [
   'expired',
 ] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+/** What people read for each status (the console, printed pages). */
+export const APPLICATION_STATUS_LABELS: Record<ApplicationStatus, string> = {
+  incomplete: '待补齐材料',
+  received: '已收件，待受理审查',
+  accepted: '已受理',
+  in_review: '办理中',
+  completed: '已办结',
+  partially_completed: '部分办结',
+  terminated: '已终止',
+  withdrawn: '已撤回',
+  expired: '已失效',
+};
 
 export const FINAL_STATUSES: readonly ApplicationStatus[] = ['completed', 'partially_completed', 'terminated', 'withdrawn', 'expired'];
 

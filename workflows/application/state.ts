@@ -1,6 +1,6 @@
 // The application's state and its pure transitions: intake (8.1), 一次分办 (8.2), joint procedures
 // and rejection rules (8.3), withdrawal, one feedback and one delivery (8.4). No Temporal APIs here.
-import type { Decision, ItemState, ItemStatus, PromisedMaterial, ResultData } from '../item/messages.js';
+import { FINAL_ITEM_STATUSES, type Decision, type ItemState, type ItemStatus, type PromisedMaterial, type ResultData } from '../item/messages.js';
 import type { Actor } from '../shared/actor.js';
 import type { ItemDefinition } from '../shared/bundle.js';
 import {
@@ -50,8 +50,7 @@ import { Refusal } from '../shared/refusal.js';
 
 export { Refusal };
 
-const FINAL_ITEM: readonly ItemStatus[] = ['approved', 'rejected', 'cancelled'];
-export const isFinalItem = (status: ItemStatus): boolean => FINAL_ITEM.includes(status);
+export const isFinalItem = (status: ItemStatus): boolean => FINAL_ITEM_STATUSES.includes(status);
 
 export class ApplicationRecord {
   readonly state: ApplicationState;

@@ -8,6 +8,18 @@ import type { WorkingCalendar } from '../shared/working-days.js';
 /** Every status an item can have: `waiting` on an `after` item or a joint procedure. */
 export const ITEM_STATUSES = ['waiting', 'in_review', 'correction_requested', 'awaiting_material', 'approved', 'rejected', 'cancelled'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
+/** An item in one of these has ended. */
+export const FINAL_ITEM_STATUSES: readonly ItemStatus[] = ['approved', 'rejected', 'cancelled'];
+/** What people read for each status (the console, printed pages). */
+export const ITEM_STATUS_LABELS: Record<ItemStatus, string> = {
+  waiting: '等待前置事项',
+  in_review: '审查中',
+  correction_requested: '待补正',
+  awaiting_material: '待补交容缺材料',
+  approved: '已办结（准予）',
+  rejected: '不予批准',
+  cancelled: '已取消',
+};
 
 export type ResultData = Record<string, unknown>;
 
