@@ -50,8 +50,9 @@ export function assertProvinceWide(user: Claims): void {
 
 /** A department reads and acts only as itself (its inbox, cases, figures, items); other roles pass. `what`: what belongs to `department`. */
 export function assertOwnDepartment(user: Claims, department: string | undefined, what: string): void {
-  if (user.role === 'department' && department !== undefined && department !== user.dept)
-    throw forbidden(`${what} belongs to department ${department}, not yours`);
+  if (user.role === 'department' && department !== undefined && department !== user.dept) {
+    throw forbidden(`${what} of department ${department}: a department reads and acts only as itself (${user.dept})`);
+  }
 }
 
 /** What a user may list of the read model. */

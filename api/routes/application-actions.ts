@@ -176,16 +176,19 @@ export const applicationActionRoutes = routes(async (app, deps) => {
     },
   );
 
+  /** The contract's codes (API.md): an unknown procedure is 404; who may act on it, 403 otherwise, the routes say. */
+  const jointOf = async (request: FastifyRequest, id: string, code: string) => {
+    const joint = (await loadVisible(deps, request, id)).joint.find((j) => j.code === code);
+    if (!joint) throw notFound(`joint procedure ${code}`);
+    return joint;
+  };
+
   app.post(
     '/applications/:id/joint/:code/sign-offs',
     { preParsing: requireRole('department'), schema: { ...schema(JointParams), body: SignOffBody } },
     async (request) => {
       const { id, code } = request.params;
-      const current = await loadVisible(deps, request, id);
-      // The contract's codes (API.md): an unknown procedure is 404, a department outside it 403.
-      const joint = current.joint.find((j) => j.code === code);
-      if (!joint) throw notFound(`joint procedure ${code}`);
-      assertJointParticipant(request.user, joint);
+      assertJointParticipant(request.user, await jointOf(request, id, code));
       const state = await runUpdate(`联合办理程序 ${code}`, () =>
         applicationHandle(temporal, id).executeUpdate(signOffJoint, {
           args: [{ code, ...request.body, actor: actorOf(request) }],
@@ -201,10 +204,7 @@ export const applicationActionRoutes = routes(async (app, deps) => {
     { preParsing: requireRole('department'), schema: { ...schema(JointParams), body: ResolveJointBody } },
     async (request) => {
       const { id, code } = request.params;
-      const current = await loadVisible(deps, request, id);
-      const joint = current.joint.find((j) => j.code === code);
-      if (!joint) throw notFound(`joint procedure ${code}`);
-      assertJointLead(request.user, joint);
+      assertJointLead(request.user, await jointOf(request, id, code));
       const state = await runUpdate(`联合办理程序 ${code}`, () =>
         applicationHandle(temporal, id).executeUpdate(resolveJoint, {
           args: [{ code, ...request.body, actor: actorOf(request) }],

@@ -169,7 +169,7 @@ export const applicationRoutes = routes(async (app, deps) => {
       // The intake decision is a pure function of the input (intakeDecision, which the workflow acts
       // on too): a fresh submission accepted outright is answered without asking the workflow.
       // Where the workflow's own clock sets a due date (incomplete, 容缺, 受理审查), read its answer.
-      const decision = repeated ? undefined : intakeDecision(input);
+      const decision = repeated ? undefined : intakeDecision(input, check);
       if (decision?.next === 'accepted' && decision.check.promised.length === 0) {
         return reply.code(201).send({ id, number: id, status: 'accepted', receipt: decision.receipt });
       }

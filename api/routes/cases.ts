@@ -196,7 +196,7 @@ export const caseRoutes = routes(async (app, deps) => {
     async (request) => {
       const q = request.query;
       const department = request.user.role === 'department' ? request.user.dept! : q.department;
-      assertOwnDepartment(request.user, q.department, 'the cases of');
+      assertOwnDepartment(request.user, q.department, 'the cases');
       const where: SQL[] = [];
       // A coordinator with a region: the cases about applications in it (a case without one has no region to show).
       const prefix = coordinatorPrefix(request.user);

@@ -55,7 +55,7 @@ export const departmentRoutes = routes(async (app, deps) => {
     },
     async (request, reply) => {
       const { dept } = request.params;
-      assertOwnDepartment(request.user, dept, 'this inbox');
+      assertOwnDepartment(request.user, dept, 'the inbox');
       const status = request.query.status ?? 'in_review';
       const limit = request.query.limit ?? 50;
       // A coordinator sees the inbox as far as its region reaches.

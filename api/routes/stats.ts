@@ -24,7 +24,7 @@ export const statsRoutes = routes(async (app, { db: { db } }) => {
       const user = request.user;
       const filters: StatsFilters = { bundle: q.bundle, department: q.department };
       // A department its own figures; a coordinator its region's.
-      assertOwnDepartment(user, q.department, 'the statistics of');
+      assertOwnDepartment(user, q.department, 'the statistics');
       if (user.role === 'department') filters.department = user.dept;
       filters.regionPrefix = coordinatorPrefix(user);
       const period = periodOf(q.from, q.to);

@@ -314,9 +314,8 @@ describe.skipIf(SKIP)('the console in Chromium', () => {
     expect(shots).toBeGreaterThanOrEqual(20);
   });
 
-  it('signs off a joint procedure (联合勘验) from each participating department', async () => {
-    // Submitted over HTTP: the joint survey of 水电气网联合报装 needs all four operators.
-    const answers = { needWater: true, needPower: true, needGas: true, needNetwork: true };
+  /** 水电气网联合报装 for the operators answered yes, taken in at a window over HTTP; its id. */
+  async function submitUtilities(answers: Record<string, boolean>): Promise<string> {
     const { form, materials } = completeInput('X', utilities, answers);
     const submitted = await app.inject({
       method: 'POST',
@@ -332,7 +331,12 @@ describe.skipIf(SKIP)('the console in Chromium', () => {
       },
     });
     expect(submitted.statusCode, submitted.body).toBe(201);
-    const id: string = submitted.json().id;
+    return submitted.json().id;
+  }
+
+  it('signs off a joint procedure (联合勘验) from each participating department', async () => {
+    // Submitted over HTTP: the joint survey of 水电气网联合报装 needs all four operators.
+    const id = await submitUtilities({ needWater: true, needPower: true, needGas: true, needNetwork: true });
 
     for (const [n, dept] of ['power', 'water', 'gas', 'net'].entries()) {
       const page = await login('department', { dept, post: 'A' });
@@ -353,23 +357,7 @@ describe.skipIf(SKIP)('the console in Chromium', () => {
   });
 
   it('a dissent reaches the lead department, which sends it back for reconsideration', async () => {
-    const answers = { needWater: true, needPower: true, needGas: false, needNetwork: false };
-    const { form, materials } = completeInput('X', utilities, answers);
-    const submitted = await app.inject({
-      method: 'POST',
-      url: '/v1/applications',
-      headers: bearer({ sub: 'window-02', role: 'window' }),
-      payload: {
-        bundleCode: 'utilities',
-        channel: 'window',
-        applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某建设有限公司' },
-        answers,
-        form,
-        materials,
-      },
-    });
-    expect(submitted.statusCode, submitted.body).toBe(201);
-    const id: string = submitted.json().id;
+    const id = await submitUtilities({ needWater: true, needPower: true, needGas: false, needNetwork: false });
 
     const water = await login('department', { dept: 'water', post: 'A' });
     const pending = water.locator('.card.todo tr', { hasText: id });

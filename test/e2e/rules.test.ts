@@ -27,6 +27,25 @@ const window = bearer({ sub: 'w-1', role: 'window', name: '窗口' });
 const coordinator = bearer({ sub: 'coord', role: 'coordinator' });
 const hotline = bearer({ sub: 'agent-12345', role: 'hotline' });
 
+/** 水电气网联合报装 for water and power (their joint survey, lead: power), taken in at a window; its id. */
+async function submitUtilities(): Promise<string> {
+  const answers = { needWater: true, needPower: true, needGas: false, needNetwork: false };
+  const { form, materials } = completeInput('X', utilities, answers);
+  const created = await call('POST', '/v1/applications', window, {
+    bundleCode: 'utilities',
+    channel: 'window',
+    applicantAccount: 'wangwu',
+    applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某建设有限公司' },
+    answers,
+    form,
+    materials,
+    delivery: { method: 'electronic' },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const id: string = created.body.id;
+  return id;
+}
+
 describe('row 1: the channel comes from who acts', () => {
   const ec = completeInput('x', enterpriseChange, {});
   const body = (channel: string) => ({
@@ -119,21 +138,8 @@ describe('row 14: a retired bundle’s guide', () => {
 });
 
 describe('row 5: joint sign-offs agree or dissent; the lead resolves a dissent', () => {
-  const answers = { needWater: true, needPower: true, needGas: false, needNetwork: false };
   const submit = async () => {
-    const { form, materials } = completeInput('X', utilities, answers);
-    const created = await call('POST', '/v1/applications', window, {
-      bundleCode: 'utilities',
-      channel: 'window',
-      applicantAccount: 'wangwu',
-      applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某建设有限公司' },
-      answers,
-      form,
-      materials,
-      delivery: { method: 'electronic' },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const id: string = created.body.id;
+    const id = await submitUtilities();
     await waitFor(
       async () => (await call('GET', `/v1/applications/${id}`, coordinator)).body,
       (a) => a.items?.every((i: Json) => i.status === 'in_review'),
@@ -215,20 +221,7 @@ describe('row 5: joint sign-offs agree or dissent; the lead resolves a dissent',
 
 describe('row 12: the contract’s codes, and details on every 400', () => {
   it('answers a sign-off by a department outside the procedure 403, an unknown procedure 404', async () => {
-    const answers = { needWater: true, needPower: true, needGas: false, needNetwork: false };
-    const { form, materials } = completeInput('X', utilities, answers);
-    const created = await call('POST', '/v1/applications', window, {
-      bundleCode: 'utilities',
-      channel: 'window',
-      applicantAccount: 'wangwu',
-      applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某建设有限公司' },
-      answers,
-      form,
-      materials,
-      delivery: { method: 'electronic' },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const id: string = created.body.id;
+    const id = await submitUtilities();
     await waitFor(
       async () => (await call('GET', `/v1/applications/${id}`, coordinator)).body,
       (a) => a.joint?.length === 1,

@@ -10,6 +10,10 @@ export function needsIntakeReview(input: Pick<ApplicationInput, 'bundle' | 'chan
   return !!input.bundle.intakeReview && input.channel !== 'window';
 }
 
+function checkOf({ bundle, answers, form, materials, commitments }: ApplicationInput): IntakeCheck {
+  return checkSubmission(bundle, { answers, form, materials: materials.map((m) => m.code), commitments });
+}
+
 export interface IntakeDecision {
   check: IntakeCheck;
   next: 'incomplete' | 'received' | 'accepted';
@@ -17,10 +21,9 @@ export interface IntakeDecision {
   receipt: Receipt;
 }
 
-export function intakeDecision(input: ApplicationInput): IntakeDecision {
-  const { bundle, answers, form, commitments } = input;
+/** `check`: the completeness check of this same input, when the caller has made it already (the API, to refuse bad input). */
+export function intakeDecision(input: ApplicationInput, check = checkOf(input)): IntakeDecision {
   const materials = input.materials.map((m) => m.code);
-  const check = checkSubmission(bundle, { answers, form, materials, commitments });
   const next = check.missing.length > 0 ? 'incomplete' : needsIntakeReview(input) ? 'received' : 'accepted';
   return {
     check,

@@ -83,20 +83,27 @@ export function checkResolve(j: JointState, { actor, action, department, reason 
  * The lead's resolution. `reconsider`: the dissent is sent back, the department signs off again
  * within a new period. `reject`: the procedure ends; the returned reason rejects its items.
  */
-export function resolve(j: JointState, input: ResolveJointInput, now: string, policy: Policy, calendar: WorkingCalendar): { rejectReason?: string } {
+export function resolve(
+  j: JointState,
+  input: ResolveJointInput,
+  now: string,
+  policy: Policy,
+  calendar: WorkingCalendar,
+): { reconsidered?: string; rejectReason?: string } {
   const open = dissents(j);
+  // reconsider: the department named, or the one dissenting (checkResolve saw to it that there is one).
+  const department = input.action === 'reconsider' ? (input.department ?? open[0]!.department) : undefined;
   (j.resolutions ??= []).push({
     action: input.action,
-    ...(input.department ? { department: input.department } : {}),
+    ...(department ? { department } : {}),
     ...(input.reason ? { reason: input.reason } : {}),
     actor: input.actor,
     at: now,
   });
-  if (input.action === 'reconsider') {
-    const department = input.department ?? open[0]!.department;
+  if (department) {
     for (const s of open) if (s.department === department) s.reconsideredAt = now;
     if (j.clocks) j.clocks.push(clockOf(department, now, policy, calendar));
-    return {};
+    return { reconsidered: department };
   }
   Object.assign(j, { completedAt: now, outcome: 'rejected', clocks: [] });
   const why = open.map((s) => `${s.department}不同意：${s.opinion}`).join('；');

@@ -309,11 +309,10 @@ export class ApplicationRecord {
   markDispatched(code: string, now: string): void {
     const input = this.itemInput(code);
     const def = input.item;
-    const departmentName = this.input.bundle.departments.find((d) => d.code === def.department)?.name ?? def.department;
     this.record(
       now,
       'dispatched',
-      `分办至 ${departmentName} (${def.name})${input.pledged ? '（告知承诺）' : ''}`,
+      `分办至 ${this.departmentName(def.department)} (${def.name})${input.pledged ? '（告知承诺）' : ''}`,
       {
         itemName: def.name,
         department: def.department,
@@ -492,7 +491,7 @@ export class ApplicationRecord {
   resolveJoint(input: ResolveJointInput, now: string): { reject: string[]; reason?: string; cancel: string[] } {
     const joint = this.joint(input.code);
     const dissenters = dissents(joint).map((s) => s.department);
-    const { rejectReason } = resolveJointDissent(joint, input, now, this.input.policy, this.calendar);
+    const { reconsidered, rejectReason } = resolveJointDissent(joint, input, now, this.input.policy, this.calendar);
     this.touch();
     const label = input.action === 'reconsider' ? `${joint.kind}分歧：牵头部门要求复议` : `${joint.kind}分歧：牵头部门决定不予批准`;
     this.record(
@@ -503,14 +502,14 @@ export class ApplicationRecord {
         joint: input.code,
         jointKind: joint.kind,
         action: input.action,
-        department: input.department ?? (input.action === 'reconsider' ? dissenters[0] : undefined),
+        department: reconsidered,
         dissenters,
         reason: input.reason,
       },
       { actor: safeActor(input.actor) },
     );
-    if (input.action === 'reconsider') {
-      const department = input.department ?? dissenters[0]!;
+    if (reconsidered) {
+      const department = reconsidered;
       const clock = joint.clocks?.find((c) => c.department === department);
       this.notify(
         'joint',

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { seedCalendar } from '../../../db/catalogue/calendar.js';
 import { newborn } from '../../../db/catalogue/newborn.js';
 import type { DecideItemInput, PromisedMaterial, SuspensionReason } from '../../../workflows/item/messages.js';
-import { ItemRecord, Refusal, type Timer } from '../../../workflows/item/state.js';
+import { ItemRecord, type Timer } from '../../../workflows/item/state.js';
 import type { Actor } from '../../../workflows/shared/actor.js';
 import type { ItemDefinition } from '../../../workflows/shared/bundle.js';
 import { DEFAULT_POLICY, type Policy } from '../../../workflows/shared/policy.js';
 import { addWorkingDays, workingDaysBetween, type WorkingCalendar } from '../../../workflows/shared/working-days.js';
+import { refusalOf } from '../../helpers/refusal.js';
 
 // --- fixtures ------------------------------------------------------------------------------
 
@@ -88,17 +89,6 @@ const extend = (days?: number, approver?: string, reason?: string, actor: Actor 
   reason,
   actor,
 });
-
-/** The Refusal an action throws (fails the test when it throws nothing or something else). */
-function refusalOf(action: () => void): Refusal {
-  try {
-    action();
-  } catch (err) {
-    if (err instanceof Refusal) return err;
-    throw err;
-  }
-  throw new Error('expected a Refusal, nothing was thrown');
-}
 
 /** check() then decide(), as the workflow's validator and handler do. */
 function act(r: ItemRecord, d: DecideItemInput, now: string): void {

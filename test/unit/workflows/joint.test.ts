@@ -4,10 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { seedCalendar } from '../../../db/catalogue/calendar.js';
 import { utilities } from '../../../db/catalogue/utilities.js';
-import { ApplicationRecord, Refusal } from '../../../workflows/application/state.js';
+import { ApplicationRecord } from '../../../workflows/application/state.js';
 import type { Actor } from '../../../workflows/shared/actor.js';
 import { completeInput } from '../../fixtures/applications.js';
 import { nthWorkingDayEnd } from '../../helpers/working-days-reference.js';
+import { refusalOf } from '../../helpers/refusal.js';
 
 /** Mon 2026-03-02, 10:00 in Shanghai. */
 const MON = '2026-03-02T02:00:00.000Z';
@@ -20,15 +21,6 @@ function utilitiesApp(submittedAt = MON) {
   return app;
 }
 const joint = (app: ApplicationRecord) => app.state.joint[0]!;
-const refusal = (act: () => void) => {
-  try {
-    act();
-  } catch (err) {
-    expect(err).toBeInstanceOf(Refusal);
-    return (err as Refusal).type;
-  }
-  throw new Error('not refused');
-};
 
 describe('joint sign-offs: agree or dissent', () => {
   it("names the lead (the bundle's lead department) and opens a clock per department at the first dispatch", () => {
@@ -42,21 +34,21 @@ describe('joint sign-offs: agree or dissent', () => {
 
   it('a dissent needs an opinion, blocks completion and goes to the lead department', () => {
     const app = utilitiesApp();
-    expect(refusal(() => app.checkSignOff({ code: 'joint-survey', verdict: 'dissent', actor: officer('water') }))).toBe('InvalidDecision');
+    expect(refusalOf(() => app.checkSignOff({ code: 'joint-survey', verdict: 'dissent', actor: officer('water') })).type).toBe('InvalidDecision');
     app.signOff({ code: 'joint-survey', verdict: 'dissent', opinion: '管网压力不足，不同意接入', actor: officer('water') }, MON);
     expect(app.outbox.filter((n) => n.kind === 'joint')).toEqual([expect.objectContaining({ to: 'lead', department: 'power' })]);
     // The other department's agreement does not complete it.
     expect(app.signOff({ code: 'joint-survey', verdict: 'agree', actor: officer('power') }, MON)).toEqual([]);
     expect(joint(app).completedAt).toBeUndefined();
     // Only the lead resolves.
-    expect(refusal(() => app.checkResolve({ code: 'joint-survey', action: 'reconsider', actor: officer('water') }))).toBe('StateConflict');
+    expect(refusalOf(() => app.checkResolve({ code: 'joint-survey', action: 'reconsider', actor: officer('water') })).type).toBe('StateConflict');
   });
 
   it('reconsider: the dissent no longer stands, the department signs again within a new period, then it completes', () => {
     const app = utilitiesApp();
     app.signOff({ code: 'joint-survey', opinion: '同意', actor: officer('power') }, MON);
     app.signOff({ code: 'joint-survey', verdict: 'dissent', opinion: '管网压力不足', actor: officer('water') }, MON);
-    expect(refusal(() => app.checkSignOff({ code: 'joint-survey', actor: officer('water') }))).toBe('StateConflict');
+    expect(refusalOf(() => app.checkSignOff({ code: 'joint-survey', actor: officer('water') })).type).toBe('StateConflict');
     const later = '2026-03-04T02:00:00.000Z'; // Wed
     expect(app.resolveJoint({ code: 'joint-survey', action: 'reconsider', reason: '请结合加压方案复议', actor: officer('power') }, later)).toEqual({
       reject: [],
@@ -73,21 +65,25 @@ describe('joint sign-offs: agree or dissent', () => {
   it('reject: the lead rejects the items with the dissent as the reason', () => {
     const app = utilitiesApp();
     app.signOff({ code: 'joint-survey', verdict: 'dissent', opinion: '管网压力不足', actor: officer('water') }, MON);
-    expect(refusal(() => app.checkResolve({ code: 'joint-survey', action: 'reject', department: 'water', actor: officer('power') }))).toBe('InvalidDecision');
+    expect(refusalOf(() => app.checkResolve({ code: 'joint-survey', action: 'reject', department: 'water', actor: officer('power') })).type).toBe(
+      'InvalidDecision',
+    );
     const { reject, reason } = app.resolveJoint({ code: 'joint-survey', action: 'reject', actor: officer('power') }, MON);
     expect(reject).toEqual(['water-connect', 'power-connect']);
     expect(reason).toContain('管网压力不足');
     expect(joint(app)).toMatchObject({ outcome: 'rejected', clocks: [] });
-    expect(refusal(() => app.checkSignOff({ code: 'joint-survey', actor: officer('power') }))).toBe('StateConflict');
-    expect(refusal(() => app.checkResolve({ code: 'joint-survey', action: 'reject', actor: officer('power') }))).toBe('StateConflict');
+    expect(refusalOf(() => app.checkSignOff({ code: 'joint-survey', actor: officer('power') })).type).toBe('StateConflict');
+    expect(refusalOf(() => app.checkResolve({ code: 'joint-survey', action: 'reject', actor: officer('power') })).type).toBe('StateConflict');
   });
 
   it('several dissents: reconsider names the department', () => {
     const app = utilitiesApp();
     app.signOff({ code: 'joint-survey', verdict: 'dissent', opinion: '压力不足', actor: officer('water') }, MON);
     app.signOff({ code: 'joint-survey', verdict: 'dissent', opinion: '容量不足', actor: officer('power') }, MON);
-    expect(refusal(() => app.checkResolve({ code: 'joint-survey', action: 'reconsider', actor: officer('power') }))).toBe('InvalidDecision');
-    expect(refusal(() => app.checkResolve({ code: 'joint-survey', action: 'reconsider', department: 'gas', actor: officer('power') }))).toBe('InvalidDecision');
+    expect(refusalOf(() => app.checkResolve({ code: 'joint-survey', action: 'reconsider', actor: officer('power') })).type).toBe('InvalidDecision');
+    expect(refusalOf(() => app.checkResolve({ code: 'joint-survey', action: 'reconsider', department: 'gas', actor: officer('power') })).type).toBe(
+      'InvalidDecision',
+    );
     app.checkResolve({ code: 'joint-survey', action: 'reconsider', department: 'water', actor: officer('power') });
   });
 });

@@ -2,24 +2,15 @@
 // the clock reminds before the due date and escalates when it passes.
 import { describe, expect, it } from 'vitest';
 import { seedCalendar } from '../../../db/catalogue/calendar.js';
-import { Refusal } from '../../../workflows/shared/refusal.js';
 import { TicketRecord } from '../../../workflows/ticket/state.js';
 import { nthWorkingDayEnd } from '../../helpers/working-days-reference.js';
+import { refusalOf } from '../../helpers/refusal.js';
 
 const MON = '2026-03-02T02:00:00.000Z';
 const gaj = { sub: 'o', role: 'department' as const, dept: 'gaj' };
 const hotline = { sub: 'h', role: 'hotline' as const };
 const ticket = () =>
   new TicketRecord({ id: 't1', type: 'consultation', subject: '户口登记进度', department: 'gaj', createdBy: hotline, days: 3, calendar: seedCalendar }, MON);
-const refused = (act: () => void) => {
-  try {
-    act();
-  } catch (err) {
-    expect(err).toBeInstanceOf(Refusal);
-    return (err as Refusal).type;
-  }
-  throw new Error('not refused');
-};
 
 describe('TicketRecord', () => {
   it('is dispatched to the department with its due date (3 working days for a consultation)', () => {
@@ -30,12 +21,12 @@ describe('TicketRecord', () => {
 
   it('takes a reply only from its department, with text; the return visit only after it, from the hotline', () => {
     const t = ticket();
-    expect(refused(() => t.checkClose({ actor: hotline }))).toBe('StateConflict');
-    expect(refused(() => t.checkReply({ text: '已答复', actor: { ...gaj, dept: 'wsjk' } }))).toBe('StateConflict');
-    expect(refused(() => t.checkReply({ text: ' ', actor: gaj }))).toBe('InvalidDecision');
+    expect(refusalOf(() => t.checkClose({ actor: hotline })).type).toBe('StateConflict');
+    expect(refusalOf(() => t.checkReply({ text: '已答复', actor: { ...gaj, dept: 'wsjk' } })).type).toBe('StateConflict');
+    expect(refusalOf(() => t.checkReply({ text: ' ', actor: gaj })).type).toBe('InvalidDecision');
     t.reply({ text: '已答复', actor: gaj }, MON);
     expect(t.nextEvent()).toBeUndefined(); // the SLA is met
-    expect(refused(() => t.checkClose({ actor: gaj }))).toBe('StateConflict');
+    expect(refusalOf(() => t.checkClose({ actor: gaj })).type).toBe('StateConflict');
     t.close({ satisfied: true, note: '满意', actor: hotline }, MON);
     expect(t.state).toMatchObject({ status: 'closed', closedAt: MON });
   });
