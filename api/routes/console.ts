@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { APPLICATION_STATUS_LABELS, FINAL_STATUSES } from '../../workflows/application/messages.js';
 import { DECISION_KINDS, FINAL_ITEM_STATUSES, ITEM_STATUS_LABELS } from '../../workflows/item/messages.js';
 import { CHANNEL_LABELS } from '../../workflows/shared/actor.js';
+import { CODE_PATTERN } from '../../workflows/shared/ids.js';
 
 export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
 
@@ -16,6 +17,7 @@ export const ITEM_STATUS = ${JSON.stringify(ITEM_STATUS_LABELS)};
 export const APP_STATUS = ${JSON.stringify(APPLICATION_STATUS_LABELS)};
 export const FINAL_APP = ${JSON.stringify(FINAL_STATUSES)};
 export const FINAL_ITEM = ${JSON.stringify(FINAL_ITEM_STATUSES)};
+export const CODE_PATTERN = ${JSON.stringify(CODE_PATTERN)};
 `;
 
 export const consoleRoutes = (): FastifyPluginAsync => async (app) => {

@@ -6,13 +6,13 @@ import type { Claims } from '../auth.js';
 import type { AppDeps } from '../app.js';
 import { routes } from '../route-plugin.js';
 import { badRequest } from '../errors.js';
-import { DeptCode, requestErrorResponses } from '../schemas/common.js';
+import { Code, requestErrorResponses } from '../schemas/common.js';
 
 const DevTokenBody = Type.Object(
   {
     role: Type.Union(['applicant', 'agent', 'window', 'department', 'coordinator', 'hotline'].map((r) => Type.Literal(r))),
     sub: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.@-]+$' })),
-    dept: Type.Optional(DeptCode),
+    dept: Type.Optional(Code),
     post: Type.Optional(Type.Union([Type.Literal('A'), Type.Literal('B')])),
     region: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
     mandate: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),

@@ -2,7 +2,7 @@
 // The shape only: references between parts (items → departments, materials, fields, other items)
 // and the `after` graph are checked by validateBundle, which names every problem at once.
 import { Type } from 'typebox';
-import { Code, DeptCode, Json } from './common.js';
+import { Code, Json } from './common.js';
 import { MAX_BUNDLE_ITEMS, MAX_BUNDLE_JOINTS } from '../../workflows/shared/limits.js';
 
 export const RegionCode = Type.String({ pattern: '^\\d{6}$', description: 'administrative region code, e.g. 320000 (province), 320100 (city)' });
@@ -14,7 +14,7 @@ const Days = Type.Integer({ description: 'working days', maximum: 3650 });
 const Scalar = Type.Union([Type.String({ maxLength: 200 }), Type.Number(), Type.Boolean()]);
 const strict = { additionalProperties: false } as const;
 
-const Department = Type.Object({ code: DeptCode, name: Text(100) }, strict);
+const Department = Type.Object({ code: Code, name: Text(100) }, strict);
 
 const Question = Type.Object(
   {
@@ -48,7 +48,7 @@ const Item = Type.Object(
   {
     code: Code,
     name: Text(200),
-    department: DeptCode,
+    department: Code,
     kind: Text(50),
     legalBasis: Type.Optional(Type.String({ maxLength: 2000 })),
     conditions: Type.Optional(Type.String({ maxLength: 2000 })),
@@ -76,7 +76,7 @@ export const BundleDefinitionBody = Type.Object(
     lifecycle: Type.Enum(['individual', 'enterprise']),
     stage: Text(50),
     region: RegionCode,
-    leadDepartment: Type.Optional(DeptCode),
+    leadDepartment: Type.Optional(Code),
     leadPrinciple: Type.Optional(Type.Enum(['first-item', 'key-item', 'designated'])),
     committedDays: Days,
     intakeReview: Type.Optional(Type.Boolean({ description: '受理审查 (行政许可法 §32): online submissions wait for window staff, at most 5 working days' })),

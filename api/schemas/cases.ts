@@ -1,7 +1,7 @@
 // Rectifications of bad reviews (整改, DB32/T 4660) and 12345 work orders (工单), and the case list.
 import { Type } from 'typebox';
 import { TICKET_TYPES } from '../../workflows/ticket/messages.js';
-import { AppId, Code, DeptCode, OneOf } from './common.js';
+import { AppId, Code, OneOf } from './common.js';
 
 export const CaseParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
 
@@ -22,7 +22,7 @@ export const TicketBody = Type.Object(
     subject: Type.String({ minLength: 1, maxLength: 500 }),
     applicationNumber: Type.Optional(AppId),
     item: Type.Optional(Code),
-    department: Type.Optional(DeptCode),
+    department: Type.Optional(Code),
   },
   { additionalProperties: false },
 );
@@ -72,7 +72,7 @@ export const TicketView = Type.Object(
 
 export const CaseListQuery = Type.Object({
   kind: Type.Optional(Type.Union([Type.Literal('rectification'), Type.Literal('ticket')])),
-  department: Type.Optional(DeptCode),
+  department: Type.Optional(Code),
   status: Type.Optional(Type.String({ maxLength: 32 })),
   overdue: Type.Optional(Type.Boolean()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),

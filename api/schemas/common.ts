@@ -1,4 +1,5 @@
 // Shared schema primitives; per-resource schemas live beside this file.
+import { CODE_PATTERN } from '../../workflows/shared/ids.js';
 import { Type, type TLiteral, type TSchemaOptions, type TUnion } from 'typebox';
 
 /** One of a list of strings, from the list the code uses (a status, a kind): one source for both. */
@@ -7,8 +8,11 @@ export function OneOf<const T extends readonly string[]>(values: T, options?: TS
   return Type.Union(values.map((v) => Type.Literal(v)) as unknown as Literals, options) as TUnion<Literals>;
 }
 
-export const Code = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$', description: 'a lower-case code' });
-export const DeptCode = Type.String({ pattern: '^[a-z]{2,16}$' });
+/** A code of the catalogue (department, item, bundle, material, joint procedure): one definition (CODE_PATTERN). */
+export const Code = Type.String({
+  pattern: CODE_PATTERN,
+  description: '2–64 characters: A–Z a–z 0–9 and -, e.g. 11320000014000019X, 320115-SJJ, XK-320115-0001A',
+});
 export const AppId = Type.String({ pattern: '^[A-Z0-9]{6,32}$', description: 'application id (= its number)' });
 
 export const ErrorBody = Type.Object(

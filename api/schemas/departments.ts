@@ -1,11 +1,11 @@
 // A department's inbox: its items by status, and the joint procedures it leads or must sign.
 import { Type } from 'typebox';
 import { ITEM_STATUSES } from '../../workflows/item/messages.js';
-import { DeptCode, OneOf } from './common.js';
+import { Code, OneOf } from './common.js';
 
 export const ItemStatus = OneOf(ITEM_STATUSES);
 
-export const InboxParams = Type.Object({ dept: DeptCode });
+export const InboxParams = Type.Object({ dept: Code });
 
 export const InboxQuery = Type.Object({
   status: Type.Optional(ItemStatus),

@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import { APPLICATION_STATUSES } from '../../workflows/application/messages.js';
 import { GuideFigures } from './bundles.js';
-import { AppId, Code, DeptCode, OneOf } from './common.js';
+import { AppId, Code, OneOf } from './common.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -20,7 +20,7 @@ export const ListingQuery = Type.Object(
   {
     status: Type.Optional(ApplicationStatus),
     bundle: Type.Optional(Code),
-    department: Type.Optional(DeptCode),
+    department: Type.Optional(Code),
     overdue: Type.Optional(Type.Boolean({ description: 'true: some item is overdue (超期); false: none is' })),
     number: Type.Optional(AppId),
     applicant: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "the applicant's account (owner)" })),
@@ -63,7 +63,7 @@ export const ListingResponse = Type.Object({
 export const StatsQuery = Type.Object(
   {
     bundle: Type.Optional(Code),
-    department: Type.Optional(DeptCode),
+    department: Type.Optional(Code),
     from: Type.Optional(PeriodBound('period start on created_at (inclusive)')),
     to: Type.Optional(PeriodBound('period end on created_at (a date: inclusive; a date-time: exclusive)')),
   },

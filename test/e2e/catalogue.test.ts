@@ -105,7 +105,7 @@ describe('publishing bundle definitions', () => {
   });
 
   it('refuses a bad shape before looking inside, naming each field', async () => {
-    const res = await publish({ ...small('Bad Code'), region: '32', extra: 1, departments: [{ code: 'WSJK', name: '卫健' }] });
+    const res = await publish({ ...small('Bad Code'), region: '32', extra: 1, departments: [{ code: 'ws_jk', name: '卫健' }] });
     expect(res.status).toBe(400);
     expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['body.extra', 'body.code', 'body.region', 'body.departments.0.code']);
   });
