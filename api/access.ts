@@ -4,7 +4,9 @@
 // - applicants see their own applications, agents those they submitted under their mandate (or own);
 // - window staff and the 12345 hotline see every application (they serve anyone who walks in or calls);
 // - a department sees the applications with an item of its own, or of a bundle it leads, and acts
-//   only on its own items, inbox, cases and figures;
+//   only on its own items, inbox, cases and figures; a department token with a region claim is one
+//   office of the department (属地): it reaches only the items whose competent region its region
+//   covers (workflows/shared/jurisdiction.ts), and leads only where the lead's items lie in it;
 // - a coordinator sees its region: a region claim covers the codes it prefixes once its trailing
 //   zeros are cut (320000 → 32…., 320100 → 3201.., 320102 → 320102); no claim, the whole province.
 import type { ListingScope } from '../db/listing.js';
@@ -38,6 +40,42 @@ export function coordinatorPrefix(user: Claims): string | undefined {
   }
 }
 
+/** A department office's region as a prefix (403 for a malformed claim); undefined for everyone else and for a province-wide department. */
+export function officePrefix(user: Claims): string | undefined {
+  if (user.role !== 'department') return undefined;
+  try {
+    return regionPrefixOf(user.region);
+  } catch (err) {
+    throw forbidden((err as Error).message);
+  }
+}
+
+/** How far a staff member's region reaches into inboxes and items: a coordinator's or a department office's. */
+export const staffPrefix = (user: Claims): string | undefined => coordinatorPrefix(user) ?? officePrefix(user);
+
+/** The region an item is decided in: its competent region, the bundle's for applications begun before regions. */
+export const itemRegionOf = (state: Pick<ApplicationState, 'bundle'>, item: { region?: string }): string => item.region ?? state.bundle.region;
+
+/** Does a department token reach this item: its own department, and (with a region claim) an item of its region? */
+export function reachesItem(user: Claims, item: { department: string; region: string }): boolean {
+  return user.role === 'department' && item.department === user.dept && regionCovers(user.region, item.region);
+}
+
+/** 403 unless a department token reaches the item (other roles pass: their routes decide). */
+export function assertOwnItem(user: Claims, item: { code: string; department: string; region: string }): void {
+  assertOwnDepartment(user, item.department, `item ${item.code}`);
+  if (user.role === 'department' && !regionCovers(user.region, item.region)) {
+    throw forbidden(`item ${item.code} is decided in region ${item.region}, outside your office's region ${user.region} (属地)`);
+  }
+}
+
+/** Does the department lead this application as far as its office reaches: where the lead's own items lie, else the bundle's region? */
+export function leads(user: Claims, state: Pick<ApplicationState, 'bundle' | 'items'>, lead = state.bundle.leadDepartment): boolean {
+  if (user.role !== 'department' || !lead || lead !== user.dept) return false;
+  const own = state.items.filter((i) => i.department === user.dept);
+  return own.length ? own.some((i) => regionCovers(user.region, itemRegionOf(state, i))) : regionCovers(user.region, state.bundle.region);
+}
+
 /** 403 unless the region lies within the coordinator's (publishing a bundle, retiring one). */
 export function assertRegion(user: Claims, region: string, what = 'region'): void {
   if (!regionCovers(user.region, region)) throw forbidden(`${what} ${region} is outside your region ${user.region}`);
@@ -63,7 +101,7 @@ export function listingScope(user: Claims): ListingScope {
     case 'agent':
       return { agent: user.sub };
     case 'department':
-      return { department: user.dept! };
+      return { department: user.dept!, departmentRegionPrefix: officePrefix(user) };
     case 'coordinator':
       return { regionPrefix: coordinatorPrefix(user) };
     case 'window':
@@ -84,7 +122,7 @@ export function canRead(user: Claims, state: ApplicationState): boolean {
     case 'hotline':
       return true;
     case 'department':
-      return state.items.some((i) => i.department === user.dept) || state.bundle.leadDepartment === user.dept;
+      return state.items.some((i) => reachesItem(user, { department: i.department, region: itemRegionOf(state, i) })) || leads(user, state);
     case 'coordinator':
       return regionCovers(user.region, state.bundle.region);
   }
@@ -104,7 +142,7 @@ const isApplicantSide = (viewer: Claims, state: ApplicationState) =>
 export function mayReadAddress(viewer: Claims | undefined, state: ApplicationState): boolean {
   if (!viewer) return false;
   if (viewer.role === 'window') return true;
-  if (viewer.role === 'department') return !!state.bundle.leadDepartment && viewer.dept === state.bundle.leadDepartment;
+  if (viewer.role === 'department') return leads(viewer, state);
   return isApplicantSide(viewer, state);
 }
 
@@ -116,12 +154,13 @@ export function mayReadPickupCode(viewer: Claims | undefined, state: Application
 /** How much of the submission a reader may see of one item (the review sheet): its department the item's, the lead and those who serve the applicant the whole. */
 export type Reach = 'whole' | 'item' | 'none';
 
-export function sheetReach(user: Claims, state: ApplicationState, department: string): Reach {
+export function sheetReach(user: Claims, state: ApplicationState, item: { code: string; department: string; region?: string }): Reach {
   switch (user.role) {
     case 'department':
-      if (state.bundle.leadDepartment === user.dept) return 'whole';
-      if (user.dept === department) return 'item';
-      throw forbidden(`item belongs to department ${department}: a department reviews only its own items`);
+      if (leads(user, state)) return 'whole';
+      if (user.dept !== item.department) throw forbidden(`item belongs to department ${item.department}: a department reviews only its own items`);
+      assertOwnItem(user, { code: item.code, department: item.department, region: itemRegionOf(state, item) });
+      return 'item';
     case 'window':
     case 'applicant':
     case 'agent':
@@ -133,10 +172,15 @@ export function sheetReach(user: Claims, state: ApplicationState, department: st
 }
 
 /** A joint procedure (8.3.2): its departments sign off; its lead resolves a dissent. */
-export function assertJointParticipant(user: Claims, joint: { code: string; departments: string[] }): void {
+export function assertJointParticipant(user: Claims, joint: { code: string; departments: string[]; items: string[] }, state: ApplicationState): void {
   if (!joint.departments.includes(user.dept ?? '')) throw forbidden(`${user.dept} 不是联合办理程序 ${joint.code} 的参与部门`);
+  const own = state.items.filter((i) => joint.items.includes(i.code) && i.department === user.dept);
+  if (!own.some((i) => reachesItem(user, { department: i.department, region: itemRegionOf(state, i) }))) {
+    throw forbidden(`联合办理程序 ${joint.code} 中本部门的事项不在本机构辖区 ${user.region}（属地）`);
+  }
 }
 
-export function assertJointLead(user: Claims, joint: { code: string; lead?: string }): void {
+export function assertJointLead(user: Claims, joint: { code: string; lead?: string }, state: ApplicationState): void {
   if (!joint.lead || joint.lead !== user.dept) throw forbidden(`只有牵头部门${joint.lead ? ` ${joint.lead} ` : ''}可以处理联合办理程序 ${joint.code} 的分歧`);
+  if (!leads(user, state, joint.lead)) throw forbidden(`联合办理程序 ${joint.code} 的牵头事项不在本机构辖区 ${user.region}（属地）`);
 }

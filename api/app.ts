@@ -27,6 +27,8 @@ import { codecRoutes } from './routes/codec.js';
 import { consoleRoutes } from './routes/console.js';
 import { devTokenRoutes } from './routes/dev-tokens.js';
 import { healthRoutes } from './routes/health.js';
+import { installRegions } from './regions.js';
+import { regionRoutes } from './routes/regions.js';
 import { historyRoutes } from './routes/history.js';
 import { reviewSheetRoutes } from './routes/review-sheet.js';
 import { listingRoutes } from './routes/listing.js';
@@ -68,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (deps.traced) nameServerSpans(app);
   installValidation(app);
   installErrorHandling(app);
+  installRegions(app, deps.db);
   await installAuth(app, deps.config.jwtSecret, deps.config.maxTokenAgeS);
   // Before any route is added: the limiter attaches itself to each route as it is registered.
   await installRateLimit(app, deps.config.rateLimitPerMinute);
@@ -88,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(codecRoutes(deps.codec, deps.config.temporalUiUrl));
   const v1 = [
     bundleRoutes,
+    regionRoutes,
     guideRoutes,
     calendarRoutes,
     applicationRoutes,

@@ -39,6 +39,7 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /healthz': { id: 'getHealth', tag: 'platform', zh: '健康检查', en: 'Health check', refuses: '503 when PostgreSQL or Temporal cannot be reached.' },
   'GET /metrics': { id: 'getMetrics', tag: 'platform', zh: '监控指标', en: 'Prometheus metrics' },
   'GET /v1/bundles': { id: 'listBundles', tag: 'catalogue', zh: '一件事目录', en: 'List the bundles' },
+  'GET /v1/regions': { id: 'listRegions', tag: 'catalogue', zh: '行政区划', en: 'List the administrative divisions' },
   'POST /v1/bundles': {
     id: 'publishBundle',
     tag: 'catalogue',

@@ -14,7 +14,7 @@ export interface JointTask extends JointRow {
   role: 'lead' | 'sign';
 }
 
-/** Newest application first; `prefix`: a coordinator's region. */
+/** Newest application first; `prefix`: a coordinator's or the office's region, which the department's items in the application must lie in (属地). */
 export async function jointTasks(db: Db, dept: string, limit: number, prefix?: string): Promise<JointTask[]> {
   const asLead = JSON.stringify([{ lead: dept }]);
   const asSigner = JSON.stringify([{ awaiting: [dept] }]);
@@ -27,7 +27,7 @@ export async function jointTasks(db: Db, dept: string, limit: number, prefix?: s
       and a.status in ('accepted', 'in_review')
       and p->>'status' in ('open', 'disputed')
       and (p->>'lead' = ${dept} or p->'awaiting' ? ${dept})
-      ${prefix ? sql`and a.region like ${`${prefix}%`}` : sql``}
+      ${prefix ? sql`and exists (select 1 from application_items i where i.application_id = a.id and i.department = ${dept} and i.region like ${`${prefix}%`})` : sql``}
     order by a.created_at desc, a.id, p->>'code'
     limit ${limit}`,
   );

@@ -88,8 +88,10 @@ export interface ListingScope {
   owner?: string;
   /** agent: the ones it submitted or owns. */
   agent?: string;
-  /** department: applications having an item of this department. */
+  /** department: applications having an item of this department… */
   department?: string;
+  /** …decided in a region starting with this prefix (a department office with a region claim). */
+  departmentRegionPrefix?: string;
   /** coordinator: applications whose region starts with this prefix ('' = all). */
   regionPrefix?: string;
 }
@@ -152,8 +154,14 @@ export function listingConditions(db: Db, scope: ListingScope, filters: ListingF
   const conditions: (SQL | undefined)[] = [];
   if (scope.owner !== undefined) conditions.push(eq(applications.owner, scope.owner));
   if (scope.agent !== undefined) conditions.push(or(eq(applications.submittedBy, scope.agent), eq(applications.owner, scope.agent)));
-  if (scope.department !== undefined) conditions.push(exists(hasItem(db, eq(applicationItems.department, scope.department))));
-  if (scope.regionPrefix) conditions.push(like(applications.region, `${scope.regionPrefix}%`));
+  if (scope.department !== undefined) {
+    const office = scope.departmentRegionPrefix ? like(applicationItems.region, `${scope.departmentRegionPrefix}%`) : undefined;
+    conditions.push(exists(hasItem(db, and(eq(applicationItems.department, scope.department), office)!)));
+  }
+  // A coordinator's region: the bundles published in it, and the items decided in it (属地) of wider bundles.
+  if (scope.regionPrefix) {
+    conditions.push(or(like(applications.region, `${scope.regionPrefix}%`), exists(hasItem(db, like(applicationItems.region, `${scope.regionPrefix}%`)))));
+  }
 
   if (filters.status !== undefined) conditions.push(eq(applications.status, filters.status));
   if (filters.bundle !== undefined) conditions.push(eq(applications.bundleCode, filters.bundle));

@@ -14,11 +14,22 @@ const itemColumns = getTableColumns(applicationItems);
 /** Every column of the table: one the snapshot lacks fails to compile where `app[k]` is read below. */
 const APP_KEYS = Object.keys(appColumns) as (keyof typeof appColumns)[];
 /** The item's own columns; the application's columns on its items come from the application row. */
-const ITEM_OWN_KEYS = ['itemCode', 'itemName', 'department', 'status', 'startedAt', 'deadline', 'overdue', 'decidedAt', 'decision', 'departmentFirst'] as const;
+const ITEM_OWN_KEYS = [
+  'itemCode',
+  'itemName',
+  'department',
+  'region',
+  'status',
+  'startedAt',
+  'deadline',
+  'overdue',
+  'decidedAt',
+  'decision',
+  'departmentFirst',
+] as const;
 /** The application's columns copied onto its items, as item column ← application column. */
 const ITEM_FROM_APP = {
   bundleCode: 'bundleCode',
-  region: 'region',
   createdAt: 'createdAt',
   applicationStatus: 'status',
   applicationAcceptedAt: 'acceptedAt',

@@ -37,6 +37,19 @@ export function isoTimestamp(value: string | Date): string {
   return value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
 }
 
+/**
+ * Administrative divisions (GB/T 2260, 行政区划代码): seed data in migration 0014 (Jiangsu: the
+ * province, its 13 cities, their districts and county-level cities and counties). Every region code
+ * the API takes is checked against it (api/regions.ts); an item's competent region is one of them.
+ */
+export const regions = pgTable('regions', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  /** province | city | county: the level whose office serves the division. */
+  level: text('level').notNull(),
+  parent: text('parent').references((): AnyPgColumn => regions.code),
+});
+
 export const bundleVersions = pgTable(
   'bundle_versions',
   {

@@ -21,7 +21,7 @@ import { routes } from '../route-plugin.js';
 import { getBundle } from '../../db/bundles.js';
 import { addSupplementRefs } from '../../db/case-file.js';
 import { applicationHandle, applicationView, caseFileOf, loadVisible, revocationsOf, runUpdate } from '../application-access.js';
-import { assertJointLead, assertJointParticipant, assertOwnDepartment } from '../access.js';
+import { assertJointLead, assertJointParticipant, assertOwnItem, itemRegionOf, reachesItem } from '../access.js';
 import { actorOf, requireRole } from '../auth.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import {
@@ -112,15 +112,15 @@ export const applicationActionRoutes = routes(async (app, deps) => {
     // The read model knows every dispatched item's department: no workflow query for the common
     // case. Whether it awaits a decision the item workflow's own validator says (409).
     const [row] = await deps.db.db
-      .select({ name: applicationItems.itemName, department: applicationItems.department })
+      .select({ name: applicationItems.itemName, department: applicationItems.department, region: applicationItems.region })
       .from(applicationItems)
       .where(and(eq(applicationItems.applicationId, id), eq(applicationItems.itemCode, code)))
       .limit(1);
-    if (row && row.department === request.user.dept) return row;
+    if (row && reachesItem(request.user, row)) return row;
     const state = await loadVisible(deps, request, id);
     const item = state.items.find((i) => i.code === code);
     if (!item) throw notFound(`item ${code}`);
-    assertOwnDepartment(request.user, item.department, `item ${code}`);
+    assertOwnItem(request.user, { code, department: item.department, region: itemRegionOf(state, item) });
     if (item.status !== 'in_review') throw conflict(`事项「${item.name}」当前状态为 ${item.status}，不接受该操作`);
     return item;
   };
@@ -165,7 +165,7 @@ export const applicationActionRoutes = routes(async (app, deps) => {
       const state = await loadVisible(deps, request, id);
       const target = state.items.find((i) => i.code === item);
       if (!target) throw notFound(`item ${item}`);
-      assertOwnDepartment(request.user, target.department, `item ${item}`);
+      assertOwnItem(request.user, { code: item, department: target.department, region: itemRegionOf(state, target) });
       await runUpdate(`告知承诺核查「${target.name}」`, () =>
         temporal.workflow.getHandle(postCheckWorkflowId(id, item)).executeUpdate(verifyCommitment, {
           args: [{ ...request.body, actor: actorOf(request) }],
@@ -178,9 +178,10 @@ export const applicationActionRoutes = routes(async (app, deps) => {
 
   /** The contract's codes (API.md): an unknown procedure is 404; who may act on it, 403 otherwise, the routes say. */
   const jointOf = async (request: FastifyRequest, id: string, code: string) => {
-    const joint = (await loadVisible(deps, request, id)).joint.find((j) => j.code === code);
+    const state = await loadVisible(deps, request, id);
+    const joint = state.joint.find((j) => j.code === code);
     if (!joint) throw notFound(`joint procedure ${code}`);
-    return joint;
+    return { joint, state };
   };
 
   app.post(
@@ -188,7 +189,8 @@ export const applicationActionRoutes = routes(async (app, deps) => {
     { preParsing: requireRole('department'), schema: { ...schema(JointParams), body: SignOffBody } },
     async (request) => {
       const { id, code } = request.params;
-      assertJointParticipant(request.user, await jointOf(request, id, code));
+      const { joint, state: current } = await jointOf(request, id, code);
+      assertJointParticipant(request.user, joint, current);
       const state = await runUpdate(`联合办理程序 ${code}`, () =>
         applicationHandle(temporal, id).executeUpdate(signOffJoint, {
           args: [{ code, ...request.body, actor: actorOf(request) }],
@@ -204,7 +206,8 @@ export const applicationActionRoutes = routes(async (app, deps) => {
     { preParsing: requireRole('department'), schema: { ...schema(JointParams), body: ResolveJointBody } },
     async (request) => {
       const { id, code } = request.params;
-      assertJointLead(request.user, await jointOf(request, id, code));
+      const { joint, state: current } = await jointOf(request, id, code);
+      assertJointLead(request.user, joint, current);
       const state = await runUpdate(`联合办理程序 ${code}`, () =>
         applicationHandle(temporal, id).executeUpdate(resolveJoint, {
           args: [{ code, ...request.body, actor: actorOf(request) }],

@@ -25,6 +25,7 @@ import { HttpError, badRequest, conflict, forbidden, notFound } from '../errors.
 import { ApplicationParams, ApplicationView, SubmitApplicationBody, SubmitResponse } from '../schemas/applications.js';
 import { errorResponses, Json } from '../schemas/common.js';
 import { bindApplication } from '../request-log.js';
+import { assertKnownRegions } from '../regions.js';
 
 /** Stable hash of a body: the same JSON with keys in another order is the same body. */
 const hashBody = (body: unknown): string =>
@@ -65,8 +66,10 @@ export const applicationRoutes = routes(async (app, deps) => {
       if (!bundle) throw notFound(`bundle ${body.bundleCode}`);
       if (bundle.retired) throw conflict(`bundle ${body.bundleCode} is retired and takes no new applications`);
 
+      await assertKnownRegions(app.regions, { 'body.region': body.region });
       const commitments = (body.commitments ?? []).map((c) => c.material);
       const check = checkSubmission(bundle, {
+        region: body.region,
         answers: body.answers ?? {},
         form: body.form ?? {},
         materials: body.materials.map((m) => m.code),
@@ -135,6 +138,7 @@ export const applicationRoutes = routes(async (app, deps) => {
         owner,
         submittedBy: actor,
         answers: body.answers ?? {},
+        ...(body.region ? { region: body.region } : {}),
         form: body.form ?? {},
         // The workflow needs only which materials arrived; their references (uri, sha256) are in
         // the case file, where the departments read them, and never grow the history.

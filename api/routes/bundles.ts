@@ -6,7 +6,8 @@ import { routes } from '../route-plugin.js';
 import { assertRegion } from '../access.js';
 import { requireRole } from '../auth.js';
 import { badRequest, notFound } from '../errors.js';
-import { bundleAppliesIn } from '../region.js';
+import { assertKnownRegions } from '../regions.js';
+import { bundleAppliesIn } from '../../workflows/shared/jurisdiction.js';
 import { BundleDefinitionBody, BundleParams, BundleSummary, ListBundlesQuery, PublishedBundle, RetiredBundle, VersionQuery } from '../schemas/bundles.js';
 import { Json, errorResponses } from '../schemas/common.js';
 
@@ -25,6 +26,7 @@ export const bundleRoutes = routes(async (app, { db: { db } }) => {
     },
     async (request) => {
       const user = request.user;
+      await assertKnownRegions(app.regions, { 'querystring.region': request.query.region });
       const region = request.query.region ?? (user.role === 'coordinator' ? user.region : undefined);
       const bundles = (await listBundles(db)).filter((b) => region === undefined || bundleAppliesIn(b.region, region));
       return {
@@ -54,6 +56,7 @@ export const bundleRoutes = routes(async (app, { db: { db } }) => {
     },
     async (request, reply) => {
       const definition = request.body;
+      await assertKnownRegions(app.regions, { 'body.region': definition.region });
       assertRegion(request.user, definition.region);
       // A new version must not move another region's bundle into ours (or take it over).
       const current = await getBundle(db, definition.code);

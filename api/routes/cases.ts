@@ -2,11 +2,11 @@
 // status lookup by application number with personal data masked.
 import type { FastifyRequest } from 'fastify';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { and, desc, eq, inArray, like, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, like, or, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { loadCalendar } from '../../db/calendar.js';
 import { departmentExists } from '../../db/bundles.js';
-import { applications, cases } from '../../db/schema.js';
+import { applicationItems, applications, cases } from '../../db/schema.js';
 import { STEP_UPDATES, rectificationState, type RectificationState, type Step } from '../../workflows/rectification/messages.js';
 import { TICKET_DAYS, closeTicket, replyTicket, ticketState, type TicketState } from '../../workflows/ticket/messages.js';
 import type { ticketWorkflow } from '../../workflows/ticket/workflow.js';
@@ -31,7 +31,7 @@ import {
   TicketView,
 } from '../schemas/cases.js';
 import { errorResponses } from '../schemas/common.js';
-import { assertOwnDepartment, coordinatorPrefix } from '../access.js';
+import { assertOwnDepartment, staffPrefix } from '../access.js';
 
 /** Who may take each rectification step (the workflow checks the rest). */
 const STEP_ROLES: Record<Step, readonly Role[]> = {
@@ -63,7 +63,9 @@ export const caseRoutes = routes(async (app, deps) => {
   const guard = async (request: FastifyRequest, found: { department: string; applicationId?: string }) => {
     assertOwnDepartment(request.user, found.department, 'this case');
     const role = request.user.role;
-    if (found.applicationId && (role === 'applicant' || role === 'coordinator')) await loadVisible(deps, request, found.applicationId);
+    // A department office (region claim) only the cases about applications whose items of its department lie in its region.
+    const office = role === 'department' && !!request.user.region;
+    if (found.applicationId && (role === 'applicant' || role === 'coordinator' || office)) await loadVisible(deps, request, found.applicationId);
   };
 
   for (const [step, roles] of Object.entries(STEP_ROLES) as [Step, readonly Role[]][]) {
@@ -198,18 +200,29 @@ export const caseRoutes = routes(async (app, deps) => {
       const department = request.user.role === 'department' ? request.user.dept! : q.department;
       assertOwnDepartment(request.user, q.department, 'the cases');
       const where: SQL[] = [];
-      // A coordinator with a region: the cases about applications in it (a case without one has no region to show).
-      const prefix = coordinatorPrefix(request.user);
-      if (prefix)
+      // A region: the cases about applications in it — a coordinator's, by the bundle's region or an item's (属地); a
+      // department office's, by its department's items. A case without an application has no region to show.
+      const prefix = staffPrefix(request.user);
+      if (prefix) {
+        const items = db
+          .select({ id: applicationItems.applicationId })
+          .from(applicationItems)
+          .where(
+            and(
+              like(applicationItems.region, `${prefix}%`),
+              request.user.role === 'department' ? eq(applicationItems.department, request.user.dept!) : undefined,
+            ),
+          );
+        const bundles = db
+          .select({ id: applications.id })
+          .from(applications)
+          .where(like(applications.region, `${prefix}%`));
         where.push(
-          inArray(
-            cases.applicationId,
-            db
-              .select({ id: applications.id })
-              .from(applications)
-              .where(like(applications.region, `${prefix}%`)),
-          ),
+          request.user.role === 'department'
+            ? inArray(cases.applicationId, items)
+            : or(inArray(cases.applicationId, items), inArray(cases.applicationId, bundles))!,
         );
+      }
       if (q.kind) where.push(eq(cases.kind, q.kind));
       if (department) where.push(eq(cases.department, department));
       if (q.status) where.push(eq(cases.status, q.status));

@@ -7,7 +7,7 @@ import { requireRole } from '../auth.js';
 import { errorResponses } from '../schemas/common.js';
 import { Inbox, InboxHeaders, InboxParams, InboxQuery } from '../schemas/departments.js';
 import { INBOX_RECHECK_MS, InboxWatch } from '../inbox-watch.js';
-import { assertOwnDepartment, coordinatorPrefix } from '../access.js';
+import { assertOwnDepartment, staffPrefix } from '../access.js';
 import { jointTasks } from '../../db/joint-inbox.js';
 
 export const departmentRoutes = routes(async (app, deps) => {
@@ -16,7 +16,7 @@ export const departmentRoutes = routes(async (app, deps) => {
   // A closing server answers its waiting requests at once rather than holding the close for them.
   app.addHook('preClose', () => watch.close());
 
-  /** The inbox: most recent first, as far as a coordinator's region reaches (R-9.1). */
+  /** The inbox: most recent first, as far as a coordinator's or the office's region reaches (R-9.1, 属地). */
   const inbox = (dept: string, status: string, limit: number, prefix: string | undefined) =>
     db
       .select({
@@ -25,13 +25,14 @@ export const departmentRoutes = routes(async (app, deps) => {
         bundle: applications.bundleCode,
         item: applicationItems.itemCode,
         itemName: applicationItems.itemName,
+        region: applicationItems.region,
         status: applicationItems.status,
         startedAt: applicationItems.startedAt,
         applicant: applications.applicantName,
       })
       .from(applicationItems)
       .innerJoin(applications, eq(applications.id, applicationItems.applicationId))
-      .where(and(eq(applicationItems.department, dept), eq(applicationItems.status, status), prefix ? like(applications.region, `${prefix}%`) : undefined))
+      .where(and(eq(applicationItems.department, dept), eq(applicationItems.status, status), prefix ? like(applicationItems.region, `${prefix}%`) : undefined))
       .orderBy(desc(applicationItems.startedAt))
       .limit(limit);
 
@@ -58,8 +59,8 @@ export const departmentRoutes = routes(async (app, deps) => {
       assertOwnDepartment(request.user, dept, 'the inbox');
       const status = request.query.status ?? 'in_review';
       const limit = request.query.limit ?? 50;
-      // A coordinator sees the inbox as far as its region reaches (R-9.1).
-      const prefix = coordinatorPrefix(request.user);
+      // A coordinator sees the inbox as far as its region reaches (R-9.1), an office of the department its own region's items (属地).
+      const prefix = staffPrefix(request.user);
       const known = request.headers['if-none-match'];
       const until = Date.now() + (request.query.wait ?? 0) * 1000;
       const gone = new AbortController();

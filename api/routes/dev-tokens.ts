@@ -6,7 +6,8 @@ import type { Claims } from '../auth.js';
 import type { AppDeps } from '../app.js';
 import { routes } from '../route-plugin.js';
 import { badRequest } from '../errors.js';
-import { Code, requestErrorResponses } from '../schemas/common.js';
+import { assertKnownRegions } from '../regions.js';
+import { Code, errorResponses, RegionCode } from '../schemas/common.js';
 
 const DevTokenBody = Type.Object(
   {
@@ -14,7 +15,7 @@ const DevTokenBody = Type.Object(
     sub: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.@-]+$' })),
     dept: Type.Optional(Code),
     post: Type.Optional(Type.Union([Type.Literal('A'), Type.Literal('B')])),
-    region: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
+    region: Type.Optional({ ...RegionCode, description: 'department or coordinator: the region the token covers (absent: the whole province)' }),
     mandate: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   },
@@ -38,7 +39,7 @@ export const devTokenRoutes = routes<Pick<AppDeps, 'config'>>(async (app, deps) 
           'Absent (404) when a real secret is configured.',
         security: [],
         body: DevTokenBody,
-        response: { 200: DevToken, ...requestErrorResponses }, // signs a token: no Temporal, no database
+        response: { 200: DevToken, ...errorResponses }, // a region is checked against the catalogue's divisions (the database)
       },
     },
     async (request) => {
@@ -49,12 +50,13 @@ export const devTokenRoutes = routes<Pick<AppDeps, 'config'>>(async (app, deps) 
       if (body.role === 'agent' && !body.mandate) {
         throw badRequest('an agent token needs mandate', [{ field: 'body.mandate', message: 'is required for role agent' }]);
       }
+      await assertKnownRegions(app.regions, { 'body.region': body.region });
       const claims: Claims = {
         sub: body.sub ?? `demo-${body.role}${body.dept ? `-${body.dept}` : ''}`,
         role: body.role as Claims['role'],
       };
       if (body.role === 'department') Object.assign(claims, { dept: body.dept, post: body.post ?? 'A' });
-      if (body.role === 'coordinator' && body.region) claims.region = body.region;
+      if ((body.role === 'coordinator' || body.role === 'department') && body.region) claims.region = body.region;
       if (body.role === 'agent') claims.mandate = body.mandate;
       if (body.name) claims.name = body.name;
       // As long as the API allows (AUTH_MAX_TOKEN_AGE), like `npm run token`.

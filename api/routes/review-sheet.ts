@@ -32,7 +32,7 @@ export const reviewSheetRoutes = routes(async (app, deps) => {
       const state = await loadVisible(deps, request, id);
       const item = state.items.find((i) => i.code === code);
       if (!item) throw notFound(`item ${code}`);
-      const reach = sheetReach(request.user, state, item.department);
+      const reach = sheetReach(request.user, state, item);
       const [file, bundle, rows] = await Promise.all([
         caseFileOf(deps, id),
         getBundle(deps.db.db, state.bundle.code, state.bundle.version),

@@ -4,7 +4,7 @@ import { routes } from '../route-plugin.js';
 import { requireRole } from '../auth.js';
 import { errorResponses } from '../schemas/common.js';
 import { StatsQuery, StatsResponse } from '../schemas/listing.js';
-import { assertOwnDepartment, coordinatorPrefix } from '../access.js';
+import { assertOwnDepartment, staffPrefix } from '../access.js';
 import { periodOf } from '../period.js';
 
 export const statsRoutes = routes(async (app, { db: { db } }) => {
@@ -23,10 +23,10 @@ export const statsRoutes = routes(async (app, { db: { db } }) => {
       const q = request.query;
       const user = request.user;
       const filters: StatsFilters = { bundle: q.bundle, department: q.department };
-      // A department its own figures; a coordinator its region's.
+      // A department its own figures (an office its region's items: 属地); a coordinator its region's.
       assertOwnDepartment(user, q.department, 'the statistics');
       if (user.role === 'department') filters.department = user.dept;
-      filters.regionPrefix = coordinatorPrefix(user);
+      filters.regionPrefix = staffPrefix(user);
       const period = periodOf(q.from, q.to);
       filters.since = period.since;
       filters.until = period.until;
@@ -35,7 +35,7 @@ export const statsRoutes = routes(async (app, { db: { db } }) => {
         filters: {
           bundle: filters.bundle,
           department: filters.department,
-          region: user.role === 'coordinator' ? user.region : undefined,
+          region: user.role === 'coordinator' || user.role === 'department' ? user.region : undefined,
           since: filters.since,
           until: filters.until,
         },

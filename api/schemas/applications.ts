@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { DECISION_KINDS, type DecisionKind } from '../../workflows/item/messages.js';
 import { SUSPENSION_REASONS } from '../../workflows/item/messages.js';
 import { MAX_RESULT_BYTES, MAX_RESULT_KEYS } from '../../workflows/shared/limits.js';
-import { AppId, Code, Json } from './common.js';
+import { AppId, Code, Json, RegionCode } from './common.js';
 
 const MaterialRef = Type.Object(
   {
@@ -30,6 +30,8 @@ export const SubmitApplicationBody = Type.Object(
     ),
     /** The applicant's own account, when an agent or the window submits for them. */
     applicantAccount: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    /** 属地: the applicant's region, required when a selected item is decided below the bundle's level. */
+    region: Type.Optional(RegionCode),
     answers: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Scalar, { maxProperties: 100 })),
     form: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Scalar, { maxProperties: 500 })),
     materials: Type.Array(MaterialRef, { maxItems: 200 }),

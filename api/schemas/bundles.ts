@@ -2,10 +2,10 @@
 // The shape only: references between parts (items → departments, materials, fields, other items)
 // and the `after` graph are checked by validateBundle, which names every problem at once.
 import { Type } from 'typebox';
-import { Code, Json } from './common.js';
+import { LEVELS } from '../../workflows/shared/jurisdiction.js';
+import { Code, Json, OneOf, RegionCode } from './common.js';
 import { MAX_BUNDLE_ITEMS, MAX_BUNDLE_JOINTS } from '../../workflows/shared/limits.js';
 
-export const RegionCode = Type.String({ pattern: '^\\d{6}$', description: 'administrative region code, e.g. 320000 (province), 320100 (city)' });
 /** Question and form-field keys are camelCase identifiers (they name answers and form values). */
 export const Key = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' });
 
@@ -62,6 +62,12 @@ const Item = Type.Object(
     after: Type.Array(Code, { maxItems: 100 }),
     onReject: Type.Enum(['terminate', 'continue']),
     commitment: Type.Optional(Type.Object({ postCheckDays: Days }, strict)),
+    level: Type.Optional(
+      OneOf(LEVELS, {
+        description: "the level of the office that decides it (absent: the bundle region's level); below the bundle's, the applicant's region routes it",
+      }),
+    ),
+    key: Type.Optional(Type.Boolean({ description: 'the key item (5.2): its department leads under leadPrinciple key-item; one per bundle' })),
   },
   strict,
 );

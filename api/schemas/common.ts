@@ -11,7 +11,12 @@ export function OneOf<const T extends readonly string[]>(values: T, options?: TS
 /** A code of the catalogue (department, item, bundle, material, joint procedure): one definition (CODE_PATTERN). */
 export const Code = Type.String({
   pattern: CODE_PATTERN,
-  description: '2–64 characters: A–Z a–z 0–9 and -, e.g. 11320000014000019X, 320115-SJJ, XK-320115-0001A',
+  description: 'up to 64 characters: A–Z a–z 0–9 and -, e.g. 11320000014000019X, 320115-SJJ, XK-320115-0001A',
+});
+/** A division of GB/T 2260 (checked against the catalogue's regions: api/regions.ts). */
+export const RegionCode = Type.String({
+  pattern: '^\\d{6}$',
+  description: 'administrative region code (GB/T 2260), e.g. 320000 江苏省, 320100 南京市, 320115 江宁区',
 });
 export const AppId = Type.String({ pattern: '^[A-Z0-9]{6,32}$', description: 'application id (= its number)' });
 

@@ -21,6 +21,7 @@ const Task = Type.Object({
   bundle: Type.String(),
   item: Type.String(),
   itemName: Type.String(),
+  region: Type.String({ description: 'the competent region (属地) whose office decides the item' }),
   status: Type.String(),
   startedAt: Type.Union([Type.String(), Type.Null()]),
   applicant: Type.String({ description: 'masked' }),

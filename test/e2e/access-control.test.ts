@@ -113,6 +113,7 @@ const TABLE: [string, Row][] = [
   ['POST /v1/dev/tokens', { url: () => '/v1/dev/tokens', body: { role: 'applicant' }, expect: everyone(200) }],
 
   ['GET /v1/bundles', { url: () => '/v1/bundles', expect: signedIn(200) }],
+  ['GET /v1/regions', { url: () => '/v1/regions', expect: everyone(200) }],
   ['GET /v1/bundles/:code', { url: () => '/v1/bundles/newborn', expect: signedIn(200) }],
   ['GET /v1/bundles/:code/guide', { url: () => '/v1/bundles/newborn/guide?insured=true', expect: everyone(200) }],
   ['POST /v1/bundles', { url: () => '/v1/bundles', body: PROBE_BUNDLE, expect: only({ coordProvince: 201, coordCity: 403 }) }],

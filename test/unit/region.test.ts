@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bundleAppliesIn, regionChain } from '../../api/region.js';
+import { bundleAppliesIn, regionChain } from '../../workflows/shared/jurisdiction.js';
 
 describe('region scope of the catalogue (R-1.4)', () => {
   it('chains a region to the codes above it, widest first', () => {

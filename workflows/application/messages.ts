@@ -63,6 +63,8 @@ export interface ApplicationInput {
   owner: string;
   submittedBy: Actor;
   answers: Answers;
+  /** The applicant's region (属地, a 6-digit code): where items below the bundle's level are decided. */
+  region?: string;
   form: Record<string, unknown>;
   materials: SubmittedMaterial[];
   /** 容缺: deferrable materials the applicant promised instead of handing in (with a signed commitment). */
@@ -89,6 +91,8 @@ export interface Receipt {
 
 export interface ItemView extends ItemState {
   after: string[];
+  /** The competent region (属地): whose office of the department decides (workflows/shared/jurisdiction.ts). */
+  region?: string;
 }
 
 export interface MissingMaterial {

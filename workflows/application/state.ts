@@ -15,6 +15,7 @@ import {
   type TimelineKind,
 } from '../shared/case-events.js';
 import { itemWorkflowId } from '../shared/ids.js';
+import { competentRegion } from '../shared/jurisdiction.js';
 import { intakeDecision, needsIntakeReview } from './intake-decision.js';
 import { checkSubmission } from '../shared/intake.js';
 import { MAX_INTAKE_CORRECTIONS, MAX_SUPPLEMENTS } from '../shared/limits.js';
@@ -101,7 +102,15 @@ export class ApplicationRecord {
       applicant: input.applicant,
       owner: input.owner,
       submittedBy: input.submittedBy,
-      items: check.items.map((d) => ({ code: d.code, name: d.name, department: d.department, after: this.defs.get(d.code)!.after, status: 'waiting' })),
+      items: check.items.map((d) => ({
+        code: d.code,
+        name: d.name,
+        department: d.department,
+        // The office competent for this applicant (属地): applications begun before regions had none, so the bundle's region.
+        region: competentRegion(d, bundle, input.region),
+        after: this.defs.get(d.code)!.after,
+        status: 'waiting',
+      })),
       receipt,
       received: input.materials.map((m) => m.code),
       joint: (bundle.joint ?? [])

@@ -1,5 +1,6 @@
 // The bundle definition (一件事) as API.md publishes it. Pure types: imported by the API, the DB,
 // the activities and the workflows alike. A running application carries its own copy.
+import type { Level } from './jurisdiction.js';
 
 export type OnReject = 'terminate' | 'continue';
 export type Answers = Record<string, string | number | boolean>;
@@ -67,6 +68,10 @@ export interface ItemDefinition {
   onReject: OnReject;
   /** 告知承诺: may be granted at once on the applicant's written commitment, checked within postCheckDays. */
   commitment?: { postCheckDays: number };
+  /** The administrative level of the office that decides it (absent: the level of the bundle's region). */
+  level?: Level;
+  /** The bundle's key item (5.2, leadPrinciple key-item: its department leads); one per bundle. */
+  key?: boolean;
 }
 
 export interface JointProcedure {

@@ -2,11 +2,12 @@
 
 /**
  * Every code the catalogue names things by (department, item, bundle, material, joint procedure):
- * 2–64 characters of A–Z a–z 0–9 and `-`, starting with a letter or digit — room for an agency's
+ * up to 64 characters of A–Z a–z 0–9 and `-`, starting with a letter or digit — room for an agency's
  * 统一社会信用代码 (11320000014000019X), a code like 320115-SJJ or an 实施编码 (XK-320115-0001A).
- * One definition: the API's schemas, the bundle validator and the console all take it from here.
+ * One character stays allowed: item and material codes like `a` were valid before, and a stored
+ * bundle must stay publishable. One definition: the API's schemas and the console take it from here.
  */
-export const CODE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9-]{1,63}$';
+export const CODE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9-]{0,63}$';
 
 // Workflow IDs from business keys, one helper per workflow (used by the API, the parent and tests).
 export const applicationWorkflowId = (applicationId: string): string => `application:${applicationId}`;

@@ -1,5 +1,6 @@
 // The completeness check at submission (8.1): pure, so the API and the workflows share it.
 import { FIELD_MAX_LENGTH, type Answers, type BundleDefinition, type Field, type ItemDefinition } from './bundle.js';
+import { bundleAppliesIn, itemBelowBundle } from './jurisdiction.js';
 import { applicableItems, missingMaterials } from './rules.js';
 
 export interface IntakeProblem {
@@ -18,7 +19,7 @@ export interface IntakeCheck {
 
 export function checkSubmission(
   bundle: BundleDefinition,
-  input: { answers: Answers; form: Record<string, unknown>; materials: string[]; commitments: string[] },
+  input: { answers: Answers; form: Record<string, unknown>; materials: string[]; commitments: string[]; region?: string },
 ): IntakeCheck {
   const problems: IntakeProblem[] = [];
   for (const [key, value] of Object.entries(input.answers)) {
@@ -41,6 +42,14 @@ export function checkSubmission(
     }
     const wrong = fieldProblem(field, value);
     if (wrong) problems.push({ field: `form.${field.key}`, message: `${field.label}${wrong}` });
+  }
+  // 属地: items decided below the bundle's level go to the office of the applicant's region.
+  const local = items.filter((i) => itemBelowBundle(i, bundle));
+  if (input.region === undefined && local.length) {
+    problems.push({ field: 'region', message: `须填写申请人所在区划（属地）：${local.map((i) => i.name).join('、')} 由属地部门办理` });
+  }
+  if (input.region !== undefined && !bundleAppliesIn(bundle.region, input.region)) {
+    problems.push({ field: 'region', message: `is outside the bundle's region ${bundle.region}` });
   }
   for (const code of [...input.materials, ...input.commitments]) {
     if (!bundle.materials.some((m) => m.code === code)) problems.push({ field: `materials.${code}`, message: 'is not a material of this bundle' });

@@ -31,6 +31,8 @@ export interface ReadModelSnapshot {
     itemCode: string;
     itemName: string;
     department: string;
+    /** The competent region (属地): whose office of the department has the item; the bundle's for applications begun before. */
+    region: string;
     status: ItemStatus;
     startedAt: string | null;
     deadline: string | null;
@@ -94,6 +96,7 @@ export function readModelSnapshot(state: ApplicationState): ReadModelSnapshot {
       itemCode: item.code,
       itemName: item.name,
       department: item.department,
+      region: item.region ?? state.bundle.region,
       status: item.status,
       startedAt: item.startedAt ?? null,
       deadline: item.deadline ?? null,

@@ -1,0 +1,248 @@
+// Issue #13, jurisdiction over HTTP on the dev server and PostgreSQL: real identifiers, region codes
+// checked against the divisions of GB/T 2260, items routed by the applicant's region to the
+// competent office, department tokens scoped by region, and the lead rules of 5.2.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BundleDefinition, ItemDefinition } from '../../workflows/shared/bundle.js';
+import { newbornBody } from '../fixtures/applications.js';
+import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
+import { bearer } from '../helpers/tokens.js';
+
+let sys: TestSystem;
+beforeAll(async () => {
+  sys = await startSystem();
+});
+afterAll(async () => sys?.stop());
+
+type Json = Record<string, any>;
+type Headers = Record<string, string>;
+const call = async (method: 'GET' | 'POST', url: string, headers: Headers = {}, payload?: unknown) => {
+  const res = await sys.app.inject({ method, url, headers, payload: payload as object });
+  return { status: res.statusCode, body: (res.headers['content-type']?.toString().includes('json') ? res.json() : res.body) as Json };
+};
+const province = bearer({ sub: 'coord-js', role: 'coordinator', region: '320000' });
+const applicant = bearer({ sub: 'lisi', role: 'applicant', name: '李四' });
+const officer = (dept: string, region?: string) =>
+  bearer({ sub: `officer-${dept}-${region ?? 'all'}`, role: 'department', dept, post: 'A', ...(region ? { region } : {}) });
+
+const item = (code: string, department: string, over: Partial<ItemDefinition> = {}): ItemDefinition => ({
+  code,
+  name: `事项${code}`,
+  department,
+  kind: '行政确认',
+  legalDays: 5,
+  committedDays: 2,
+  result: { type: 'certificate', name: `证明${code}` },
+  materials: [{ code: 'parent-id', required: true, deferrable: false }],
+  fields: ['childName'],
+  after: [],
+  onReject: 'terminate',
+  ...over,
+});
+
+const bundle = (code: string, over: Partial<BundleDefinition> = {}): BundleDefinition => ({
+  code,
+  name: `辖区测试 ${code}`,
+  lifecycle: 'individual',
+  stage: '测试',
+  region: '320000',
+  committedDays: 5,
+  departments: [
+    { code: 'wsjk', name: '卫生健康委员会' },
+    { code: 'gaj', name: '公安局' },
+  ],
+  questions: [],
+  materials: [{ code: 'parent-id', name: '居民身份证' }],
+  fields: [{ key: 'childName', label: '姓名', type: 'string', required: true }],
+  items: [item('a1', 'wsjk'), item('b1', 'gaj')],
+  ...over,
+});
+
+const submission = (bundleCode: string, over: Json = {}) => ({
+  bundleCode,
+  channel: 'web',
+  applicant: newbornBody.applicant,
+  form: { childName: '李小四' },
+  materials: [{ code: 'parent-id' }],
+  ...over,
+});
+
+describe('identifiers: up to 64 characters of A–Z a–z 0–9 -', () => {
+  it('publishes, routes and decides with an agency credit code, a regional code and an 实施编码', async () => {
+    const def = bundle('JX-ids-1', {
+      departments: [
+        { code: '11320000014000019X', name: '江苏省公安厅' },
+        { code: '320115-SJJ', name: '江宁区市场监督管理局' },
+      ],
+      leadDepartment: '11320000014000019X',
+      items: [item('XK-320115-0001A', '320115-SJJ', { level: 'county' }), item('GA-0001', '11320000014000019X')],
+    });
+    const published = await call('POST', '/v1/bundles', province, def);
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+
+    const created = await call('POST', '/v1/applications', applicant, submission('JX-ids-1', { region: '320115' }));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+
+    const inbox = await waitFor(
+      () => call('GET', '/v1/departments/320115-SJJ/tasks', officer('320115-SJJ')),
+      (r) => r.body.tasks?.some((t: Json) => t.applicationId === id),
+    );
+    expect(inbox.status).toBe(200);
+    const decided = await call('POST', `/v1/applications/${id}/items/XK-320115-0001A/decisions`, officer('320115-SJJ'), { decision: 'approve' });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+  });
+
+  it('refuses codes outside the format, naming the field', async () => {
+    for (const code of ['-gaj', 'ga j', 'ga_j', 'a'.repeat(65)]) {
+      const res = await call('GET', `/v1/departments/${encodeURIComponent(code)}/tasks`, officer('gaj'));
+      expect(res.status, code).toBe(400);
+      expect(res.body.details.map((d: Json) => d.field)).toEqual(['params.dept']);
+    }
+  });
+});
+
+describe('regions are the divisions of GB/T 2260', () => {
+  // An independent reference: 江苏省 has 13 prefecture-level cities and 95 county-level divisions.
+  it('lists the province, its 13 cities and their 95 districts and counties', async () => {
+    const res = await call('GET', '/v1/regions');
+    expect(res.status).toBe(200);
+    const regions: Json[] = res.body.regions;
+    expect(regions.filter((r) => r.level === 'province')).toEqual([{ code: '320000', name: '江苏省', level: 'province', parent: null }]);
+    expect(regions.filter((r) => r.level === 'city')).toHaveLength(13);
+    expect(regions.filter((r) => r.level === 'county')).toHaveLength(95);
+    expect(regions).toContainEqual({ code: '320115', name: '江宁区', level: 'county', parent: '320100' });
+    expect(regions).toContainEqual({ code: '320382', name: '邳州市', level: 'county', parent: '320300' });
+    expect(regions).toContainEqual({ code: '321300', name: '宿迁市', level: 'city', parent: '320000' });
+  });
+
+  it('refuses an unknown region wherever one is taken, naming the field', async () => {
+    const fields = (r: { body: Json }) => r.body.details?.map((d: Json) => d.field);
+    const unknownBundle = await call('POST', '/v1/bundles', province, bundle('jx-region-1', { region: '329999' }));
+    expect(unknownBundle.status).toBe(400);
+    expect(fields(unknownBundle)).toEqual(['body.region']);
+    // Beijing is no division of this catalogue: a Jiangsu coordinator cannot publish there.
+    const beijing = await call('POST', '/v1/bundles', bearer({ sub: 'c', role: 'coordinator' }), bundle('jx-region-2', { region: '110000' }));
+    expect(beijing.status).toBe(400);
+    expect(fields(beijing)).toEqual(['body.region']);
+
+    expect((await call('POST', '/v1/bundles', province, bundle('jx-region-3'))).status).toBe(201);
+    const unknownApplicant = await call('POST', '/v1/applications', applicant, submission('jx-region-3', { region: '329999' }));
+    expect(unknownApplicant.status).toBe(400);
+    expect(fields(unknownApplicant)).toEqual(['body.region']);
+
+    const listing = await call('GET', '/v1/bundles?region=329999', applicant);
+    expect(listing.status).toBe(400);
+    expect(fields(listing)).toEqual(['querystring.region']);
+
+    const devToken = await call('POST', '/v1/dev/tokens', {}, { role: 'department', dept: 'gaj', region: '329999' });
+    expect(devToken.status).toBe(400);
+    expect(fields(devToken)).toEqual(['body.region']);
+    const signed = await call('GET', '/v1/departments/gaj/tasks', bearer({ sub: 'x', role: 'department', dept: 'gaj', region: '329999' }));
+    expect(signed.status).toBe(401);
+    expect(signed.body.message).toContain('329999');
+  });
+
+  it('takes a submission region only within the bundle’s region', async () => {
+    const nanjing = bearer({ sub: 'coord-nj', role: 'coordinator', region: '320100' });
+    expect((await call('POST', '/v1/bundles', nanjing, bundle('jx-region-4', { region: '320100' }))).status).toBe(201);
+    const xuzhou = await call('POST', '/v1/applications', applicant, submission('jx-region-4', { region: '320311' }));
+    expect(xuzhou.status).toBe(400);
+    expect(xuzhou.body.details).toEqual([{ field: 'region', message: "is outside the bundle's region 320100" }]);
+  });
+});
+
+describe('routing by the applicant’s region (属地)', () => {
+  // A province-wide bundle: 户口 at the county police office, 医保 at the city, 出生医学证明 at the province.
+  const routed = bundle('jx-route', {
+    departments: [
+      { code: 'wsjk', name: '卫生健康委员会' },
+      { code: 'gaj', name: '公安局' },
+      { code: 'ybj', name: '医疗保障局' },
+    ],
+    leadDepartment: 'wsjk',
+    items: [item('birth', 'wsjk'), item('hukou', 'gaj', { level: 'county' }), item('insure', 'ybj', { level: 'city' })],
+  });
+  let id: string;
+  const inboxHas = async (dept: string, region?: string) =>
+    ((await call('GET', `/v1/departments/${dept}/tasks`, officer(dept, region))).body.tasks as Json[]).some((t) => t.applicationId === id);
+
+  beforeAll(async () => {
+    expect((await call('POST', '/v1/bundles', province, routed)).status).toBe(201);
+    const missing = await call('POST', '/v1/applications', applicant, submission('jx-route'));
+    expect(missing.status).toBe(400);
+    expect(missing.body.details).toEqual([{ field: 'region', message: expect.stringContaining('事项hukou、事项insure') }]);
+    const created = await call('POST', '/v1/applications', applicant, submission('jx-route', { region: '320115' }));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    id = created.body.id;
+    await waitFor(
+      () => inboxHas('gaj'),
+      (seen) => seen,
+    );
+  });
+
+  it('stores the competent region on each item and shows it', async () => {
+    const view = (await call('GET', `/v1/applications/${id}`, applicant)).body;
+    expect(Object.fromEntries(view.items.map((i: Json) => [i.code, i.region]))).toEqual({ birth: '320000', hukou: '320115', insure: '320100' });
+    const task = ((await call('GET', '/v1/departments/gaj/tasks', officer('gaj', '320115'))).body.tasks as Json[]).find((t) => t.applicationId === id);
+    expect(task).toMatchObject({ item: 'hukou', region: '320115' });
+  });
+
+  it('the competent office and those above it see the item; the neighbouring county and another city do not', async () => {
+    // [department, token region, sees]: 江宁 320115, 南京 320100 (covers 3201..), the province (no claim), 玄武 320102, 徐州 320300.
+    const matrix: [string, string | undefined, boolean][] = [
+      ['gaj', '320115', true],
+      ['gaj', '320100', true],
+      ['gaj', undefined, true],
+      ['gaj', '320102', false],
+      ['gaj', '320300', false],
+      ['ybj', '320100', true],
+      ['ybj', '320115', false], // the county office: 医保 is the city's
+      ['ybj', '320300', false],
+      ['wsjk', '320115', false], // a province item: no county office has it
+      ['wsjk', '320000', true],
+    ];
+    for (const [dept, region, sees] of matrix) {
+      const who = `${dept}@${region ?? 'province'}`;
+      expect(await inboxHas(dept, region), who).toBe(sees);
+      const read = await call('GET', `/v1/applications/${id}`, officer(dept, region));
+      expect(read.status, who).toBe(sees ? 200 : 403);
+      const listed = await call('GET', '/v1/applications?limit=100', officer(dept, region));
+      expect(
+        listed.body.applications.some((a: Json) => a.id === id),
+        who,
+      ).toBe(sees);
+    }
+  });
+
+  it('only the competent office takes and decides; others are refused before the workflow', async () => {
+    for (const region of ['320102', '320300']) {
+      expect((await call('POST', `/v1/applications/${id}/items/hukou/take`, officer('gaj', region))).status, region).toBe(403);
+      expect((await call('POST', `/v1/applications/${id}/items/hukou/decisions`, officer('gaj', region), { decision: 'approve' })).status, region).toBe(403);
+      expect((await call('GET', `/v1/applications/${id}/items/hukou`, officer('gaj', region))).status, region).toBe(403);
+    }
+    // The city office reads its county's sheet but not the county item's only: 江宁 takes and decides.
+    expect((await call('GET', `/v1/applications/${id}/items/hukou`, officer('gaj', '320115'))).status).toBe(200);
+    expect((await call('POST', `/v1/applications/${id}/items/hukou/take`, officer('gaj', '320115'))).status).toBe(200);
+    const decided = await call('POST', `/v1/applications/${id}/items/hukou/decisions`, officer('gaj', '320115'), { decision: 'approve' });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    expect(decided.body.items.find((i: Json) => i.code === 'hukou').status).toBe('approved');
+  });
+
+  it('coordinators and statistics roll up by competent region', async () => {
+    const listedBy = async (region: string) =>
+      ((await call('GET', '/v1/applications?limit=100', bearer({ sub: `c-${region}`, role: 'coordinator', region }))).body.applications as Json[]).some(
+        (a) => a.id === id,
+      );
+    expect(await listedBy('320100')).toBe(true); // 南京: the province bundle's items are decided in it
+    expect(await listedBy('320115')).toBe(true); // 江宁: the 户口 item
+    expect(await listedBy('320300')).toBe(false); // 徐州: nothing of it
+    const itemsIn = async (dept: string, region: string) =>
+      (await call('GET', `/v1/stats?bundle=jx-route`, officer(dept, region))).body.itemTotals.items as number;
+    await waitFor(
+      () => itemsIn('gaj', '320115'),
+      (n) => n === 1,
+    );
+    expect(await itemsIn('gaj', '320102')).toBe(0);
+    expect(await itemsIn('gaj', '320100')).toBe(1);
+  });
+});
