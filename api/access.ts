@@ -11,6 +11,8 @@
 //   zeros are cut (320000 → 32…., 320100 → 3201.., 320102 → 320102); no claim, the whole province.
 import type { ListingScope } from '../db/listing.js';
 import type { ApplicationState } from '../workflows/application/messages.js';
+import type { BundleDefinition } from '../workflows/shared/bundle.js';
+import { isAbove, isCrossLevel, LEVEL_LABELS, levelOfRegion, upperLevel } from '../workflows/shared/jurisdiction.js';
 import type { Claims } from './auth.js';
 import { forbidden, notFound } from './errors.js';
 
@@ -79,6 +81,22 @@ export function leads(user: Claims, state: Pick<ApplicationState, 'bundle' | 'it
 /** 403 unless the region lies within the coordinator's (publishing a bundle, retiring one). */
 export function assertRegion(user: Claims, region: string, what = 'region'): void {
   if (!regionCovers(user.region, region)) throw forbidden(`${what} ${region} is outside your region ${user.region}`);
+}
+
+/**
+ * 5.2.2: a bundle whose items sit at several levels has its lead designated by the upper level — a
+ * coordinator at (or above) the level of its highest item. A county coordinator may not designate
+ * the lead of a bundle with a city item; no region claim is the province.
+ */
+export function assertDesignatesLead(user: Claims, bundle: Pick<BundleDefinition, 'code' | 'region' | 'items'>): void {
+  if (!isCrossLevel(bundle)) return;
+  const upper = upperLevel(bundle);
+  const own = user.region ? levelOfRegion(user.region) : 'province';
+  if (isAbove(upper, own)) {
+    throw forbidden(
+      `bundle ${bundle.code} spans levels up to ${LEVEL_LABELS[upper]}: its lead is designated by a ${upper} coordinator (5.2.2), not ${user.region}`,
+    );
+  }
 }
 
 /** The working-day calendar counts every deadline in the province: only a province-wide coordinator publishes it. */

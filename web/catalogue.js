@@ -14,6 +14,24 @@ export function bundleDef(code, version) {
   return cache.get(key);
 }
 
+let regionList;
+/** The administrative divisions (GET /v1/regions, public), fetched once: [{ code, name, level, parent }]. */
+export function regions() {
+  if (!regionList) {
+    regionList = api.get('/v1/regions', { auth: false }).then((r) => r.regions);
+    regionList.catch(() => (regionList = undefined));
+  }
+  return regionList;
+}
+
+/** The divisions of the given levels as select options: { code, label }, a county labelled with its city. */
+export function regionOptions(list, levels = ['province', 'city', 'county']) {
+  const nameOf = new Map(list.map((r) => [r.code, r.name]));
+  return list
+    .filter((r) => levels.includes(r.level))
+    .map((r) => ({ code: r.code, label: r.level === 'county' ? `${nameOf.get(r.parent) ?? ''}${r.name}（${r.code}）` : `${r.name}（${r.code}）` }));
+}
+
 export const materialName = (def, code) => def?.materials?.find((m) => m.code === code)?.name ?? code;
 export const itemName = (def, code) => def?.items?.find((i) => i.code === code)?.name ?? code;
 

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { getBundle, listBundles, publishBundle, retireBundle } from '../../db/bundles.js';
 import { deriveLead, validateBundle } from '../../workflows/shared/validate-bundle.js';
 import { routes } from '../route-plugin.js';
-import { assertRegion } from '../access.js';
+import { assertDesignatesLead, assertRegion } from '../access.js';
 import { requireRole } from '../auth.js';
 import { badRequest, notFound } from '../errors.js';
 import { assertKnownRegions } from '../regions.js';
@@ -58,6 +58,7 @@ export const bundleRoutes = routes(async (app, { db: { db } }) => {
       const definition = request.body;
       await assertKnownRegions(app.regions, { 'body.region': definition.region });
       assertRegion(request.user, definition.region);
+      assertDesignatesLead(request.user, definition);
       // A new version must not move another region's bundle into ours (or take it over).
       const current = await getBundle(db, definition.code);
       if (current) assertRegion(request.user, current.region, `bundle ${definition.code} belongs to region`);

@@ -47,6 +47,7 @@ export const enterpriseChange: BundleDefinition = {
   items: [
     {
       code: 'registration-change',
+      key: true,
       name: '企业变更登记',
       department: 'scjg',
       kind: '行政许可',

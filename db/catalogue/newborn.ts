@@ -46,6 +46,7 @@ export const newborn: BundleDefinition = {
   items: [
     {
       code: 'birth-cert',
+      level: 'county',
       name: '出生医学证明',
       department: 'wsjk',
       kind: '行政确认',
@@ -65,6 +66,7 @@ export const newborn: BundleDefinition = {
     },
     {
       code: 'vaccination',
+      level: 'county',
       name: '预防接种证',
       department: 'jkzx',
       kind: '公共服务',
@@ -81,6 +83,7 @@ export const newborn: BundleDefinition = {
     },
     {
       code: 'hukou',
+      level: 'county',
       name: '户口登记（出生登记）',
       department: 'gaj',
       kind: '行政确认',
@@ -102,6 +105,7 @@ export const newborn: BundleDefinition = {
     },
     {
       code: 'medical-insurance',
+      level: 'city',
       name: '城乡居民医保参保登记',
       department: 'ybj',
       kind: '公共服务',
@@ -119,6 +123,7 @@ export const newborn: BundleDefinition = {
     },
     {
       code: 'social-card',
+      level: 'city',
       name: '社会保障卡申领',
       department: 'rsj',
       kind: '公共服务',
@@ -139,6 +144,7 @@ export const newborn: BundleDefinition = {
     },
     {
       code: 'maternity-reimburse',
+      level: 'city',
       name: '生育医疗费用报销',
       department: 'ybj',
       kind: '行政给付',

@@ -71,6 +71,7 @@ export const restaurant: BundleDefinition = {
     },
     {
       code: 'food-permit',
+      key: true,
       name: '食品经营许可',
       department: 'scjg',
       kind: '行政许可',

@@ -246,3 +246,49 @@ describe('routing by the applicant’s region (属地)', () => {
     expect(await itemsIn('gaj', '320100')).toBe(1);
   });
 });
+
+describe('the lead department (5.2)', () => {
+  const fields = (r: { body: Json }) => r.body.details?.map((d: Json) => d.field);
+  it('first-item: the lead must have an item dispatched first', async () => {
+    // b1 (gaj) waits for a1 (wsjk): only wsjk starts first.
+    const def = bundle('jx-lead-1', { leadPrinciple: 'first-item', leadDepartment: 'gaj', items: [item('a1', 'wsjk'), item('b1', 'gaj', { after: ['a1'] })] });
+    const refused = await call('POST', '/v1/bundles', province, def);
+    expect(refused.status).toBe(400);
+    expect(fields(refused)).toEqual(['leadDepartment']);
+    expect((await call('POST', '/v1/bundles', province, { ...def, leadDepartment: 'wsjk' })).status).toBe(201);
+  });
+
+  it('key-item: the department of the item flagged key, one per bundle', async () => {
+    const def = bundle('jx-lead-2', {
+      leadPrinciple: 'key-item',
+      items: [item('a1', 'wsjk', { legalDays: 20, committedDays: 10 }), item('b1', 'gaj', { key: true })],
+    });
+    const derived = await call('POST', '/v1/bundles', province, def);
+    expect(derived.status, JSON.stringify(derived.body)).toBe(201);
+    expect(derived.body).toMatchObject({ leadDepartment: 'gaj', leadPrinciple: 'key-item', leadDerived: true });
+    const two = await call(
+      'POST',
+      '/v1/bundles',
+      province,
+      bundle('jx-lead-3', { ...def, code: 'jx-lead-3', items: [item('a1', 'wsjk', { key: true }), item('b1', 'gaj', { key: true })] }),
+    );
+    expect(two.status).toBe(400);
+    expect(fields(two)).toEqual(['items[1].key']);
+    const none = await call('POST', '/v1/bundles', province, bundle('jx-lead-4', { leadPrinciple: 'key-item' }));
+    expect(none.status).toBe(400);
+    expect(fields(none)).toEqual(['items']);
+  });
+
+  it('5.2.2: a bundle across levels has its lead designated by the upper level', async () => {
+    const county = bearer({ sub: 'coord-jn', role: 'coordinator', region: '320115' });
+    const city = bearer({ sub: 'coord-nj', role: 'coordinator', region: '320100' });
+    // A 江宁 bundle whose 医保 item is the city's: the county may not designate its lead.
+    const crossLevel = bundle('jx-lead-5', { region: '320115', leadDepartment: 'gaj', items: [item('a1', 'wsjk', { level: 'city' }), item('b1', 'gaj')] });
+    const refused = await call('POST', '/v1/bundles', county, crossLevel);
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toContain('5.2.2');
+    expect((await call('POST', '/v1/bundles', city, crossLevel)).status).toBe(201);
+    // All at its own level: the county publishes it.
+    expect((await call('POST', '/v1/bundles', county, bundle('jx-lead-6', { region: '320115', leadDepartment: 'gaj' }))).status).toBe(201);
+  });
+});

@@ -8,7 +8,7 @@ const materials = ['parent-id', 'delivery-record', 'household-book', 'marriage-c
 
 describe('checkSubmission', () => {
   it('accepts a complete newborn application', () => {
-    const check = checkSubmission(newborn, { answers: newbornAnswers, form: newbornForm, materials, commitments: [] });
+    const check = checkSubmission(newborn, { answers: newbornAnswers, form: newbornForm, materials, commitments: [], region: '320681' });
     expect(check.problems).toEqual([]);
     expect(check.missing).toEqual([]);
     expect(check.items.map((i) => i.code)).toEqual(['birth-cert', 'vaccination', 'hukou', 'medical-insurance', 'social-card']);
@@ -21,6 +21,7 @@ describe('checkSubmission', () => {
       form: { ...form, shoeSize: 42 },
       materials: [...materials, 'passport'],
       commitments: [],
+      region: '320681',
     });
     expect(check.problems).toEqual([
       { field: 'answers.localHukou', message: 'must be a boolean' },
@@ -40,6 +41,15 @@ describe('checkSubmission', () => {
     });
     expect(check.promised).toEqual(['household-book']);
     expect(check.missing.map((m) => m.material)).toEqual(['parent-id', 'marriage-cert', 'child-photo']);
+  });
+
+  it('asks for the applicant’s region when an item is decided by the office of it (属地), within the bundle’s', () => {
+    const base = { answers: newbornAnswers, form: newbornForm, materials, commitments: [] };
+    expect(checkSubmission(newborn, base).problems).toEqual([{ field: 'region', message: expect.stringContaining('出生医学证明') }]);
+    expect(checkSubmission(newborn, { ...base, region: '320115' }).problems).toEqual([]);
+    expect(checkSubmission({ ...newborn, region: '320100' }, { ...base, region: '320681' }).problems).toEqual([
+      { field: 'region', message: "is outside the bundle's region 320100" },
+    ]);
   });
 });
 
@@ -71,7 +81,9 @@ describe('form values against their fields (issue #14 row 4)', () => {
     ],
   };
   const problems = (form: Record<string, unknown>) =>
-    checkSubmission(bundle, { answers: {}, form: { ...newbornForm, ...form }, materials: [], commitments: [] }).problems.filter((p) => p.field !== 'answers');
+    checkSubmission(bundle, { answers: {}, form: { ...newbornForm, ...form }, materials: [], commitments: [] }).problems.filter(
+      (p) => p.field !== 'answers' && p.field !== 'region',
+    );
 
   it('refuses text for a number, a non-date for a date, a value outside the range or the options, over-long text, a non-boolean', () => {
     expect(problems({ siteArea: '四百二十平', openDate: '明年春天', kind: '娱乐', note: '一二三四五六', chain: 'yes' })).toEqual([

@@ -102,6 +102,7 @@ describe('validateBundle', () => {
 
     it('reports a 3-cycle once, with its path, even when other items lead into it', () => {
       const def = copy();
+      def.leadPrinciple = 'designated'; // birth-cert no longer starts first: only the cycle is asked about
       item(def, 'birth-cert').after = ['social-card'];
       item(def, 'social-card').after = ['hukou'];
       // hukou → birth-cert stays; medical-insurance waits on hukou and birth-cert, outside the cycle
@@ -110,6 +111,7 @@ describe('validateBundle', () => {
 
     it('reports distinct cycles separately', () => {
       const def = copy();
+      def.leadPrinciple = 'designated'; // birth-cert no longer starts first: only the cycle is asked about
       item(def, 'birth-cert').after = ['hukou'];
       item(def, 'vaccination').after = ['maternity-reimburse'];
       item(def, 'maternity-reimburse').after = ['vaccination'];
@@ -245,6 +247,33 @@ describe('validateBundle', () => {
       expect(validateBundle(def)).toEqual([{ field: 'leadDepartment', message: "leadPrinciple 'designated' needs a leadDepartment" }]);
     });
 
+    // 5.2: 首个办理事项部门负责 — the department of an item that waits for no other.
+    it('first-item: must be the department of an item dispatched first', () => {
+      const def = copy(); // first items: birth-cert (wsjk), vaccination (jkzx), maternity-reimburse (ybj)
+      def.leadPrinciple = 'first-item';
+      for (const ok of ['wsjk', 'jkzx', 'ybj']) {
+        def.leadDepartment = ok;
+        expect(validateBundle(def), ok).toEqual([]);
+      }
+      def.leadDepartment = 'gaj'; // hukou waits for birth-cert
+      expect(validateBundle(def)).toEqual([
+        { field: 'leadDepartment', message: "leadPrinciple 'first-item': 'gaj' has no item dispatched first (those of wsjk, jkzx, ybj are)" },
+      ]);
+    });
+
+    // 5.2: 关键审核事项部门负责 — the key item, flagged, one per bundle.
+    it('key-item: needs one flagged item, and the lead must be its department', () => {
+      const def = copy();
+      def.leadPrinciple = 'key-item';
+      expect(validateBundle(def)).toEqual([{ field: 'items', message: "leadPrinciple 'key-item' needs one item flagged key: true" }]);
+      item(def, 'hukou').key = true;
+      expect(validateBundle(def)).toEqual([{ field: 'leadDepartment', message: "leadPrinciple 'key-item': the key item 'hukou' is 'gaj''s, not 'wsjk''s" }]);
+      def.leadDepartment = 'gaj';
+      expect(validateBundle(def)).toEqual([]);
+      item(def, 'social-card').key = true;
+      expect(validateBundle(def)).toEqual([{ field: 'items[4].key', message: 'one key item per bundle; items[2] is already the key item' }]);
+    });
+
     it('may be absent (it is derived)', () => {
       const def = copy();
       delete def.leadDepartment;
@@ -320,13 +349,11 @@ describe('deriveLead', () => {
     expect(deriveLead(def)).toEqual({ leadDepartment: 'jkzx', leadPrinciple: 'first-item', derived: true });
   });
 
-  it('key-item: the department of the item with the longest legal limit, the first on a tie', () => {
+  it('key-item: the department of the item flagged key', () => {
     const def = copy();
     delete def.leadDepartment;
     def.leadPrinciple = 'key-item';
-    // hukou and maternity-reimburse both have 20 legal days: hukou is listed first
-    expect(deriveLead(def)).toEqual({ leadDepartment: 'gaj', leadPrinciple: 'key-item', derived: true });
-    item(def, 'maternity-reimburse').legalDays = 30;
+    item(def, 'maternity-reimburse').key = true;
     expect(deriveLead(def)).toEqual({ leadDepartment: 'ybj', leadPrinciple: 'key-item', derived: true });
   });
 

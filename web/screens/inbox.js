@@ -1,7 +1,7 @@
 // 部门待办: the department's tasks with deadlines, warnings and overdue markers; one task's page
 // with its materials, the data of earlier items, AB岗 taking, joint sign-offs and the decision.
 import { ApiError, api, attempt, flash, query } from '../api.js';
-import { bundleDef, materialName } from '../catalogue.js';
+import { bundleDef, materialName, regions } from '../catalogue.js';
 import { button, screenHeading } from '../components.js';
 import {
   CHANNELS,
@@ -127,8 +127,10 @@ async function renderList(container, s, chosen = 'in_review') {
     { name: 'status', onchange: (e) => (location.hash = `#/inbox/status/${e.target.value}`) },
     statuses.map((v) => h('option', { value: v, selected: v === chosen }, ITEM_STATUS[v])),
   );
-  const inbox = await api.get(`/v1/departments/${dept}/tasks${query({ status: chosen, limit: 100 })}`);
+  const [inbox, divisions] = await Promise.all([api.get(`/v1/departments/${dept}/tasks${query({ status: chosen, limit: 100 })}`), regions().catch(() => [])]);
   const tasks = inbox.tasks;
+  // 属地: the office's own region, and the region each task is decided in.
+  const regionName = (code) => divisions.find((r) => r.code === code)?.name ?? code;
   // The inbox row has no clock: read each application for its item's deadline, warning and assignee.
   const apps = new Map();
   const load = (id) => {
@@ -164,7 +166,7 @@ async function renderList(container, s, chosen = 'in_review') {
     h(
       'div',
       { class: 'spread' },
-      h('h1', {}, `${deptName(dept)} · 待办任务`),
+      h('h1', {}, `${deptName(dept)}${s.claims.region ? `（${regionName(s.claims.region)}）` : ''} · 待办任务`),
       h('div', { class: 'row' }, field('事项状态', status), h('button', { type: 'button', onclick: () => void renderList(container, s, chosen) }, '刷新')),
     ),
     h(
@@ -218,7 +220,7 @@ async function renderList(container, s, chosen = 'in_review') {
     h('h2', {}, '任务列表'),
     rows.length
       ? table(
-          ['时限', '申请编号', '一件事', '事项', '申请人', '开始办理', '法定期限', '领取', ''],
+          ['时限', '申请编号', '一件事', '事项', '属地', '申请人', '开始办理', '法定期限', '领取', ''],
           rows.map(({ task, app, item }) => {
             const state = timeState(item);
             return h(
@@ -243,6 +245,7 @@ async function renderList(container, s, chosen = 'in_review') {
               h('td', { class: 'nowrap' }, task.number),
               h('td', {}, app?.bundle.name ?? task.bundle),
               h('td', {}, task.itemName, item?.blockedBy?.length ? h('span', { class: 'badge warn' }, ' 待会签') : null),
+              h('td', { class: 'nowrap' }, regionName(task.region)),
               h('td', {}, task.applicant ?? '—'),
               h('td', { class: 'nowrap' }, bj(task.startedAt)),
               h('td', { class: 'nowrap' }, item?.deadline ? bj(item.deadline) : '—'),

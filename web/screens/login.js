@@ -1,6 +1,7 @@
 // 登录: pick a role for the demo (the API signs a development token), or paste a real token.
 import { ApiError, api, attempt, saveSession, showError } from '../api.js';
 import { homeOf } from '../app.js';
+import { regionOptions, regions } from '../catalogue.js';
 import { DEPARTMENTS, field, h, mount } from '../ui.js';
 
 /** The claims inside a JWT (no verification: the API verifies on every call). */
@@ -27,6 +28,7 @@ const ROLES = [
     fields: [
       ['dept', '部门'],
       ['post', '岗位'],
+      ['region', '机构辖区（属地）'],
       ['sub', '工号（可空）', ''],
     ],
   },
@@ -45,7 +47,7 @@ const ROLES = [
     text: '办件查询与流程时间线、统计图表、整改与工单督办、发布一件事、维护工作日历。',
     fields: [
       ['sub', '工号', 'coordinator-01'],
-      ['region', '区划代码（空为全省）', ''],
+      ['region', '统筹区域'],
     ],
   },
   {
@@ -75,6 +77,13 @@ function roleCard({ role, title, text, fields }) {
         { name: 'dept' },
         Object.entries(DEPARTMENTS).map(([code, name]) => h('option', { value: code }, `${name}（${code}）`)),
       );
+    } else if (key === 'region') {
+      // A department office or a coordinator covers a division and everything under it; none: the whole province.
+      input = h('select', { name: 'region' }, h('option', { value: '' }, '全省（不限）'));
+      const select = input;
+      regions().then((list) => {
+        for (const { code, label } of regionOptions(list)) select.append(h('option', { value: code }, label));
+      });
     } else if (key === 'post') {
       input = h('select', { name: 'post' }, h('option', { value: 'A' }, 'A岗（主办）'), h('option', { value: 'B' }, 'B岗（替补）'));
     } else {

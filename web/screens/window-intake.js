@@ -1,6 +1,6 @@
 // 综合受理窗口, the intake wizard: 一件事 → 情形 → 一次告知 → 一表 → 一套材料 → 提交与凭证.
 import { ApiError, api, attempt, query } from '../api.js';
-import { bundleDef, materialName } from '../catalogue.js';
+import { bundleDef, materialName, regionOptions, regions } from '../catalogue.js';
 import { button } from '../components.js';
 import { DELIVERY_METHOD, bj, deptName, field, h, kv, mount, printableFrame, table } from '../ui.js';
 
@@ -15,6 +15,8 @@ function newDraft() {
     answers: {},
     guide: null,
     applicant: { kind: 'person', name: '', idNumber: '', phone: '' },
+    /** 属地: the applicant's county, asked for when an item is decided by the office of the applicant's region. */
+    region: '',
     account: '',
     form: {},
     /** Field key → where its value came from (数据共享), while the clerk has not changed it. */
@@ -32,6 +34,36 @@ function newDraft() {
 let draft = newDraft();
 
 const invalid = (message, details) => new ApiError(0, { error: 'bad_request', message, details });
+
+// --- 属地: the applicant's region ---------------------------------------------------------------
+
+/** Items of the chosen situation decided by the office of the applicant's region (below the bundle's level). */
+const localItems = () =>
+  (draft.guide?.items ?? [])
+    .filter((i) => i.local)
+    .map((i) => i.name)
+    .join('、');
+const needsRegion = () => (draft.guide?.items ?? []).some((i) => i.local);
+
+let regionSelectEl;
+/** The county select, filled once the divisions arrive; the ID number's first six digits choose one by default. */
+function regionSelect() {
+  regionSelectEl = h('select', { name: 'a-region', onchange: (e) => (draft.region = e.target.value) }, h('option', { value: '' }, '请选择区县'));
+  const select = regionSelectEl;
+  regions().then((list) => {
+    for (const { code, label } of regionOptions(list, ['county'])) select.append(h('option', { value: code, selected: code === draft.region }, label));
+    regionFromId();
+  });
+  return select;
+}
+
+/** An ID number's first six digits name where it was issued: a sensible default the clerk can change. */
+function regionFromId() {
+  const code = draft.applicant.idNumber.slice(0, 6);
+  if (draft.region || !regionSelectEl || ![...regionSelectEl.options].some((o) => o.value === code)) return;
+  draft.region = code;
+  regionSelectEl.value = code;
+}
 
 // --- the wizard ---------------------------------------------------------------------------------
 
@@ -278,6 +310,7 @@ function fillForm(panel, go) {
       oninput: (e) => {
         a[key] = e.target.value.trim();
         if (key === 'phone') refreshPrefill();
+        if (key === 'idNumber') regionFromId();
       },
     });
   const address = h('input', { name: 'delivery-address', value: draft.delivery.address, oninput: (e) => (draft.delivery.address = e.target.value) });
@@ -290,6 +323,7 @@ function fillForm(panel, go) {
       if (!/^[0-9A-Za-z]{6,32}$/.test(a.idNumber))
         problems.push({ field: a.kind === 'person' ? '身份证号码' : '统一社会信用代码', message: '应为 6–32 位数字或字母' });
       if (a.phone && !/^[0-9+\- ]{5,20}$/.test(a.phone)) problems.push({ field: '联系电话', message: '格式不正确' });
+      if (needsRegion() && !draft.region) problems.push({ field: '申请人所在区划（属地）', message: '必填' });
       for (const f of draft.guide.form.fields) {
         const v = draft.form[f.key];
         if (f.required && (v === undefined || v === '' || Number.isNaN(v))) problems.push({ field: f.label, message: '必填' });
@@ -320,6 +354,9 @@ function fillForm(panel, go) {
         field('申请人姓名 / 名称', applicantInput('name'), { required: true }),
         field('身份证号码 / 统一社会信用代码', applicantInput('idNumber'), { required: true }),
         field('联系电话', applicantInput('phone')),
+        ...(needsRegion()
+          ? [field('申请人所在区划（属地）', regionSelect(), { required: true, hint: `${localItems()} 由申请人所在地的部门办理；默认取身份证号码前六位` })]
+          : []),
         field('申请人网上账号', h('input', { name: 'a-account', value: draft.account, oninput: (e) => (draft.account = e.target.value.trim()) }), {
           hint: '申请人在工作台“申请人”身份登录时使用的账号（例如 zhangsan），用于查看进度和评价',
         }),
@@ -468,6 +505,7 @@ function submissionBody() {
     channel: 'window',
     applicant: { kind: a.kind, idNumber: a.idNumber, name: a.name, ...(a.phone ? { phone: a.phone } : {}) },
     ...(draft.account ? { applicantAccount: draft.account } : {}),
+    ...(needsRegion() && draft.region ? { region: draft.region } : {}),
     answers: draft.answers,
     form,
     materials: [...draft.materials].map((code) => ({ code })),
@@ -497,6 +535,7 @@ async function submitAndReceipt(panel, go, restart) {
       kv([
         ['一件事', `${draft.bundle.name}（第 ${draft.bundle.version} 版）`],
         ['申请人', `${draft.applicant.name}（${draft.applicant.idNumber}）`],
+        ...(needsRegion() ? [['所在区划（属地）', regionSelectEl?.selectedOptions[0]?.textContent ?? draft.region]] : []),
         ['网上账号', draft.account || '（未填写：申请人无法在网上查看进度）'],
         ['适用事项', g.items.map((i) => i.name).join('、')],
         ['已收材料', [...draft.materials].map((c) => materialName(draft.bundle, c)).join('、') || '无'],

@@ -2,6 +2,7 @@
 // one set of materials, one form and the figures a coordinator shows. Pure: no Node, no packages.
 import type { Answers, BundleVersion, Field, ItemDefinition, Question } from './bundle.js';
 import { applicableItems, prerequisites, undecidedQuestions } from './rules.js';
+import { itemBelowBundle, itemLevel, type Level } from './jurisdiction.js';
 
 export interface GuideBundle {
   code: string;
@@ -23,6 +24,9 @@ export interface GuideItem extends Pick<
   departmentName: string;
   /** Items this one waits for, among the items that apply. */
   after: string[];
+  /** The level of the office that decides it; `local`: below the bundle's, so the applicant's region (属地) routes it and is asked for. */
+  level: Level;
+  local: boolean;
 }
 
 export interface GuideMaterial {
@@ -99,7 +103,7 @@ export function buildGuide(bundle: BundleVersion, answers: Answers, options: Gui
   const applicable = new Set(selected.map((item) => item.code));
   const departmentName = (code: string) => bundle.departments.find((d) => d.code === code)?.name ?? code;
 
-  const items = selected.map((item) => guideItem(item, departmentName(item.department), applicable));
+  const items = selected.map((item) => guideItem(item, bundle, departmentName(item.department), applicable));
 
   const materials = new Map<string, GuideMaterial>();
   const fields = new Map<string, GuideField>();
@@ -177,7 +181,7 @@ export function buildGuide(bundle: BundleVersion, answers: Answers, options: Gui
   };
 }
 
-function guideItem(item: ItemDefinition, departmentName: string, applicable: ReadonlySet<string>): GuideItem {
+function guideItem(item: ItemDefinition, bundle: BundleVersion, departmentName: string, applicable: ReadonlySet<string>): GuideItem {
   const out: GuideItem = {
     code: item.code,
     name: item.name,
@@ -188,6 +192,8 @@ function guideItem(item: ItemDefinition, departmentName: string, applicable: Rea
     committedDays: item.committedDays,
     result: { type: item.result.type, name: item.result.name },
     after: prerequisites(item, applicable),
+    level: itemLevel(item, bundle),
+    local: itemBelowBundle(item, bundle),
   };
   if (item.legalBasis !== undefined) out.legalBasis = item.legalBasis;
   if (item.conditions !== undefined) out.conditions = item.conditions;

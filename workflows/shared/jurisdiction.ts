@@ -39,6 +39,14 @@ export function regionAtLevel(region: string, level: Level): string {
 /** An item's level: its own, else the level of the bundle's region (the bundle's own offices). */
 export const itemLevel = (item: Pick<ItemDefinition, 'level'>, bundle: Pick<BundleDefinition, 'region'>): Level => item.level ?? levelOfRegion(bundle.region);
 
+/** The highest level among a bundle's items: above the bundle's own when a province item sits in a city bundle. */
+export function upperLevel(bundle: Pick<BundleDefinition, 'region' | 'items'>): Level {
+  return bundle.items.map((i) => itemLevel(i, bundle)).reduce((top, l) => (isAbove(l, top) ? l : top), levelOfRegion(bundle.region));
+}
+
+/** Do the bundle's items sit at several levels (跨层级, 5.2.2)? */
+export const isCrossLevel = (bundle: Pick<BundleDefinition, 'region' | 'items'>): boolean => new Set(bundle.items.map((i) => itemLevel(i, bundle))).size > 1;
+
 /** Does the item sit below its bundle's level (so that the applicant's region decides its office)? */
 export const itemBelowBundle = (item: Pick<ItemDefinition, 'level'>, bundle: Pick<BundleDefinition, 'region'>): boolean =>
   isAbove(levelOfRegion(bundle.region), itemLevel(item, bundle));

@@ -81,10 +81,9 @@ export function validateBundle(def: BundleDefinition): BundleProblem[] {
 /**
  * The lead department (牵头部门). Given: kept as is ('designated' unless a principle is named).
  * Absent: '首个办理事项部门负责' (first-item, the default) takes the department of the first item
- * that waits for no other; '关键审核事项部门负责' (key-item) takes the department of the key item.
- * ItemDefinition has no `key` flag yet, so the key item is the one with the longest legal limit
- * (ties: the first listed) — a stand-in until a `key?: boolean` is added to the item.
- * Call after validateBundle: a bundle without items has no lead to derive.
+ * that waits for no other; '关键审核事项部门负责' (key-item) takes the department of the item
+ * flagged `key: true`. Call after validateBundle (which refuses a key-item bundle without one, and a
+ * given lead that breaks its principle): a bundle without items has no lead to derive.
  */
 export function deriveLead(def: BundleDefinition): DerivedLead {
   if (def.leadDepartment !== undefined) {
@@ -98,8 +97,7 @@ export function deriveLead(def: BundleDefinition): DerivedLead {
 }
 
 function keyItem(items: ItemDefinition[]): ItemDefinition | undefined {
-  // Strictly greater, so the first of equally long items wins.
-  return items.reduce<ItemDefinition | undefined>((best, item) => (!best || item.legalDays > best.legalDays ? item : best), undefined);
+  return items.find((item) => item.key);
 }
 
 function firstItem(items: ItemDefinition[]): ItemDefinition | undefined {
@@ -146,12 +144,38 @@ function duplicates(codes: string[], list: string, key: string, what: string): B
   });
 }
 
+/**
+ * 5.2: the lead follows its principle. first-item: the department of an item dispatched first (one
+ * that waits for no other); key-item: the department of the one item flagged `key: true`.
+ */
 function checkLead(def: BundleDefinition, cat: Catalogue): BundleProblem[] {
-  if (def.leadDepartment === undefined) {
-    return def.leadPrinciple === 'designated' ? [{ field: 'leadDepartment', message: `leadPrinciple 'designated' needs a leadDepartment` }] : [];
+  const keys = def.items.flatMap((item, i) => (item.key ? [i] : []));
+  const problems: BundleProblem[] = keys
+    .slice(1)
+    .map((i) => ({ field: `items[${i}].key`, message: `one key item per bundle; items[${keys[0]}] is already the key item` }));
+  if (def.leadPrinciple === 'key-item' && keys.length === 0) {
+    problems.push({ field: 'items', message: `leadPrinciple 'key-item' needs one item flagged key: true` });
   }
-  if (cat.departments.has(def.leadDepartment)) return [];
-  return [{ field: 'leadDepartment', message: `unknown department ${show(def.leadDepartment)}` }];
+  if (def.leadDepartment === undefined) {
+    if (def.leadPrinciple === 'designated') problems.push({ field: 'leadDepartment', message: `leadPrinciple 'designated' needs a leadDepartment` });
+    return problems;
+  }
+  if (!cat.departments.has(def.leadDepartment)) return [...problems, { field: 'leadDepartment', message: `unknown department ${show(def.leadDepartment)}` }];
+  const lead = show(def.leadDepartment);
+  if (def.leadPrinciple === 'first-item') {
+    const first = [...new Set(def.items.filter((item) => item.after.length === 0).map((item) => item.department))];
+    if (!first.includes(def.leadDepartment)) {
+      problems.push({
+        field: 'leadDepartment',
+        message: `leadPrinciple 'first-item': ${lead} has no item dispatched first (those of ${first.join(', ')} are)`,
+      });
+    }
+  }
+  const key = def.items[keys[0] ?? -1];
+  if (def.leadPrinciple === 'key-item' && key && key.department !== def.leadDepartment) {
+    problems.push({ field: 'leadDepartment', message: `leadPrinciple 'key-item': the key item ${show(key.code)} is ${show(key.department)}'s, not ${lead}'s` });
+  }
+  return problems;
 }
 
 /** A listed department with no item is a stray entry (the lead, too, must own an item). */
