@@ -6,6 +6,8 @@ import { writeApplicationSnapshot } from '../db/read-model.js';
 import { cases, results } from '../db/schema.js';
 import type { Actor } from '../workflows/shared/actor.js';
 import { keptState, writeCaseEvents } from '../db/case-file.js';
+import { keepCertificate, revokeCertificate } from '../db/certificates.js';
+import type { Sealer } from '../worker/payload-codec.js';
 import { archivedRows, revokedRow } from './case-events.js';
 import type { ApplicationState } from '../workflows/application/messages.js';
 import type { CaseEvent } from '../workflows/shared/case-events.js';
@@ -26,7 +28,8 @@ export interface ArchiveResultInput {
   issuedAt: string;
 }
 
-export const createActivities = (deps: { db: Db; sender?: NoticeSender }) => ({
+/** `sealer`: the payload key ring, to open the case file's applicant when a result is kept as a certificate (none: no certificates kept). */
+export const createActivities = (deps: { db: Db; sender?: NoticeSender; sealer?: Sealer }) => ({
   /** Read model of an application begun before the case file: the whole state at every change. */
   async syncApplication(state: ApplicationState): Promise<void> {
     await writeApplicationSnapshot(deps.db, readModelSnapshot(state));
@@ -41,10 +44,11 @@ export const createActivities = (deps: { db: Db; sender?: NoticeSender }) => ({
     await writeApplicationSnapshot(deps.db, input.readModel, { events: input.events, ...(input.state ? { state: keptState(input.state) } : {}) });
   },
 
-  /** 归集入库: the first archived result stands; a retry changes nothing. */
+  /** 归集入库: the first archived result stands; a retry changes nothing. A certificate (电子证照) joins the store. */
   async archiveResult(input: ArchiveResultInput): Promise<void> {
     const { itemName: _itemName, postCheck: _postCheck, ...row } = input;
     await deps.db.insert(results).values(row).onConflictDoNothing();
+    if (deps.sealer) await keepCertificate(deps.db, deps.sealer, input);
     await writeCaseEvents(deps.db, input.applicationId, archivedRows(input));
   },
 
@@ -59,6 +63,7 @@ export const createActivities = (deps: { db: Db; sender?: NoticeSender }) => ({
       .update(results)
       .set({ revokedAt: input.at, revokeReason: input.reason })
       .where(and(eq(results.applicationId, input.applicationId), eq(results.itemCode, input.itemCode), isNull(results.revokedAt)));
+    await revokeCertificate(deps.db, input.applicationId, input.itemCode, input.at, input.reason);
     await writeCaseEvents(deps.db, input.applicationId, [revokedRow(input)]);
   },
 

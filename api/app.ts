@@ -29,6 +29,7 @@ import { devTokenRoutes } from './routes/dev-tokens.js';
 import { healthRoutes } from './routes/health.js';
 import { installRegions } from './regions.js';
 import { regionRoutes } from './routes/regions.js';
+import { certificateRoutes } from './routes/certificates.js';
 import { historyRoutes } from './routes/history.js';
 import { reviewSheetRoutes } from './routes/review-sheet.js';
 import { listingRoutes } from './routes/listing.js';
@@ -92,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const v1 = [
     bundleRoutes,
     regionRoutes,
+    certificateRoutes,
     guideRoutes,
     calendarRoutes,
     applicationRoutes,

@@ -12,7 +12,7 @@ import { EncryptionCodec } from '../worker/payload-codec.js';
 import type { AppDeps } from './app.js';
 import { applicationWorkflowId } from '../workflows/shared/ids.js';
 import { maskIdNumber, maskName, maskPhone } from '../workflows/shared/mask.js';
-import { assertCanRead, mayReadAddress, mayReadPickupCode } from './access.js';
+import { assertCanRead, itemRegionOf, mayReadAddress, mayReadPickupCode } from './access.js';
 import type { Claims } from './auth.js';
 import { conflict, fromTemporal, notFound } from './errors.js';
 
@@ -98,6 +98,8 @@ export function applicationView(
 ) {
   return {
     ...state,
+    // 属地: every item shows where it is decided (applications begun before regions: the bundle's).
+    items: state.items.map((item) => ({ ...item, region: itemRegionOf(state, item) })),
     delivery: deliveryFor(viewer, state),
     revocations,
     applicant: {

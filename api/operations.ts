@@ -40,6 +40,20 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /metrics': { id: 'getMetrics', tag: 'platform', zh: '监控指标', en: 'Prometheus metrics' },
   'GET /v1/bundles': { id: 'listBundles', tag: 'catalogue', zh: '一件事目录', en: 'List the bundles' },
   'GET /v1/regions': { id: 'listRegions', tag: 'catalogue', zh: '行政区划', en: 'List the administrative divisions' },
+  'GET /v1/certificates': {
+    id: 'listCertificates',
+    tag: 'applications',
+    zh: '我的电子证照',
+    en: "List the applicant's certificates",
+    refuses: '403 unless an applicant.',
+  },
+  'GET /v1/certificates/{id}': {
+    id: 'getCertificate',
+    tag: 'applications',
+    zh: '查看电子证照',
+    en: 'Get a certificate',
+    refuses: '404 for an unknown certificate or another holder’s; 403 for a department that neither issued it nor has an item in an application it served.',
+  },
   'POST /v1/bundles': {
     id: 'publishBundle',
     tag: 'catalogue',

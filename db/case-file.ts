@@ -2,7 +2,7 @@
 // the workflow starts; the last state, kept by every sync; the event log (case_events). Personal
 // values are sealed with the payload key ring and never stored in the clear.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Applicant, ApplicationInput, ApplicationState, SubmittedMaterial } from '../workflows/application/messages.js';
+import type { Applicant, ApplicationInput, ApplicationState, SharedMaterial, SubmittedMaterial } from '../workflows/application/messages.js';
 import type { BundleVersion } from '../workflows/shared/bundle.js';
 import { safeActor, type CaseEvent, type TimelineActor } from '../workflows/shared/case-events.js';
 import { restoreKept } from '../workflows/shared/kept-state.js';
@@ -18,8 +18,9 @@ export interface MaterialRef {
   sha256?: string;
   /** When it arrived: the submission's time, or the supplement's. */
   at: string;
-  /** 'submission' or 'supplement'. */
-  via: 'submission' | 'supplement';
+  /** 'submission' or 'supplement'; 'certificate': taken from the certificate store (免提交), `certificate` its id. */
+  via: 'submission' | 'supplement' | 'certificate';
+  certificate?: string;
 }
 
 /** What was submitted, without personal values (those are sealed). */
@@ -57,13 +58,29 @@ const refsOf = (bundle: BundleVersion, materials: SubmittedMaterial[], at: strin
   materials.map((m) => ({ code: m.code, name: bundle.materials.find((d) => d.code === m.code)?.name ?? m.code, uri: m.uri, sha256: m.sha256, at, via }));
 
 /** Written once per application before its workflow starts (a repeated submission changes nothing). */
-export async function writeSubmission(db: Db, sealer: Sealer, input: ApplicationInput, materials: SubmittedMaterial[]): Promise<void> {
+export async function writeSubmission(
+  db: Db,
+  sealer: Sealer,
+  input: ApplicationInput,
+  materials: SubmittedMaterial[],
+  shared: SharedMaterial[] = [],
+): Promise<void> {
   const submission: Submission = {
     channel: input.channel,
     owner: input.owner,
     submittedBy: safeActor(input.submittedBy),
     answers: input.answers,
-    materials: refsOf(input.bundle, materials, input.submittedAt, 'submission'),
+    materials: [
+      ...refsOf(input.bundle, materials, input.submittedAt, 'submission'),
+      ...shared.map((m) => ({
+        code: m.material,
+        name: input.bundle.materials.find((d) => d.code === m.material)?.name ?? m.material,
+        uri: `certificate:${m.certificate}`,
+        at: input.submittedAt,
+        via: 'certificate' as const,
+        certificate: m.certificate,
+      })),
+    ],
     commitments: input.commitments,
     pledges: input.pledges ?? [],
     delivery: { method: input.delivery.method },

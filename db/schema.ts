@@ -260,6 +260,35 @@ export const results = pgTable(
   (t) => [primaryKey({ columns: [t.applicationId, t.itemCode] })],
 );
 
+/**
+ * 电子证照库: certificates the platform issued, of their holder (the applicant), shared with later
+ * applications so what the administration holds is not asked for again (国务院令第716号). The holder
+ * is found by keyed hashes of the ID number (Sealer.fingerprints), never the number itself.
+ */
+export const certificates = pgTable(
+  'certificates',
+  {
+    /** `<application>:<item>`: one per issuing item, so a retried archive writes it once. */
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    name: text('name').notNull(),
+    number: text('number').notNull(),
+    holderHash: text('holder_hash').notNull(),
+    holderMasked: text('holder_masked').notNull(),
+    /** The holder's account (the application's owner): what `GET /v1/certificates` lists. */
+    owner: text('owner').notNull(),
+    department: text('department').notNull(),
+    issuedAt: ts('issued_at').notNull(),
+    expiresAt: ts('expires_at'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    applicationId: text('application_id').notNull(),
+    itemCode: text('item_code').notNull(),
+    revokedAt: ts('revoked_at'),
+    revokeReason: text('revoke_reason'),
+  },
+  (t) => [index('certificates_holder_idx').on(t.holderHash, t.type), index('certificates_owner_idx').on(t.owner, t.issuedAt)],
+);
+
 /** The notice outbox: one row per (application, key) however often an activity retries; `sentAt` once sent. */
 export const notices = pgTable(
   'notices',

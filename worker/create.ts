@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createActivities } from '../activities/index.js';
 import type { NoticeSender } from '../activities/notices.js';
 import type { Db } from '../db/client.js';
+import { EncryptionCodec, type Sealer } from './payload-codec.js';
 
 export const workflowsPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
 
@@ -22,12 +23,18 @@ export interface WorkerDeps {
   plugins?: WorkerOptions['plugins'];
 }
 
+/** The key ring's sealer, when payloads are encrypted (the case file's applicant opens with it). */
+function sealerIn(converter: WorkerOptions['dataConverter']): Sealer | undefined {
+  const codec = converter?.payloadCodecs?.[0];
+  return codec instanceof EncryptionCodec ? codec.sealer : undefined;
+}
+
 export function createWorker(deps: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    activities: createActivities({ db: deps.db, sender: deps.sender }),
+    activities: createActivities({ db: deps.db, sender: deps.sender, sealer: sealerIn(deps.dataConverter) }),
     dataConverter: deps.dataConverter,
     plugins: deps.plugins,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),

@@ -3,7 +3,7 @@
 // from configuration, never from Temporal. Runs in the client and the worker, outside the sandbox.
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto'; // CommonJS: no named exports under Node's ESM loader
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createHmac, createDecipheriv, randomBytes } from 'node:crypto';
 
 const ENCODING = 'binary/encrypted';
 const PayloadMessage = proto.temporal.api.common.v1.Payload;
@@ -86,6 +86,15 @@ export class Sealer {
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     const data = Buffer.concat([iv, cipher.update(JSON.stringify(value), 'utf8'), cipher.final(), cipher.getAuthTag()]);
     return `${id}:${data.toString('base64')}`;
+  }
+
+  /**
+   * Keyed hashes of a value (HMAC-SHA256 under each key of the ring, the current key's first): an ID
+   * number looked up without being stored (the certificate store's holders). Stored under the
+   * current key; looked up under every key, so a rotated ring still finds the older rows.
+   */
+  fingerprints(value: string): string[] {
+    return this.keys.map(({ id, key }) => `${id}:${createHmac('sha256', key).update(`holder:${value.toUpperCase()}`).digest('base64url')}`);
   }
 
   open<T>(sealed: string): T {

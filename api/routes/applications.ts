@@ -12,7 +12,8 @@ import { intakeDecision } from '../../workflows/application/intake-decision.js';
 import type { applicationWorkflow } from '../../workflows/application/workflow.js';
 import { applicationWorkflowId } from '../../workflows/shared/ids.js';
 import { checkSubmission } from '../../workflows/shared/intake.js';
-import { undecidedQuestions } from '../../workflows/shared/rules.js';
+import { applicableItems, undecidedQuestions } from '../../workflows/shared/rules.js';
+import { sharedMaterials } from '../../db/certificates.js';
 import { DEFAULT_POLICY } from '../../workflows/shared/policy.js';
 import { ApplicationNumber, BundleCode, Departments } from '../../workflows/shared/search-attributes.js';
 import { routes } from '../route-plugin.js';
@@ -68,12 +69,17 @@ export const applicationRoutes = routes(async (app, deps) => {
 
       await assertKnownRegions(app.regions, { 'body.region': body.region });
       const commitments = (body.commitments ?? []).map((c) => c.material);
+      const submittedAt = new Date().toISOString();
+      // 免提交 (国务院令第716号): what the certificate store holds for the applicant is not asked for again.
+      const wanted = new Set(applicableItems(bundle, body.answers ?? {}).flatMap((i) => i.materials.map((m) => m.code)));
+      const handedIn = new Set(body.materials.map((m) => m.code));
+      const shared = await sharedMaterials(db, sealerOf(deps), bundle, body.applicant.idNumber, wanted, handedIn, submittedAt);
       const check = checkSubmission(bundle, {
         region: body.region,
         answers: body.answers ?? {},
         form: body.form ?? {},
-        materials: body.materials.map((m) => m.code),
-        commitments,
+        materials: [...handedIn, ...shared.map((m) => m.material)],
+        commitments: commitments.filter((c) => !shared.some((m) => m.material === c)),
       });
       if (body.delivery?.method === 'express' && !body.delivery.address?.trim()) {
         throw badRequest('express delivery needs an address', [{ field: 'body.delivery.address', message: 'is required for express delivery' }]);
@@ -142,18 +148,19 @@ export const applicationRoutes = routes(async (app, deps) => {
         form: body.form ?? {},
         // The workflow needs only which materials arrived; their references (uri, sha256) are in
         // the case file, where the departments read them, and never grow the history.
-        materials: body.materials.map((m) => ({ code: m.code })),
+        materials: [...body.materials.map((m) => ({ code: m.code })), ...shared.map((m) => ({ code: m.material }))],
         commitments: check.promised,
+        ...(shared.length ? { shared } : {}),
         pledges,
         delivery: body.delivery ?? { method: 'electronic' },
         // Drawn at random: the applicant shows it at the window, which cannot guess or derive it.
         ...(body.delivery?.method === 'window' ? { pickupCode: String(randomInt(1_000_000)).padStart(6, '0') } : {}),
-        submittedAt: new Date().toISOString(),
+        submittedAt,
         calendar: await loadCalendar(db),
         policy: DEFAULT_POLICY,
       };
       // The case file first: once the workflow runs, its syncs keep the state beside the submission.
-      await writeSubmission(db, sealerOf(deps), input, body.materials);
+      await writeSubmission(db, sealerOf(deps), input, body.materials, shared);
       try {
         await temporal.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
           workflowId: applicationWorkflowId(id),

@@ -235,6 +235,11 @@ export const SubmitResponse = Type.Object({
       items: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), department: Type.String() })),
       materials: Type.Array(Type.String()),
       promised: Type.Array(Type.Object({ material: Type.String(), name: Type.String(), due: Type.String() })),
+      shared: Type.Optional(
+        Type.Array(Type.Object({ material: Type.String(), certificate: Type.String(), name: Type.String(), number: Type.String() }), {
+          description: '免提交: materials taken from the certificate store (电子证照), not asked for',
+        }),
+      ),
     }),
   ),
   missing: Type.Optional(

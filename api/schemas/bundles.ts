@@ -26,7 +26,16 @@ const Question = Type.Object(
   strict,
 );
 
-const Material = Type.Object({ code: Code, name: Text(200), sample: Type.Optional(Type.String({ maxLength: 2000 })), deferDays: Type.Optional(Days) }, strict);
+const Material = Type.Object(
+  {
+    code: Code,
+    name: Text(200),
+    sample: Type.Optional(Type.String({ maxLength: 2000 })),
+    deferDays: Type.Optional(Days),
+    certificate: Type.Optional({ ...Code, description: '免提交: the certificate type that satisfies it, when the store holds one for the applicant' }),
+  },
+  strict,
+);
 
 const Field = Type.Object(
   {
@@ -55,7 +64,16 @@ const Item = Type.Object(
     fee: Type.Optional(Type.String({ maxLength: 500 })),
     legalDays: Days,
     committedDays: Days,
-    result: Type.Object({ type: Text(50), name: Text(200) }, strict),
+    result: Type.Object(
+      {
+        type: Text(50),
+        name: Text(200),
+        certificate: Type.Optional({ ...Code, description: 'the certificate type it issues into the store (default: the item code)' }),
+        shareable: Type.Optional(Type.Boolean({ description: 'kept in the certificate store though not of type certificate' })),
+        validYears: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'how long a kept certificate is valid (absent: no expiry)' })),
+      },
+      strict,
+    ),
     materials: Type.Array(ItemMaterial, { maxItems: 100 }),
     fields: Type.Array(Key, { maxItems: 200 }),
     when: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Scalar, { maxProperties: 50 })),

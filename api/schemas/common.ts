@@ -53,5 +53,8 @@ export const errorResponses = {
   503: ErrorBody,
 } as const;
 
+/** A value or null. */
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
 /** Any JSON object, serialised as is. */
 export const Json = Type.Object({}, { additionalProperties: true });

@@ -2,9 +2,7 @@
 import { Type } from 'typebox';
 import { APPLICATION_STATUSES } from '../../workflows/application/messages.js';
 import { GuideFigures } from './bundles.js';
-import { AppId, Code, OneOf } from './common.js';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+import { AppId, Code, Nullable, OneOf } from './common.js';
 
 /** A calendar date (a whole day in Asia/Shanghai) or an instant. */
 const PeriodBound = (description: string) =>

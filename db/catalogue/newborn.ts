@@ -55,7 +55,7 @@ export const newborn: BundleDefinition = {
       fee: '不收费',
       legalDays: 5,
       committedDays: 1,
-      result: { type: 'certificate', name: '出生医学证明（电子证照）' },
+      result: { type: 'certificate', name: '出生医学证明（电子证照）', certificate: 'birth-medical-certificate' },
       materials: [
         { code: 'parent-id', required: true, deferrable: false },
         { code: 'delivery-record', required: true, deferrable: false },

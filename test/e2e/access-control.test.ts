@@ -114,6 +114,11 @@ const TABLE: [string, Row][] = [
 
   ['GET /v1/bundles', { url: () => '/v1/bundles', expect: signedIn(200) }],
   ['GET /v1/regions', { url: () => '/v1/regions', expect: everyone(200) }],
+  ['GET /v1/certificates', { url: () => '/v1/certificates', expect: only({ owner: 200, applicantForeign: 200 }) }],
+  [
+    'GET /v1/certificates/:id',
+    { url: () => '/v1/certificates/ac-none', expect: only({ owner: 404, applicantForeign: 404, dept: 404, deptSibling: 404, deptForeign: 404 }) },
+  ],
   ['GET /v1/bundles/:code', { url: () => '/v1/bundles/newborn', expect: signedIn(200) }],
   ['GET /v1/bundles/:code/guide', { url: () => '/v1/bundles/newborn/guide?insured=true', expect: everyone(200) }],
   ['POST /v1/bundles', { url: () => '/v1/bundles', body: PROBE_BUNDLE, expect: only({ coordProvince: 201, coordCity: 403 }) }],

@@ -244,6 +244,12 @@ describe('routing by the applicant’s region (属地)', () => {
     );
     expect(await itemsIn('gaj', '320102')).toBe(0);
     expect(await itemsIn('gaj', '320100')).toBe(1);
+    // A coordinator's figures: the items decided in its region — 南京 the city's 医保 and 江宁's 户口, 江宁 only 户口, 徐州 none.
+    const coordinatorItems = async (region: string) =>
+      (await call('GET', '/v1/stats?bundle=jx-route', bearer({ sub: `c-${region}`, role: 'coordinator', region }))).body.itemTotals.items as number;
+    expect([await coordinatorItems('320100'), await coordinatorItems('320115'), await coordinatorItems('320300'), await coordinatorItems('320000')]).toEqual([
+      2, 1, 0, 3,
+    ]);
   });
 });
 

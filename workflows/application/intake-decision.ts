@@ -34,6 +34,8 @@ export function intakeDecision(input: ApplicationInput, check = checkOf(input)):
       items: check.items.map(({ code, name, department }) => ({ code, name, department })),
       materials,
       promised: [],
+      // 免提交: materials the certificate store held for the applicant, not asked for.
+      ...(input.shared?.length ? { shared: input.shared } : {}),
     },
   };
 }

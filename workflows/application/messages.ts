@@ -69,6 +69,8 @@ export interface ApplicationInput {
   materials: SubmittedMaterial[];
   /** 容缺: deferrable materials the applicant promised instead of handing in (with a signed commitment). */
   commitments: string[];
+  /** 免提交: materials taken from the certificate store (they are among `materials` too). */
+  shared?: SharedMaterial[];
   /** 告知承诺: items the applicant takes on a written commitment (only items that allow it). */
   pledges?: string[];
   delivery: Delivery;
@@ -80,6 +82,14 @@ export interface ApplicationInput {
   policy: Policy;
 }
 
+/** A material the platform already held for the applicant (电子证照), taken instead of asked for. */
+export interface SharedMaterial {
+  material: string;
+  certificate: string;
+  name: string;
+  number: string;
+}
+
 /** 收件凭证: what was received, for which items, and what was promised instead (容缺). */
 export interface Receipt {
   number: string;
@@ -87,6 +97,8 @@ export interface Receipt {
   items: { code: string; name: string; department: string }[];
   materials: string[];
   promised: PromisedMaterial[];
+  /** 免提交: which of `materials` came from the certificate store. */
+  shared?: SharedMaterial[];
 }
 
 export interface ItemView extends ItemState {

@@ -23,6 +23,8 @@ export interface Material {
   sample?: string;
   /** Working days within which a promised (容缺) material must arrive. */
   deferDays?: number;
+  /** 免提交: the certificate type that satisfies it — held in the store for the applicant, it is not asked for again. */
+  certificate?: string;
 }
 
 export interface Field {
@@ -42,6 +44,19 @@ export interface Field {
 /** The longest string value a field takes unless its definition says otherwise. */
 export const FIELD_MAX_LENGTH = 500;
 
+/**
+ * What an approved item issues. A result of type `certificate`, or one marked `shareable`, is kept in
+ * the e-certificate store (电子证照库) as a certificate of the applicant, of type `certificate`
+ * (default: the item's code), valid `validYears` (absent: without expiry).
+ */
+export interface ResultDefinition {
+  type: string;
+  name: string;
+  certificate?: string;
+  shareable?: boolean;
+  validYears?: number;
+}
+
 export interface ItemMaterial {
   code: string;
   required: boolean;
@@ -58,7 +73,7 @@ export interface ItemDefinition {
   fee?: string;
   legalDays: number;
   committedDays: number;
-  result: { type: string; name: string };
+  result: ResultDefinition;
   materials: ItemMaterial[];
   fields: string[];
   /** Selects the item from the applicant's answers; absent: always applies. */

@@ -1,0 +1,142 @@
+// 电子证照库: the certificates the platform issued, kept for their holder and shared with later
+// applications (免提交). Written when an item's result is archived, revoked with it (告知承诺 found
+// untrue); read by the holder, by the departments that handle an item it serves, and at submission.
+import { and, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import type { ApplicationInput, SharedMaterial } from '../workflows/application/messages.js';
+import type { BundleDefinition, ItemDefinition } from '../workflows/shared/bundle.js';
+import { maskIdNumber } from '../workflows/shared/mask.js';
+import type { Sealer } from '../worker/payload-codec.js';
+import { getBundle } from './bundles.js';
+import { isoSql } from './listing.js';
+import type { Db } from './client.js';
+import { caseFiles, certificates } from './schema.js';
+
+/** The certificate type an item's result is kept as, or undefined when it is not kept (not a certificate, not shareable). */
+export function certificateTypeOf(item: Pick<ItemDefinition, 'code' | 'result'>): string | undefined {
+  const { result } = item;
+  return result.type === 'certificate' || result.shareable ? (result.certificate ?? item.code) : undefined;
+}
+
+/** The certificate's number: the one the department gave in the result's data, else the issuing item's. */
+const numberOf = (data: Record<string, unknown>, fallback: string): string => {
+  const given = data.certNo ?? data.number ?? data.certificateNo;
+  return typeof given === 'string' || typeof given === 'number' ? String(given) : fallback;
+};
+
+/**
+ * Keeps an archived result as a certificate of the application's applicant when its item issues one.
+ * Everything but the result comes from the case file (the applicant sealed in it, the owner, the
+ * bundle version); an application begun before the case file has none and keeps no certificate.
+ */
+export async function keepCertificate(
+  db: Db,
+  sealer: Sealer,
+  result: { applicationId: string; itemCode: string; data: Record<string, unknown>; issuedAt: string },
+): Promise<void> {
+  const [file] = await db.select().from(caseFiles).where(eq(caseFiles.applicationId, result.applicationId));
+  if (!file) return;
+  const bundle = await getBundle(db, file.bundleCode, file.bundleVersion);
+  const item = bundle?.items.find((i) => i.code === result.itemCode);
+  const type = item && certificateTypeOf(item);
+  if (!item || !type) return;
+  const { applicant } = sealer.open<{ applicant: ApplicationInput['applicant'] }>(file.sealed);
+  const id = `${result.applicationId}:${result.itemCode}`;
+  const years = item.result.validYears;
+  await db
+    .insert(certificates)
+    .values({
+      id,
+      type,
+      name: item.result.name,
+      number: numberOf(result.data, id),
+      holderHash: sealer.fingerprints(applicant.idNumber)[0]!,
+      holderMasked: maskIdNumber(applicant.idNumber),
+      owner: String((file.submission as { owner?: string }).owner ?? ''),
+      department: item.department,
+      issuedAt: result.issuedAt,
+      expiresAt: years ? sql`${result.issuedAt}::timestamptz + make_interval(years => ${years})` : null,
+      data: result.data,
+      applicationId: result.applicationId,
+      itemCode: result.itemCode,
+    } as typeof certificates.$inferInsert)
+    .onConflictDoNothing();
+}
+
+/** 告知承诺 found untrue: the certificate goes with its result (the first revocation stands). */
+export async function revokeCertificate(db: Db, applicationId: string, itemCode: string, at: string, reason: string): Promise<void> {
+  await db
+    .update(certificates)
+    .set({ revokedAt: at, revokeReason: reason })
+    .where(and(eq(certificates.id, `${applicationId}:${itemCode}`), isNull(certificates.revokedAt)));
+}
+
+const view = {
+  id: certificates.id,
+  type: certificates.type,
+  name: certificates.name,
+  number: certificates.number,
+  holder: certificates.holderMasked,
+  department: certificates.department,
+  issuedAt: isoSql(certificates.issuedAt),
+  expiresAt: isoSql(certificates.expiresAt),
+  data: certificates.data,
+  applicationId: certificates.applicationId,
+  item: certificates.itemCode,
+  revokedAt: isoSql(certificates.revokedAt),
+  revokeReason: certificates.revokeReason,
+};
+export type CertificateView = Awaited<ReturnType<typeof certificatesOf>>[number];
+
+/** The holder's own, newest first (revoked and expired ones too, marked). */
+export function certificatesOf(db: Db, owner: string) {
+  return db.select(view).from(certificates).where(eq(certificates.owner, owner)).orderBy(desc(certificates.issuedAt)).limit(200);
+}
+
+export async function certificateById(db: Db, id: string): Promise<CertificateView | undefined> {
+  const [row] = await db.select(view).from(certificates).where(eq(certificates.id, id));
+  return row;
+}
+
+/**
+ * The certificates in force that the store holds for a holder (by the fingerprints of the ID number),
+ * of the given types: not revoked, not expired at `at`; the newest of each type.
+ */
+export async function heldCertificates(db: Db, fingerprints: string[], types: string[], at: string): Promise<Map<string, CertificateView>> {
+  if (!types.length) return new Map();
+  const rows = await db
+    .select(view)
+    .from(certificates)
+    .where(
+      and(
+        inArray(certificates.holderHash, fingerprints),
+        inArray(certificates.type, types),
+        isNull(certificates.revokedAt),
+        or(isNull(certificates.expiresAt), gt(certificates.expiresAt, at)),
+      ),
+    )
+    .orderBy(desc(certificates.issuedAt));
+  const held = new Map<string, CertificateView>();
+  for (const row of rows) if (!held.has(row.type)) held.set(row.type, row);
+  return held;
+}
+
+/**
+ * 免提交: of the materials `wanted` that were not handed in, those the bundle lets a certificate
+ * satisfy and the store holds in force for the applicant (by ID number), with the certificate taken.
+ */
+export async function sharedMaterials(
+  db: Db,
+  sealer: Sealer,
+  bundle: BundleDefinition,
+  idNumber: string,
+  wanted: ReadonlySet<string>,
+  handedIn: ReadonlySet<string>,
+  at: string,
+): Promise<SharedMaterial[]> {
+  const open = bundle.materials.filter((m) => m.certificate && wanted.has(m.code) && !handedIn.has(m.code));
+  const held = await heldCertificates(db, sealer.fingerprints(idNumber), [...new Set(open.map((m) => m.certificate!))], at);
+  return open.flatMap((m) => {
+    const cert = held.get(m.certificate!);
+    return cert ? [{ material: m.code, certificate: cert.id, name: cert.name, number: cert.number }] : [];
+  });
+}
