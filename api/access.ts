@@ -150,6 +150,11 @@ export function canRead(user: Claims, state: ApplicationState): boolean {
 export function assertCanRead(user: Claims, state: ApplicationState): void {
   if (canRead(user, state)) return;
   if (user.role === 'applicant' || user.role === 'agent') throw notFound('application');
+  const own = user.role === 'department' ? state.items.filter((i) => i.department === user.dept) : [];
+  if (own.length) {
+    const regions = [...new Set(own.map((i) => itemRegionOf(state, i)))].join(', ');
+    throw forbidden(`this application's items of ${user.dept} are decided in region ${regions} (属地), outside your office's region ${user.region}`);
+  }
   throw forbidden('this application is outside your remit');
 }
 

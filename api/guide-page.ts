@@ -129,7 +129,7 @@ ${guide.materials
 <td class="num">${i + 1}</td>
 <td>${escapeHtml(m.name)}</td>
 <td>${itemsCell(m.items, names)}</td>
-<td class="num">${m.required ? '必交' : '选交'}</td>
+<td class="num">${m.held ? `<span class="tag ok">免提交</span><br><span class="muted">平台已有电子证照 ${escapeHtml(m.held.number)}</span>` : m.required ? '必交' : '选交'}</td>
 <td>${
       m.deferrable
         ? `<span class="tag">可容缺</span>${m.deferDays !== undefined ? `<br><span class="muted">承诺后 ${escapeHtml(m.deferDays)} 个工作日内补交</span>` : ''}`

@@ -4,6 +4,7 @@
 import { and, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { ApplicationInput, SharedMaterial } from '../workflows/application/messages.js';
 import type { BundleDefinition, ItemDefinition } from '../workflows/shared/bundle.js';
+import type { HeldCertificate } from '../workflows/shared/guide.js';
 import { maskIdNumber } from '../workflows/shared/mask.js';
 import type { Sealer } from '../worker/payload-codec.js';
 import { getBundle } from './bundles.js';
@@ -117,6 +118,18 @@ export async function heldCertificates(db: Db, fingerprints: string[], types: st
     .orderBy(desc(certificates.issuedAt));
   const held = new Map<string, CertificateView>();
   for (const row of rows) if (!held.has(row.type)) held.set(row.type, row);
+  return held;
+}
+
+/** The owner's certificates in force by type (the newest of each), as the guide marks the materials they satisfy. */
+export async function heldByOwner(db: Db, owner: string, at: string): Promise<Map<string, HeldCertificate>> {
+  const rows = await db
+    .select({ type: certificates.type, certificate: certificates.id, name: certificates.name, number: certificates.number })
+    .from(certificates)
+    .where(and(eq(certificates.owner, owner), isNull(certificates.revokedAt), or(isNull(certificates.expiresAt), gt(certificates.expiresAt, at))))
+    .orderBy(desc(certificates.issuedAt));
+  const held = new Map<string, HeldCertificate>();
+  for (const { type, ...cert } of rows) if (!held.has(type)) held.set(type, cert);
   return held;
 }
 

@@ -104,6 +104,9 @@ export interface Savings extends GuideFigures {
   materialsSaved: number;
   fieldsSaved: number;
   tripsSaved: number;
+  /** 免提交: materials taken from the certificate store, and the trips to their issuing departments that spared. */
+  materialsShared: number;
+  tripsShared: number;
 }
 
 export interface Stats extends ApplicationFigures {
@@ -537,6 +540,30 @@ async function reviews(db: Db, f: StatsFilters) {
   };
 }
 
+/**
+ * 免提交 by bundle: the materials the applications in scope took from the certificate store (the
+ * case file's references via certificate), and the trips to the issuing departments that spared —
+ * one per application and department.
+ */
+async function sharedByBundle(db: Db, f: StatsFilters): Promise<Map<string, { materials: number; trips: number }>> {
+  const scope: SQL[] = [sql`m->>'via' = 'certificate'`];
+  if (f.bundle !== undefined) scope.push(sql`a.bundle_code = ${f.bundle}`);
+  if (f.department !== undefined) scope.push(sql`exists (select 1 from application_items i where i.application_id = a.id and i.department = ${f.department})`);
+  if (f.regionPrefix !== undefined) scope.push(sql`a.region like ${`${f.regionPrefix}%`}`);
+  if (f.since !== undefined) scope.push(sql`a.created_at >= ${f.since}`);
+  if (f.until !== undefined) scope.push(sql`a.created_at < ${f.until}`);
+  const found = await rows<{ bundle: string; materials: number; trips: number }>(
+    db,
+    sql`select a.bundle_code as bundle, count(*)::int as materials, count(distinct (a.id, c.department))::int as trips
+        from case_files f join applications a on a.id = f.application_id
+        cross join lateral jsonb_array_elements(f.submission -> 'materials') m
+        left join certificates c on c.id = m->>'certificate'
+        where ${sql.join(scope, sql` and `)}
+        group by a.bundle_code`,
+  );
+  return new Map(found.map((r) => [r.bundle, { materials: Number(r.materials), trips: Number(r.trips) }]));
+}
+
 /** The latest published version of each bundle (retired or not: old applications still count). */
 async function latestDefinitions(db: Db, codes: string[]): Promise<{ version: number; definition: BundleDefinition }[]> {
   if (codes.length === 0) return [];
@@ -554,7 +581,10 @@ async function latestDefinitions(db: Db, codes: string[]): Promise<{ version: nu
  * item (for newborn: 户口, 医保, 社保卡) and understate the merging. Per application, the saving
  * actually depends on its answers, which the read model does not keep.
  */
-export function bundleSavings(definition: BundleDefinition, version: number): Omit<Savings, 'applications' | 'materialsSaved' | 'fieldsSaved' | 'tripsSaved'> {
+export function bundleSavings(
+  definition: BundleDefinition,
+  version: number,
+): Omit<Savings, 'applications' | 'materialsSaved' | 'fieldsSaved' | 'tripsSaved' | 'materialsShared' | 'tripsShared'> {
   const everything = { ...definition, version, items: definition.items.map(({ when: _when, ...item }) => item) };
   const { figures } = buildGuide(everything, {}, { url: '' });
   return {
@@ -575,12 +605,13 @@ export function bundleSavings(definition: BundleDefinition, version: number): Om
 
 export async function computeStats(db: Db, f: StatsFilters): Promise<Stats> {
   const period = splitPeriod(f);
-  const [apps, items, rejected, longest, reviewed] = await Promise.all([
+  const [apps, items, rejected, longest, reviewed, shared] = await Promise.all([
     applicationFigures(db, f, period),
     itemFigures(db, f, period),
     rejections(db, f, period),
     longestWait(db, f),
     reviews(db, f),
+    sharedByBundle(db, f),
   ]);
   const codes = [...new Set([...(f.bundle !== undefined ? [f.bundle] : []), ...apps.byBundle.map((b) => b.bundle)])];
   const definitions = await latestDefinitions(db, codes);
@@ -598,12 +629,15 @@ export async function computeStats(db: Db, f: StatsFilters): Promise<Stats> {
   const savings = definitions.map(({ version, definition }) => {
     const s = bundleSavings(definition, version);
     const applications = volumeOf.get(definition.code) ?? 0;
+    const fromStore = shared.get(definition.code) ?? { materials: 0, trips: 0 };
     return {
       ...s,
       applications,
-      materialsSaved: (s.materialsBefore - s.materialsAfter) * applications,
+      materialsSaved: (s.materialsBefore - s.materialsAfter) * applications + fromStore.materials,
       fieldsSaved: (s.fieldsBefore - s.fieldsAfter) * applications,
-      tripsSaved: (s.tripsBefore - s.tripsAfter) * applications,
+      tripsSaved: (s.tripsBefore - s.tripsAfter) * applications + fromStore.trips,
+      materialsShared: fromStore.materials,
+      tripsShared: fromStore.trips,
     };
   });
 

@@ -2,6 +2,7 @@
 // situation, as JSON or as a printable page. No token needed; an applicant's token pre-fills.
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { heldByOwner } from '../../db/certificates.js';
 import { getBundle } from '../../db/bundles.js';
 import { buildGuide } from '../../workflows/shared/guide.js';
 import { routes } from '../route-plugin.js';
@@ -67,7 +68,10 @@ export const guideRoutes = routes(async (app, deps) => {
       // Printed into the QR code: the configured public address, never a client's Host header.
       const url = `${publicBase(deps.config, request)}${path}${query.size ? `?${query}` : ''}`;
 
-      const guide = buildGuide(bundle, answers, { url, known: await knownFromToken(request), retiredAt: bundle.retiredAt });
+      const known = await knownFromToken(request);
+      // An applicant's own certificates in force: the materials they satisfy are not asked for (免提交).
+      const held = request.user?.role === 'applicant' ? await heldByOwner(db, request.user.sub, new Date().toISOString()) : undefined;
+      const guide = buildGuide(bundle, answers, { url, known, held, retiredAt: bundle.retiredAt });
       reply.header('vary', 'Accept, Authorization');
       if (prefersHtml(request.headers.accept)) {
         return reply.type('text/html; charset=utf-8').send(await renderGuidePage(guide));

@@ -163,6 +163,8 @@ export const StatsResponse = Type.Object({
       materialsSaved: Type.Integer(),
       fieldsSaved: Type.Integer(),
       tripsSaved: Type.Integer(),
+      materialsShared: Type.Integer({ description: '免提交: materials taken from the certificate store instead of handed in (in materialsSaved)' }),
+      tripsShared: Type.Integer({ description: 'trips to the issuing departments those spared: one per application and department (in tripsSaved)' }),
     }),
   ),
 });

@@ -147,6 +147,25 @@ describe('the e-certificate store', () => {
       refs: [{ uri: `certificate:${certificate.id}`, via: 'certificate' }],
     });
     expect((await call('GET', `/v1/certificates/${certificate.id}`, dept('jyj'))).status).toBe(200);
+    // The statistics count it: one material not handed in, one trip to 卫健 not made.
+    const stats = (await call('GET', '/v1/stats?bundle=cert-enrol', province)).body;
+    expect(stats.savings[0]).toMatchObject({ bundle: 'cert-enrol', materialsShared: 1, tripsShared: 1 });
+  });
+
+  it('tells the holder in the guide that it need not bring it', async () => {
+    const mine = await call('GET', '/v1/bundles/cert-enrol/guide', zhangsan);
+    expect(mine.body.materials.find((m: Json) => m.code === 'birth-proof').held).toEqual({
+      certificate: certificate.id,
+      name: '出生医学证明（电子证照）',
+      number: 'O320681001',
+    });
+    expect(mine.body.materials.find((m: Json) => m.code === 'parent-id').held).toBeUndefined();
+    const page = await sys.app.inject({ method: 'GET', url: '/v1/bundles/cert-enrol/guide', headers: { ...zhangsan, accept: 'text/html' } });
+    expect(page.body).toContain('免提交');
+    for (const who of [stranger, {}]) {
+      const theirs = await call('GET', '/v1/bundles/cert-enrol/guide', who);
+      expect(theirs.body.materials.find((m: Json) => m.code === 'birth-proof').held).toBeUndefined();
+    }
   });
 
   it('asks another applicant for it: the store holds none of theirs', async () => {

@@ -379,6 +379,8 @@ describe('GET /v1/stats', () => {
         materialsSaved: 25,
         fieldsSaved: 90,
         tripsSaved: 25,
+        materialsShared: 0,
+        tripsShared: 0,
       },
     ]);
   });

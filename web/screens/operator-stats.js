@@ -167,7 +167,11 @@ function draw(out, st, bundles) {
               {},
               h('td', {}, x.name),
               h('td', {}, x.applications),
-              h('td', {}, `${x.materialsBefore}→${x.materialsAfter}（累计少交 ${x.materialsSaved}）`),
+              h(
+                'td',
+                {},
+                `${x.materialsBefore}→${x.materialsAfter}（累计少交 ${x.materialsSaved}${x.materialsShared ? `，其中电子证照免提交 ${x.materialsShared}` : ''}）`,
+              ),
               h('td', {}, `${x.fieldsBefore}→${x.fieldsAfter}`),
               h('td', {}, `${x.tripsBefore}→${x.tripsAfter}（累计少跑 ${x.tripsSaved}）`),
             ),

@@ -40,6 +40,15 @@ export interface GuideMaterial {
   /** Working days to hand in a promised material; only on deferrable materials. */
   deferDays?: number;
   items: string[];
+  /** 免提交: the certificate store holds it for this applicant; it is taken from there, not asked for. */
+  held?: HeldCertificate;
+}
+
+/** A certificate in force the store holds for the applicant (电子证照). */
+export interface HeldCertificate {
+  certificate: string;
+  name: string;
+  number: string;
 }
 
 export interface GuideField {
@@ -94,6 +103,8 @@ export interface GuideOptions {
   known?: Record<string, unknown>;
   /** When the bundle was retired, if it was. */
   retiredAt?: string;
+  /** The applicant's certificates in force, by certificate type: the materials they satisfy are marked held. */
+  held?: ReadonlyMap<string, HeldCertificate>;
 }
 
 const hasOwn = (record: Record<string, unknown> | undefined, key: string): boolean => record !== undefined && Object.prototype.hasOwnProperty.call(record, key);
@@ -117,6 +128,8 @@ export function buildGuide(bundle: BundleVersion, answers: Answers, options: Gui
         const def = bundle.materials.find((x) => x.code === m.code);
         entry = { code: m.code, name: def?.name ?? m.code, required: false, deferrable: true, items: [] };
         if (def?.sample !== undefined) entry.sample = def.sample;
+        const held = def?.certificate ? options.held?.get(def.certificate) : undefined;
+        if (held) entry.held = held;
         materials.set(m.code, entry);
       }
       if (!entry.items.includes(item.code)) entry.items.push(item.code);
