@@ -4,6 +4,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Applicant, ApplicationInput, ApplicationState, SharedMaterial, SubmittedMaterial } from '../workflows/application/messages.js';
 import type { BundleVersion } from '../workflows/shared/bundle.js';
+import type { SharedFrom } from '../workflows/shared/guide.js';
 import { safeActor, type CaseEvent, type TimelineActor } from '../workflows/shared/case-events.js';
 import { restoreKept } from '../workflows/shared/kept-state.js';
 import { maskIdNumber, maskName, maskPhone } from '../workflows/shared/mask.js';
@@ -34,6 +35,8 @@ export interface Submission {
   commitments: string[];
   pledges: string[];
   delivery: { method: string };
+  /** 数据共享: the form values that came from shared data (the applicant's login, a certificate), by field. */
+  sharedData?: Record<string, SharedFrom>;
 }
 
 /** The sealed part: the applicant, the form's values, the delivery address. */
@@ -63,8 +66,9 @@ export async function writeSubmission(
   sealer: Sealer,
   input: ApplicationInput,
   materials: SubmittedMaterial[],
-  shared: SharedMaterial[] = [],
+  from: { shared?: SharedMaterial[]; sharedData?: Record<string, SharedFrom> } = {},
 ): Promise<void> {
+  const shared = from.shared ?? [];
   const submission: Submission = {
     channel: input.channel,
     owner: input.owner,
@@ -84,6 +88,7 @@ export async function writeSubmission(
     commitments: input.commitments,
     pledges: input.pledges ?? [],
     delivery: { method: input.delivery.method },
+    ...(from.sharedData && Object.keys(from.sharedData).length ? { sharedData: from.sharedData } : {}),
   };
   const personal: PersonalValues = { applicant: input.applicant, form: input.form, deliveryAddress: input.delivery.address };
   await db

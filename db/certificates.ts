@@ -4,7 +4,6 @@
 import { and, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { ApplicationInput, SharedMaterial } from '../workflows/application/messages.js';
 import type { BundleDefinition, ItemDefinition } from '../workflows/shared/bundle.js';
-import type { HeldCertificate } from '../workflows/shared/guide.js';
 import { maskIdNumber } from '../workflows/shared/mask.js';
 import type { Sealer } from '../worker/payload-codec.js';
 import { getBundle } from './bundles.js';
@@ -98,19 +97,22 @@ export async function certificateById(db: Db, id: string): Promise<CertificateVi
   return row;
 }
 
+/** Whose certificates: the holder's by the fingerprints of its ID number, or an account's own. */
+export type Holder = { fingerprints: string[] } | { owner: string };
+
 /**
- * The certificates in force that the store holds for a holder (by the fingerprints of the ID number),
- * of the given types: not revoked, not expired at `at`; the newest of each type.
+ * The certificates in force that the store holds for a holder, of the given types (all types when
+ * none given): not revoked, not expired at `at`; the newest of each type.
  */
-export async function heldCertificates(db: Db, fingerprints: string[], types: string[], at: string): Promise<Map<string, CertificateView>> {
-  if (!types.length) return new Map();
+export async function heldCertificates(db: Db, holder: Holder, types: string[] | undefined, at: string): Promise<Map<string, CertificateView>> {
+  if (types?.length === 0) return new Map();
   const rows = await db
     .select(view)
     .from(certificates)
     .where(
       and(
-        inArray(certificates.holderHash, fingerprints),
-        inArray(certificates.type, types),
+        'owner' in holder ? eq(certificates.owner, holder.owner) : inArray(certificates.holderHash, holder.fingerprints),
+        types ? inArray(certificates.type, types) : undefined,
         isNull(certificates.revokedAt),
         or(isNull(certificates.expiresAt), gt(certificates.expiresAt, at)),
       ),
@@ -121,33 +123,20 @@ export async function heldCertificates(db: Db, fingerprints: string[], types: st
   return held;
 }
 
-/** The owner's certificates in force by type (the newest of each), as the guide marks the materials they satisfy. */
-export async function heldByOwner(db: Db, owner: string, at: string): Promise<Map<string, HeldCertificate>> {
-  const rows = await db
-    .select({ type: certificates.type, certificate: certificates.id, name: certificates.name, number: certificates.number })
-    .from(certificates)
-    .where(and(eq(certificates.owner, owner), isNull(certificates.revokedAt), or(isNull(certificates.expiresAt), gt(certificates.expiresAt, at))))
-    .orderBy(desc(certificates.issuedAt));
-  const held = new Map<string, HeldCertificate>();
-  for (const { type, ...cert } of rows) if (!held.has(type)) held.set(type, cert);
-  return held;
-}
-
 /**
  * 免提交: of the materials `wanted` that were not handed in, those the bundle lets a certificate
- * satisfy and the store holds in force for the applicant (by ID number), with the certificate taken.
+ * satisfy and the store holds in force for the applicant (by the fingerprints of its ID number).
  */
 export async function sharedMaterials(
   db: Db,
-  sealer: Sealer,
+  fingerprints: string[],
   bundle: BundleDefinition,
-  idNumber: string,
   wanted: ReadonlySet<string>,
   handedIn: ReadonlySet<string>,
   at: string,
 ): Promise<SharedMaterial[]> {
   const open = bundle.materials.filter((m) => m.certificate && wanted.has(m.code) && !handedIn.has(m.code));
-  const held = await heldCertificates(db, sealer.fingerprints(idNumber), [...new Set(open.map((m) => m.certificate!))], at);
+  const held = await heldCertificates(db, { fingerprints }, [...new Set(open.map((m) => m.certificate!))], at);
   return open.flatMap((m) => {
     const cert = held.get(m.certificate!);
     return cert ? [{ material: m.code, certificate: cert.id, name: cert.name, number: cert.number }] : [];

@@ -14,6 +14,7 @@ import { applicationWorkflowId } from '../../workflows/shared/ids.js';
 import { checkSubmission } from '../../workflows/shared/intake.js';
 import { applicableItems, undecidedQuestions } from '../../workflows/shared/rules.js';
 import { sharedMaterials } from '../../db/certificates.js';
+import { sharedValues } from '../shared-data.js';
 import { DEFAULT_POLICY } from '../../workflows/shared/policy.js';
 import { ApplicationNumber, BundleCode, Departments } from '../../workflows/shared/search-attributes.js';
 import { routes } from '../route-plugin.js';
@@ -73,7 +74,8 @@ export const applicationRoutes = routes(async (app, deps) => {
       // 免提交 (国务院令第716号): what the certificate store holds for the applicant is not asked for again.
       const wanted = new Set(applicableItems(bundle, body.answers ?? {}).flatMap((i) => i.materials.map((m) => m.code)));
       const handedIn = new Set(body.materials.map((m) => m.code));
-      const shared = await sharedMaterials(db, sealerOf(deps), bundle, body.applicant.idNumber, wanted, handedIn, submittedAt);
+      const fingerprints = sealerOf(deps).fingerprints(body.applicant.idNumber);
+      const shared = await sharedMaterials(db, fingerprints, bundle, wanted, handedIn, submittedAt);
       const check = checkSubmission(bundle, {
         region: body.region,
         answers: body.answers ?? {},
@@ -160,7 +162,10 @@ export const applicationRoutes = routes(async (app, deps) => {
         policy: DEFAULT_POLICY,
       };
       // The case file first: once the workflow runs, its syncs keep the state beside the submission.
-      await writeSubmission(db, sealerOf(deps), input, body.materials, shared);
+      // 数据共享: which submitted values are the ones the platform holds (the case file records where they came from).
+      const values = await sharedValues(db, bundle, { claims: actor.role === 'applicant' ? request.user : undefined, holder: { fingerprints } }, submittedAt);
+      const sharedData = Object.fromEntries([...values].filter(([key, v]) => input.form[key] === v.value).map(([key, v]) => [key, v.from]));
+      await writeSubmission(db, sealerOf(deps), input, body.materials, { shared, sharedData });
       try {
         await temporal.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
           workflowId: applicationWorkflowId(id),

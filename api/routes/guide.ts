@@ -2,7 +2,9 @@
 // situation, as JSON or as a printable page. No token needed; an applicant's token pre-fills.
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { heldByOwner } from '../../db/certificates.js';
+import { heldCertificates } from '../../db/certificates.js';
+import type { Claims } from '../auth.js';
+import { sharedValues } from '../shared-data.js';
 import { getBundle } from '../../db/bundles.js';
 import { buildGuide } from '../../workflows/shared/guide.js';
 import { routes } from '../route-plugin.js';
@@ -18,15 +20,15 @@ import { errorResponses } from '../schemas/common.js';
  * applicant's `name` claim fills form fields keyed `applicantName` or `name`. Other roles act for
  * someone else, so their name is not the applicant's. An absent or invalid token pre-fills nothing.
  */
-async function knownFromToken(request: FastifyRequest): Promise<Record<string, unknown> | undefined> {
+/** The applicant whose token came with the request (a public route: an absent or bad token is no one). */
+async function applicantOf(request: FastifyRequest): Promise<Claims | undefined> {
   if (!request.headers.authorization) return undefined;
   try {
     await request.jwtVerify();
   } catch {
     return undefined;
   }
-  const { role, name } = request.user;
-  return role === 'applicant' && name ? { applicantName: name, name } : undefined;
+  return request.user.role === 'applicant' ? request.user : undefined;
 }
 
 export const guideRoutes = routes(async (app, deps) => {
@@ -68,10 +70,19 @@ export const guideRoutes = routes(async (app, deps) => {
       // Printed into the QR code: the configured public address, never a client's Host header.
       const url = `${publicBase(deps.config, request)}${path}${query.size ? `?${query}` : ''}`;
 
-      const known = await knownFromToken(request);
-      // An applicant's own certificates in force: the materials they satisfy are not asked for (免提交).
-      const held = request.user?.role === 'applicant' ? await heldByOwner(db, request.user.sub, new Date().toISOString()) : undefined;
-      const guide = buildGuide(bundle, answers, { url, known, held, retiredAt: bundle.retiredAt });
+      // For an applicant: its own certificates in force (the materials they satisfy are not asked for,
+      // 免提交) and the values of its login and certificates the form's fields take (数据共享).
+      const applicant = await applicantOf(request);
+      const now = new Date().toISOString();
+      const certificates = applicant ? await heldCertificates(db, { owner: applicant.sub }, undefined, now) : undefined;
+      const shared = applicant ? await sharedValues(db, bundle, { claims: applicant }, now, certificates) : new Map();
+      const guide = buildGuide(bundle, answers, {
+        url,
+        known: Object.fromEntries([...shared].map(([key, v]) => [key, v.value])),
+        sources: new Map([...shared].map(([key, v]) => [key, v.from])),
+        held: certificates && new Map([...certificates].map(([type, c]) => [type, { certificate: c.id, name: c.name, number: c.number }])),
+        retiredAt: bundle.retiredAt,
+      });
       reply.header('vary', 'Accept, Authorization');
       if (prefersHtml(request.headers.accept)) {
         return reply.type('text/html; charset=utf-8').send(await renderGuidePage(guide));

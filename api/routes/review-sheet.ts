@@ -45,7 +45,14 @@ export const reviewSheetRoutes = routes(async (app, deps) => {
       const form = file?.personal.form ?? {};
       const fields = fieldKeys.map((key) => {
         const f = bundle.fields.find((x) => x.key === key);
-        return { key, label: f?.label ?? key, type: f?.type, ...(reach !== 'none' && key in form ? { value: form[key] } : {}) };
+        const from = reach !== 'none' ? file?.submission.sharedData?.[key] : undefined;
+        return {
+          key,
+          label: f?.label ?? key,
+          type: f?.type,
+          ...(reach !== 'none' && key in form ? { value: form[key] } : {}),
+          ...(from ? { sharedFrom: from } : {}),
+        };
       });
       const materialCodes = reach === 'whole' ? bundle.materials.map((m) => m.code) : def.materials.map((m) => m.code);
       const refs = file?.submission.materials ?? [];

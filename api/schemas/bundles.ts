@@ -47,6 +47,15 @@ const Field = Type.Object(
     min: Type.Optional(Type.Number({ description: 'number: the smallest value' })),
     max: Type.Optional(Type.Number({ description: 'number: the largest value' })),
     options: Type.Optional(Type.Array(Text(200), { minItems: 1, maxItems: 100, uniqueItems: true, description: 'string: the values it may take' })),
+    source: Type.Optional(
+      Type.Union(
+        [
+          Type.Object({ claim: Type.Literal('name') }, strict),
+          Type.Object({ certificate: Code, path: Type.String({ pattern: '^[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$', maxLength: 200 }) }, strict),
+        ],
+        { description: '数据共享: an identity claim of the login, or a certificate type and the path of the value in its data; pre-fills the form' },
+      ),
+    ),
   },
   strict,
 );

@@ -27,7 +27,7 @@ export const disability: BundleDefinition = {
     { code: 'bank-account', name: '本人或监护人社会保障卡金融账户或银行账户信息', deferDays: 5 },
   ],
   fields: [
-    { key: 'applicantName', label: '残疾人姓名', type: 'string', required: true },
+    { key: 'applicantName', label: '残疾人姓名', type: 'string', required: true, source: { claim: 'name' } },
     { key: 'gender', label: '性别', type: 'string', required: true },
     { key: 'birthDate', label: '出生日期', type: 'date', required: true },
     { key: 'householdAddress', label: '户籍地址', type: 'string', required: true },

@@ -39,7 +39,10 @@ const enrolment: BundleDefinition = {
     { code: 'birth-proof', name: '出生医学证明', certificate: 'birth-medical-certificate' },
     { code: 'parent-id', name: '父母身份证' },
   ],
-  fields: [{ key: 'childName', label: '儿童姓名', type: 'string', required: true }],
+  fields: [
+    { key: 'childName', label: '儿童姓名', type: 'string', required: true, source: { certificate: 'birth-medical-certificate', path: 'childName' } },
+    { key: 'guardian', label: '监护人', type: 'string', required: false, source: { claim: 'name' } },
+  ],
   items: [
     {
       code: 'enrol',
@@ -166,6 +169,34 @@ describe('the e-certificate store', () => {
       const theirs = await call('GET', '/v1/bundles/cert-enrol/guide', who);
       expect(theirs.body.materials.find((m: Json) => m.code === 'birth-proof').held).toBeUndefined();
     }
+  });
+
+  it('pre-fills the form from the login and the certificate, marked as shared data, and records where a value came from', async () => {
+    const guide = await call('GET', '/v1/bundles/cert-enrol/guide', zhangsan);
+    const field = (key: string) => guide.body.form.fields.find((f: Json) => f.key === key);
+    expect(field('childName')).toMatchObject({
+      prefilled: true,
+      value: '张小三',
+      sharedFrom: { kind: 'certificate', certificate: certificate.id, name: '出生医学证明（电子证照）', number: 'O320681001' },
+    });
+    // (guardian is asked by no item, so the merged form leaves it out)
+    expect(field('guardian')).toBeUndefined();
+    const anonymous = (await call('GET', '/v1/bundles/cert-enrol/guide')).body.form.fields.find((f: Json) => f.key === 'childName');
+    expect(anonymous).toMatchObject({ prefilled: false });
+    expect(anonymous.sharedFrom).toBeUndefined();
+
+    const created = await call('POST', '/v1/applications', zhangsan, enrolBody('320681199001011234'));
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    await waitFor(
+      () => call('GET', `/v1/applications/${id}`, zhangsan),
+      (r) => r.body.items.find((i: Json) => i.code === 'enrol')?.status === 'in_review',
+    );
+    const sheet = await call('GET', `/v1/applications/${id}/items/enrol`, dept('jyj'));
+    expect(sheet.body.fields.find((f: Json) => f.key === 'childName')).toMatchObject({
+      value: '张小三',
+      sharedFrom: { kind: 'certificate', certificate: certificate.id },
+    });
   });
 
   it('asks another applicant for it: the store holds none of theirs', async () => {

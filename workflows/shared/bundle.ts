@@ -39,7 +39,12 @@ export interface Field {
   max?: number;
   /** string: the values it may take (a choice). */
   options?: string[];
+  /** 一表申请 on shared data (数据共享): where the platform already holds the value — pre-filled, marked as shared. */
+  source?: FieldSource;
 }
+
+/** An identity claim of the applicant's login, or a certificate type of the store and the path of the value in its data. */
+export type FieldSource = { claim: 'name' } | { certificate: string; path: string };
 
 /** The longest string value a field takes unless its definition says otherwise. */
 export const FIELD_MAX_LENGTH = 500;

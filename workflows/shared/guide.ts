@@ -60,7 +60,12 @@ export interface GuideField {
   /** The platform already knows it (数据共享, 国务院令716号 §7): the applicant is not asked again. */
   prefilled: boolean;
   value?: unknown;
+  /** Where a pre-filled value comes from (the applicant's login, one of its certificates). */
+  sharedFrom?: SharedFrom;
 }
+
+/** The shared data a value came from: an identity claim of the applicant's login, or a certificate of the store. */
+export type SharedFrom = { kind: 'identity'; claim: string } | { kind: 'certificate'; certificate: string; name: string; number: string };
 
 export interface GuideFigures {
   items: number;
@@ -101,6 +106,8 @@ export interface GuideOptions {
   url: string;
   /** Field values the platform already holds (identity from the token, earlier results). */
   known?: Record<string, unknown>;
+  /** Where each known value comes from, when it is shared data. */
+  sources?: ReadonlyMap<string, SharedFrom>;
   /** When the bundle was retired, if it was. */
   retiredAt?: string;
   /** The applicant's certificates in force, by certificate type: the materials they satisfy are marked held. */
@@ -144,6 +151,8 @@ export function buildGuide(bundle: BundleVersion, answers: Answers, options: Gui
         const prefilled = hasOwn(options.known, key);
         entry = { key, label: def?.label ?? key, type: def?.type ?? 'string', required: def?.required === true, items: [], prefilled };
         if (prefilled) entry.value = options.known![key];
+        const from = prefilled ? options.sources?.get(key) : undefined;
+        if (from) entry.sharedFrom = from;
         fields.set(key, entry);
       }
       if (!entry.items.includes(item.code)) entry.items.push(item.code);
