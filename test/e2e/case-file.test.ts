@@ -233,6 +233,11 @@ describe('a 告知承诺 grant revoked after its application’s executions are 
       item: 'fire-check',
       actor: { role: 'department', dept: 'xfjy' },
     });
+    // The certificate it issued (电子证照) is revoked with it: no later application takes it any more.
+    const certificate = await call('GET', `/v1/certificates/${id}:fire-check`, dept('xfjy'));
+    expect(certificate.status).toBe(200);
+    expect(certificate.body).toMatchObject({ type: 'fire-check', department: 'xfjy', revokeReason: '现场核查：消防设施与承诺不符' });
+    expect(certificate.body.revokedAt).toEqual(expect.any(String));
   }, 240_000);
 });
 

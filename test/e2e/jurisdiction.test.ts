@@ -298,3 +298,48 @@ describe('the lead department (5.2)', () => {
     expect((await call('POST', '/v1/bundles', county, bundle('jx-lead-6', { region: '320115', leadDepartment: 'gaj' }))).status).toBe(201);
   });
 });
+
+describe('joint procedures and cases by region (属地)', () => {
+  let id: string;
+  beforeAll(async () => {
+    const def = bundle('jx-joint', {
+      leadDepartment: 'wsjk',
+      items: [item('j1', 'wsjk', { level: 'county' }), item('j2', 'gaj', { level: 'county' })],
+      joint: [{ code: 'survey', kind: '联合踏勘', items: ['j1', 'j2'] }],
+    });
+    expect((await call('POST', '/v1/bundles', province, def)).status).toBe(201);
+    const created = await call('POST', '/v1/applications', applicant, submission('jx-joint', { region: '320115' }));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    id = created.body.id;
+    await waitFor(
+      () => call('GET', `/v1/applications/${id}`, applicant),
+      (r) => r.body.items.every((i: Json) => i.status === 'in_review'),
+    );
+  });
+
+  it('only the competent offices sign off and resolve', async () => {
+    const signOff = (who: Headers) => call('POST', `/v1/applications/${id}/joint/survey/sign-offs`, who, { verdict: 'dissent', opinion: '现场不符' });
+    expect((await signOff(officer('gaj', '320102'))).status).toBe(403);
+    const signed = await signOff(officer('gaj', '320115'));
+    expect(signed.status, JSON.stringify(signed.body)).toBe(200);
+    // The lead's 玄武 office may not resolve the dissent; its 江宁 office may.
+    const resolve = (who: Headers) => call('POST', `/v1/applications/${id}/joint/survey/resolution`, who, { action: 'reconsider' });
+    expect((await resolve(officer('wsjk', '320102'))).status).toBe(403);
+    expect((await resolve(officer('wsjk', '320115'))).status).toBe(200);
+  });
+
+  it('lists a department office only the cases about its region’s items', async () => {
+    const hotline = bearer({ sub: 'h-1', role: 'hotline' });
+    const ticket = await call('POST', '/v1/tickets', hotline, { type: 'complaint', applicationNumber: id, item: 'j2', subject: '办理太慢' });
+    expect(ticket.status, JSON.stringify(ticket.body)).toBe(201);
+    const casesOf = async (region: string) =>
+      ((await call('GET', '/v1/cases', officer('gaj', region))).body.cases as Json[]).some((c) => c.applicationId === id);
+    await waitFor(
+      () => casesOf('320115'),
+      (listed) => listed,
+    ); // the case's row follows the ticket's workflow
+    expect(await casesOf('320100')).toBe(true);
+    expect(await casesOf('320102')).toBe(false);
+    expect((await call('GET', `/v1/tickets/${ticket.body.id}`, officer('gaj', '320102'))).status).toBe(403);
+  });
+});
