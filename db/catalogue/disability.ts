@@ -40,6 +40,7 @@ export const disability: BundleDefinition = {
   items: [
     {
       code: 'disability-card',
+      level: 'county',
       name: '残疾人证新办',
       department: 'cl',
       kind: '行政确认',
@@ -59,6 +60,7 @@ export const disability: BundleDefinition = {
     },
     {
       code: 'living-subsidy',
+      level: 'county',
       name: '困难残疾人生活补贴',
       department: 'mzj',
       kind: '行政给付',
@@ -76,6 +78,7 @@ export const disability: BundleDefinition = {
     },
     {
       code: 'care-subsidy',
+      level: 'county',
       name: '重度残疾人护理补贴',
       department: 'mzj',
       kind: '行政给付',

@@ -47,6 +47,7 @@ export const enterpriseChange: BundleDefinition = {
   items: [
     {
       code: 'registration-change',
+      level: 'county',
       key: true,
       name: '企业变更登记',
       department: 'scjg',
@@ -81,6 +82,7 @@ export const enterpriseChange: BundleDefinition = {
     },
     {
       code: 'tax-update',
+      level: 'county',
       name: '税务登记信息变更',
       department: 'sw',
       kind: '公共服务',
@@ -97,6 +99,7 @@ export const enterpriseChange: BundleDefinition = {
     },
     {
       code: 'social-insurance-update',
+      level: 'city',
       name: '社会保险单位登记信息变更',
       department: 'rsj',
       kind: '公共服务',
@@ -114,6 +117,7 @@ export const enterpriseChange: BundleDefinition = {
     },
     {
       code: 'medical-insurance-update',
+      level: 'city',
       name: '医疗保险单位参保信息变更',
       department: 'ybj',
       kind: '公共服务',
@@ -131,6 +135,7 @@ export const enterpriseChange: BundleDefinition = {
     },
     {
       code: 'housing-fund-update',
+      level: 'city',
       name: '住房公积金单位登记信息变更',
       department: 'gjj',
       kind: '公共服务',

@@ -52,6 +52,7 @@ export const posthumous: BundleDefinition = {
   items: [
     {
       code: 'death-cert',
+      level: 'county',
       name: '死亡医学证明',
       department: 'wsjk',
       kind: '公共服务',
@@ -72,6 +73,7 @@ export const posthumous: BundleDefinition = {
     },
     {
       code: 'hukou-cancel',
+      level: 'county',
       name: '户口注销（死亡注销）',
       department: 'gaj',
       kind: '行政确认',
@@ -92,6 +94,7 @@ export const posthumous: BundleDefinition = {
     },
     {
       code: 'cremation',
+      level: 'county',
       name: '遗体火化',
       department: 'mzj',
       kind: '公共服务',
@@ -112,6 +115,7 @@ export const posthumous: BundleDefinition = {
     },
     {
       code: 'pension-stop',
+      level: 'city',
       name: '停发养老金与丧葬补助金、抚恤金申领',
       department: 'rsj',
       kind: '行政给付',
@@ -134,6 +138,7 @@ export const posthumous: BundleDefinition = {
     },
     {
       code: 'medical-account',
+      level: 'city',
       name: '医保个人账户注销与余额继承',
       department: 'ybj',
       kind: '公共服务',

@@ -52,6 +52,7 @@ export const restaurant: BundleDefinition = {
   items: [
     {
       code: 'license-check',
+      level: 'county',
       name: '营业执照信息核验',
       department: 'scjg',
       kind: '公共服务',
@@ -71,6 +72,7 @@ export const restaurant: BundleDefinition = {
     },
     {
       code: 'food-permit',
+      level: 'county',
       key: true,
       name: '食品经营许可',
       department: 'scjg',
@@ -95,6 +97,7 @@ export const restaurant: BundleDefinition = {
     },
     {
       code: 'outdoor-sign',
+      level: 'county',
       name: '户外招牌设置',
       department: 'cgj',
       kind: '行政许可',
@@ -116,6 +119,7 @@ export const restaurant: BundleDefinition = {
     },
     {
       code: 'fire-check',
+      level: 'county',
       name: '公众聚集场所营业前消防安全检查',
       department: 'xfjy',
       kind: '行政许可',
@@ -140,6 +144,7 @@ export const restaurant: BundleDefinition = {
     },
     {
       code: 'tobacco-license',
+      level: 'county',
       name: '烟草专卖零售许可',
       department: 'yc',
       kind: '行政许可',

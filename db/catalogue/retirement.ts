@@ -51,6 +51,7 @@ export const retirement: BundleDefinition = {
   items: [
     {
       code: 'early-review',
+      level: 'city',
       name: '职工提前退休（退职）资格审核',
       department: 'rsj',
       kind: '行政确认',
@@ -74,6 +75,7 @@ export const retirement: BundleDefinition = {
     },
     {
       code: 'pension',
+      level: 'city',
       name: '企业职工基本养老保险退休申请',
       department: 'rsj',
       kind: '行政给付',
@@ -96,6 +98,7 @@ export const retirement: BundleDefinition = {
     },
     {
       code: 'fund-seal',
+      level: 'city',
       name: '住房公积金账户封存',
       department: 'gjj',
       kind: '公共服务',
@@ -113,6 +116,7 @@ export const retirement: BundleDefinition = {
     },
     {
       code: 'fund-withdraw',
+      level: 'city',
       name: '退休提取住房公积金',
       department: 'gjj',
       kind: '公共服务',

@@ -69,6 +69,7 @@ describe('publishing a calendar moves every running clock', () => {
     const c = await call('POST', '/v1/applications', applicant, {
       bundleCode: enterpriseChange.code,
       channel: 'web',
+      region: '320681',
       applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某有限公司' },
       answers: ec.answers,
       form: ec.form,

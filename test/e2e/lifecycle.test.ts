@@ -194,6 +194,7 @@ describe('受理审查 (行政许可法 §32)', () => {
     return {
       bundleCode: 'enterprise-change',
       channel,
+      region: '320681',
       applicant,
       applicantAccount: 'wangwu',
       answers: input.answers,

@@ -51,6 +51,7 @@ describe('row 1: the channel comes from who acts', () => {
   const body = (channel: string) => ({
     bundleCode: enterpriseChange.code,
     channel,
+    region: '320681',
     applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某有限公司' },
     applicantAccount: 'wangwu',
     answers: ec.answers,
@@ -264,6 +265,7 @@ describe('row 4: form values are checked against their fields', () => {
     const res = await call('POST', '/v1/applications', applicant, {
       bundleCode: restaurant.code,
       channel: 'web',
+      region: '320681',
       applicant: { kind: 'organisation', idNumber: '91320100MA1XXXXX0X', name: '南京某餐饮有限公司' },
       answers: input.answers,
       form: { ...input.form, businessArea: '四百二十平' },
