@@ -32,9 +32,9 @@ export function regionCovers(claim: string | undefined, region: string): boolean
   }
 }
 
-/** A coordinator's region as a prefix (403 for a malformed claim); undefined for everyone else. */
-export function coordinatorPrefix(user: Claims): string | undefined {
-  if (user.role !== 'coordinator') return undefined;
+/** The token's region claim as a prefix, for the role given (403 for a malformed claim); undefined for other roles and without a claim. */
+function claimPrefix(user: Claims, role: 'coordinator' | 'department'): string | undefined {
+  if (user.role !== role) return undefined;
   try {
     return regionPrefixOf(user.region);
   } catch (err) {
@@ -42,15 +42,11 @@ export function coordinatorPrefix(user: Claims): string | undefined {
   }
 }
 
-/** A department office's region as a prefix (403 for a malformed claim); undefined for everyone else and for a province-wide department. */
-export function officePrefix(user: Claims): string | undefined {
-  if (user.role !== 'department') return undefined;
-  try {
-    return regionPrefixOf(user.region);
-  } catch (err) {
-    throw forbidden((err as Error).message);
-  }
-}
+/** A coordinator's region as a prefix. */
+export const coordinatorPrefix = (user: Claims): string | undefined => claimPrefix(user, 'coordinator');
+
+/** A department office's region as a prefix (a province-wide department: none). */
+export const officePrefix = (user: Claims): string | undefined => claimPrefix(user, 'department');
 
 /** How far a staff member's region reaches into inboxes and items: a coordinator's or a department office's. */
 export const staffPrefix = (user: Claims): string | undefined => coordinatorPrefix(user) ?? officePrefix(user);

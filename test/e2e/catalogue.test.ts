@@ -7,6 +7,7 @@ import { applications } from '../../db/schema.js';
 import type { BundleDefinition, ItemDefinition } from '../../workflows/shared/bundle.js';
 import { shanghaiDate } from '../../workflows/shared/working-days.js';
 import { newbornBody } from '../fixtures/applications.js';
+import { testItem } from '../fixtures/bundles.js';
 import { decodePageQr } from '../helpers/qr.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer, dept } from '../helpers/tokens.js';
@@ -33,20 +34,8 @@ const statuses = (app: { items: { code: string; status: string }[] }) => Object.
 const approve = async (id: string, item: string, department: string) =>
   expect((await call('POST', `/v1/applications/${id}/items/${item}/decisions`, dept(department), { decision: 'approve' })).status).toBe(200);
 
-const item = (code: string, department: string, after: string[] = [], over: Partial<ItemDefinition> = {}): ItemDefinition => ({
-  code,
-  name: `事项${code}`,
-  department,
-  kind: '公共服务',
-  legalDays: 5,
-  committedDays: 2,
-  result: { type: 'certificate', name: `证明${code}` },
-  materials: [{ code: 'parent-id', required: true, deferrable: false }],
-  fields: ['childName'],
-  after,
-  onReject: 'terminate',
-  ...over,
-});
+const item = (code: string, department: string, after: string[] = [], over: Partial<ItemDefinition> = {}): ItemDefinition =>
+  testItem(code, department, { after, ...over });
 
 /** A small publishable bundle: 卫健 first, then 公安. */
 const small = (code: string, over: Partial<BundleDefinition> = {}): BundleDefinition => ({

@@ -2,8 +2,9 @@
 // checked against the divisions of GB/T 2260, items routed by the applicant's region to the
 // competent office, department tokens scoped by region, and the lead rules of 5.2.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BundleDefinition, ItemDefinition } from '../../workflows/shared/bundle.js';
+import type { BundleDefinition } from '../../workflows/shared/bundle.js';
 import { newbornBody } from '../fixtures/applications.js';
+import { testItem } from '../fixtures/bundles.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer } from '../helpers/tokens.js';
 
@@ -24,20 +25,7 @@ const applicant = bearer({ sub: 'lisi', role: 'applicant', name: '李四' });
 const officer = (dept: string, region?: string) =>
   bearer({ sub: `officer-${dept}-${region ?? 'all'}`, role: 'department', dept, post: 'A', ...(region ? { region } : {}) });
 
-const item = (code: string, department: string, over: Partial<ItemDefinition> = {}): ItemDefinition => ({
-  code,
-  name: `事项${code}`,
-  department,
-  kind: '行政确认',
-  legalDays: 5,
-  committedDays: 2,
-  result: { type: 'certificate', name: `证明${code}` },
-  materials: [{ code: 'parent-id', required: true, deferrable: false }],
-  fields: ['childName'],
-  after: [],
-  onReject: 'terminate',
-  ...over,
-});
+const item = testItem;
 
 const bundle = (code: string, over: Partial<BundleDefinition> = {}): BundleDefinition => ({
   code,
