@@ -97,8 +97,11 @@ export async function certificateById(db: Db, id: string): Promise<CertificateVi
   return row;
 }
 
-/** Whose certificates: the holder's by the fingerprints of its ID number, or an account's own. */
-export type Holder = { fingerprints: string[] } | { owner: string };
+/**
+ * Whose certificates: the holder's by the fingerprints of its ID number, an account's own, or both at
+ * once (an applicant submitting online: only its own account's certificates of that ID number).
+ */
+export type Holder = { fingerprints: string[]; owner?: string } | { owner: string };
 
 /**
  * The certificates in force that the store holds for a holder, of the given types (all types when
@@ -111,7 +114,8 @@ export async function heldCertificates(db: Db, holder: Holder, types: string[] |
     .from(certificates)
     .where(
       and(
-        'owner' in holder ? eq(certificates.owner, holder.owner) : inArray(certificates.holderHash, holder.fingerprints),
+        'fingerprints' in holder ? inArray(certificates.holderHash, holder.fingerprints) : undefined,
+        holder.owner !== undefined ? eq(certificates.owner, holder.owner) : undefined,
         types ? inArray(certificates.type, types) : undefined,
         isNull(certificates.revokedAt),
         or(isNull(certificates.expiresAt), gt(certificates.expiresAt, at)),
@@ -125,18 +129,18 @@ export async function heldCertificates(db: Db, holder: Holder, types: string[] |
 
 /**
  * 免提交: of the materials `wanted` that were not handed in, those the bundle lets a certificate
- * satisfy and the store holds in force for the applicant (by the fingerprints of its ID number).
+ * satisfy and the store holds in force for the holder.
  */
 export async function sharedMaterials(
   db: Db,
-  fingerprints: string[],
+  holder: Holder,
   bundle: BundleDefinition,
   wanted: ReadonlySet<string>,
   handedIn: ReadonlySet<string>,
   at: string,
 ): Promise<SharedMaterial[]> {
   const open = bundle.materials.filter((m) => m.certificate && wanted.has(m.code) && !handedIn.has(m.code));
-  const held = await heldCertificates(db, { fingerprints }, [...new Set(open.map((m) => m.certificate!))], at);
+  const held = await heldCertificates(db, holder, [...new Set(open.map((m) => m.certificate!))], at);
   return open.flatMap((m) => {
     const cert = held.get(m.certificate!);
     return cert ? [{ material: m.code, certificate: cert.id, name: cert.name, number: cert.number }] : [];

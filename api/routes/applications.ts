@@ -74,8 +74,10 @@ export const applicationRoutes = routes(async (app, deps) => {
       // 免提交 (国务院令第716号): what the certificate store holds for the applicant is not asked for again.
       const wanted = new Set(applicableItems(bundle, body.answers ?? {}).flatMap((i) => i.materials.map((m) => m.code)));
       const handedIn = new Set(body.materials.map((m) => m.code));
-      const fingerprints = sealerOf(deps).fingerprints(body.applicant.idNumber);
-      const shared = await sharedMaterials(db, fingerprints, bundle, wanted, handedIn, submittedAt);
+      // The holder by the applicant's ID number; online, an applicant's own login also must hold the certificate (an ID
+      // number typed into a form proves nothing; window staff check the person, an agent holds the mandate).
+      const holder = { fingerprints: sealerOf(deps).fingerprints(body.applicant.idNumber), ...(actor.role === 'applicant' ? { owner: actor.sub } : {}) };
+      const shared = await sharedMaterials(db, holder, bundle, wanted, handedIn, submittedAt);
       const check = checkSubmission(bundle, {
         region: body.region,
         answers: body.answers ?? {},
@@ -163,7 +165,7 @@ export const applicationRoutes = routes(async (app, deps) => {
       };
       // The case file first: once the workflow runs, its syncs keep the state beside the submission.
       // 数据共享: which submitted values are the ones the platform holds (the case file records where they came from).
-      const values = await sharedValues(db, bundle, { claims: actor.role === 'applicant' ? request.user : undefined, holder: { fingerprints } }, submittedAt);
+      const values = await sharedValues(db, bundle, { claims: actor.role === 'applicant' ? request.user : undefined, holder }, submittedAt);
       const sharedData = Object.fromEntries([...values].filter(([key, v]) => input.form[key] === v.value).map(([key, v]) => [key, v.from]));
       await writeSubmission(db, sealerOf(deps), input, body.materials, { shared, sharedData });
       try {

@@ -199,6 +199,18 @@ describe('the e-certificate store', () => {
     });
   });
 
+  it('online, takes only what the applicant’s own login holds: an ID number typed in is not proof', async () => {
+    const created = await call('POST', '/v1/applications', stranger, enrolBody('320681199001011234'));
+    expect(created.status).toBe(201);
+    expect(created.body.status).toBe('incomplete');
+    expect(created.body.missing.map((m: Json) => m.material)).toEqual(['birth-proof']);
+    // Window staff, who check the person in front of them, take it from the store.
+    const window = bearer({ sub: 'w-1', role: 'window' });
+    const atWindow = await call('POST', '/v1/applications', window, { ...enrolBody('320681199001011234'), channel: 'window', applicantAccount: 'zhangsan' });
+    expect(atWindow.status, JSON.stringify(atWindow.body)).toBe(201);
+    expect(atWindow.body.receipt.shared).toEqual([expect.objectContaining({ material: 'birth-proof', certificate: certificate.id })]);
+  });
+
   it('asks another applicant for it: the store holds none of theirs', async () => {
     const created = await call('POST', '/v1/applications', stranger, enrolBody('320102199505050011'));
     expect(created.status).toBe(201);
