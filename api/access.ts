@@ -74,7 +74,7 @@ export function leads(user: Claims, state: Pick<ApplicationState, 'bundle' | 'it
   return own.length ? own.some((i) => regionCovers(user.region, itemRegionOf(state, i))) : regionCovers(user.region, state.bundle.region);
 }
 
-/** 403 unless the region lies within the coordinator's (publishing a bundle, retiring one). */
+/** 403 unless the region lies within the caller's (a coordinator publishing or retiring a bundle, a drill-down into the statistics). */
 export function assertRegion(user: Claims, region: string, what = 'region'): void {
   if (!regionCovers(user.region, region)) throw forbidden(`${what} ${region} is outside your region ${user.region}`);
 }

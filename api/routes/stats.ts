@@ -4,7 +4,8 @@ import { routes } from '../route-plugin.js';
 import { requireRole } from '../auth.js';
 import { errorResponses } from '../schemas/common.js';
 import { StatsQuery, StatsResponse } from '../schemas/listing.js';
-import { assertOwnDepartment, staffPrefix } from '../access.js';
+import { assertOwnDepartment, assertRegion, regionPrefixOf, staffPrefix } from '../access.js';
+import { assertKnownRegions } from '../regions.js';
 import { periodOf } from '../period.js';
 
 export const statsRoutes = routes(async (app, { db: { db } }) => {
@@ -27,6 +28,12 @@ export const statsRoutes = routes(async (app, { db: { db } }) => {
       assertOwnDepartment(user, q.department, 'the statistics');
       if (user.role === 'department') filters.department = user.dept;
       filters.regionPrefix = staffPrefix(user);
+      // A drill-down (province → city → county) within the caller's own region.
+      if (q.region !== undefined) {
+        await assertKnownRegions(app.regions, { 'querystring.region': q.region });
+        assertRegion(user, q.region);
+        filters.regionPrefix = regionPrefixOf(q.region);
+      }
       const period = periodOf(q.from, q.to);
       filters.since = period.since;
       filters.until = period.until;
@@ -35,7 +42,7 @@ export const statsRoutes = routes(async (app, { db: { db } }) => {
         filters: {
           bundle: filters.bundle,
           department: filters.department,
-          region: user.role === 'coordinator' || user.role === 'department' ? user.region : undefined,
+          region: q.region ?? (user.role === 'coordinator' || user.role === 'department' ? user.region : undefined),
           since: filters.since,
           until: filters.until,
         },

@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import { APPLICATION_STATUSES } from '../../workflows/application/messages.js';
 import { GuideFigures } from './bundles.js';
-import { AppId, Code, Nullable, OneOf } from './common.js';
+import { AppId, Code, Nullable, OneOf, RegionCode } from './common.js';
 
 /** A calendar date (a whole day in Asia/Shanghai) or an instant. */
 const PeriodBound = (description: string) =>
@@ -62,6 +62,7 @@ export const StatsQuery = Type.Object(
   {
     bundle: Type.Optional(Code),
     department: Type.Optional(Code),
+    region: Type.Optional({ ...RegionCode, description: 'drill down: the figures of this region (by competent region, 属地), within the caller’s own' }),
     from: Type.Optional(PeriodBound('period start on created_at (inclusive)')),
     to: Type.Optional(PeriodBound('period end on created_at (a date: inclusive; a date-time: exclusive)')),
   },

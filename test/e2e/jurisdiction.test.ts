@@ -238,6 +238,12 @@ describe('routing by the applicant’s region (属地)', () => {
     expect([await coordinatorItems('320100'), await coordinatorItems('320115'), await coordinatorItems('320300'), await coordinatorItems('320000')]).toEqual([
       2, 1, 0, 3,
     ]);
+    // Drilling down from the province: 南京, then 江宁; outside one's own region → 403.
+    const drill = (region: string, who = province) => call('GET', `/v1/stats?bundle=jx-route&region=${region}`, who);
+    expect((await drill('320100')).body).toMatchObject({ filters: { region: '320100' }, itemTotals: { items: 2 } });
+    expect((await drill('320115')).body.itemTotals.items).toBe(1);
+    expect((await drill('320300', bearer({ sub: 'c-nj', role: 'coordinator', region: '320100' }))).status).toBe(403);
+    expect((await drill('329999')).status).toBe(400);
   });
 });
 
