@@ -26,6 +26,8 @@ export interface ArchiveResultInput {
   resultName: string;
   data: Record<string, unknown>;
   issuedAt: string;
+  /** 电子证照: the result is kept in the certificate store as this type (absent: it is not kept, or the item began before the store). */
+  certificate?: { type: string; department: string; validYears?: number };
 }
 
 /** `sealer`: the payload key ring, to open the case file's applicant when a result is kept as a certificate (none: no certificates kept). */
@@ -46,9 +48,9 @@ export const createActivities = (deps: { db: Db; sender?: NoticeSender; sealer?:
 
   /** 归集入库: the first archived result stands; a retry changes nothing. A certificate (电子证照) joins the store. */
   async archiveResult(input: ArchiveResultInput): Promise<void> {
-    const { itemName: _itemName, postCheck: _postCheck, ...row } = input;
+    const { itemName: _itemName, postCheck: _postCheck, certificate, ...row } = input;
     await deps.db.insert(results).values(row).onConflictDoNothing();
-    if (deps.sealer) await keepCertificate(deps.db, deps.sealer, input);
+    if (certificate && deps.sealer) await keepCertificate(deps.db, deps.sealer, { ...input, certificate });
     await writeCaseEvents(deps.db, input.applicationId, archivedRows(input));
   },
 

@@ -73,7 +73,7 @@ export async function authenticate(request: FastifyRequest, raw?: string): Promi
   if (claims.post !== undefined && claims.post !== 'A' && claims.post !== 'B') malformed.push('post');
   if (malformed.length) throw unauthorized(`token claims of the wrong type: ${malformed.join(', ')}`);
   // A region claim scopes what the token sees (api/access.ts): one that names no division would see nothing, silently.
-  if (claims.region !== undefined && (await request.server.regions.unknown([claims.region])).length) {
+  if (claims.region !== undefined && !(await request.server.regions.has(claims.region))) {
     throw unauthorized(`token claim region ${claims.region} is not an administrative division of the catalogue (GB/T 2260)`);
   }
   request.user = claims;

@@ -2,20 +2,14 @@
 // applications (免提交). Written when an item's result is archived, revoked with it (告知承诺 found
 // untrue); read by the holder, by the departments that handle an item it serves, and at submission.
 import { and, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
-import type { ApplicationInput, SharedMaterial } from '../workflows/application/messages.js';
-import type { BundleDefinition, ItemDefinition } from '../workflows/shared/bundle.js';
+import type { SharedMaterial } from '../workflows/application/messages.js';
+import type { BundleDefinition } from '../workflows/shared/bundle.js';
 import { maskIdNumber } from '../workflows/shared/mask.js';
 import type { Sealer } from '../worker/payload-codec.js';
-import { getBundle } from './bundles.js';
+import type { PersonalValues, Submission } from './case-file.js';
 import { isoSql } from './listing.js';
-import type { Db } from './client.js';
+import { rows, type Db } from './client.js';
 import { caseFiles, certificates } from './schema.js';
-
-/** The certificate type an item's result is kept as, or undefined when it is not kept (not a certificate, not shareable). */
-export function certificateTypeOf(item: Pick<ItemDefinition, 'code' | 'result'>): string | undefined {
-  const { result } = item;
-  return result.type === 'certificate' || result.shareable ? (result.certificate ?? item.code) : undefined;
-}
 
 /** The certificate's number: the one the department gave in the result's data, else the issuing item's. */
 const numberOf = (data: Record<string, unknown>, fallback: string): string => {
@@ -24,42 +18,54 @@ const numberOf = (data: Record<string, unknown>, fallback: string): string => {
 };
 
 /**
- * Keeps an archived result as a certificate of the application's applicant when its item issues one.
- * Everything but the result comes from the case file (the applicant sealed in it, the owner, the
- * bundle version); an application begun before the case file has none and keeps no certificate.
+ * Keeps an archived result as a certificate of the application's applicant: the applicant (sealed)
+ * and the owner come from the case file; an application begun before the case file keeps none.
  */
 export async function keepCertificate(
   db: Db,
   sealer: Sealer,
-  result: { applicationId: string; itemCode: string; data: Record<string, unknown>; issuedAt: string },
+  result: {
+    applicationId: string;
+    itemCode: string;
+    resultName: string;
+    data: Record<string, unknown>;
+    issuedAt: string;
+    certificate: { type: string; department: string; validYears?: number };
+  },
 ): Promise<void> {
-  const [file] = await db.select().from(caseFiles).where(eq(caseFiles.applicationId, result.applicationId));
+  const [file] = await db
+    .select({ sealed: caseFiles.sealed, submission: caseFiles.submission })
+    .from(caseFiles)
+    .where(eq(caseFiles.applicationId, result.applicationId));
   if (!file) return;
-  const bundle = await getBundle(db, file.bundleCode, file.bundleVersion);
-  const item = bundle?.items.find((i) => i.code === result.itemCode);
-  const type = item && certificateTypeOf(item);
-  if (!item || !type) return;
-  const { applicant } = sealer.open<{ applicant: ApplicationInput['applicant'] }>(file.sealed);
+  const { applicant } = sealer.open<Pick<PersonalValues, 'applicant'>>(file.sealed);
   const id = `${result.applicationId}:${result.itemCode}`;
-  const years = item.result.validYears;
+  const { type, department, validYears } = result.certificate;
   await db
     .insert(certificates)
     .values({
       id,
       type,
-      name: item.result.name,
+      name: result.resultName,
       number: numberOf(result.data, id),
       holderHash: sealer.fingerprints(applicant.idNumber)[0]!,
       holderMasked: maskIdNumber(applicant.idNumber),
-      owner: String((file.submission as { owner?: string }).owner ?? ''),
-      department: item.department,
+      owner: (file.submission as unknown as Submission).owner,
+      department,
       issuedAt: result.issuedAt,
-      expiresAt: years ? sql`${result.issuedAt}::timestamptz + make_interval(years => ${years})` : null,
+      expiresAt: validYears ? yearsAfter(result.issuedAt, validYears) : null,
       data: result.data,
       applicationId: result.applicationId,
       itemCode: result.itemCode,
-    } as typeof certificates.$inferInsert)
+    })
     .onConflictDoNothing();
+}
+
+/** An instant `years` calendar years later (29 February falls to 1 March). */
+function yearsAfter(iso: string, years: number): string {
+  const at = new Date(iso);
+  at.setUTCFullYear(at.getUTCFullYear() + years);
+  return at.toISOString();
 }
 
 /** 告知承诺 found untrue: the certificate goes with its result (the first revocation stands). */
@@ -92,10 +98,30 @@ export function certificatesOf(db: Db, owner: string) {
   return db.select(view).from(certificates).where(eq(certificates.owner, owner)).orderBy(desc(certificates.issuedAt)).limit(200);
 }
 
-export async function certificateById(db: Db, id: string): Promise<CertificateView | undefined> {
-  const [row] = await db.select(view).from(certificates).where(eq(certificates.id, id));
+/** One certificate, with its holder's account (which the caller checks and leaves out of answers). */
+export async function certificateById(db: Db, id: string): Promise<(CertificateView & { owner: string }) | undefined> {
+  const [row] = await db
+    .select({ ...view, owner: certificates.owner })
+    .from(certificates)
+    .where(eq(certificates.id, id));
   return row;
 }
+
+/** Did the certificate serve (免提交) an application in which the department has an item? */
+export async function servedDepartment(db: Db, id: string, department: string): Promise<boolean> {
+  const found = await rows(
+    db,
+    sql`select 1 from case_files f join application_items i on i.application_id = f.application_id and i.department = ${department}
+        where ${SHARED_MATERIALS} and f.submission -> 'materials' @> ${JSON.stringify([{ certificate: id }])}::jsonb limit 1`,
+  );
+  return found.length > 0;
+}
+
+/**
+ * The case files that took a material from the store: the predicate of the partial index
+ * case_files_shared_idx (migration 0016), so that only those are read, however many there are.
+ */
+export const SHARED_MATERIALS = sql.raw(`f.submission -> 'materials' @> '[{"via":"certificate"}]'::jsonb`);
 
 /**
  * Whose certificates: the holder's by the fingerprints of its ID number, an account's own, or both at

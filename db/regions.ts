@@ -30,9 +30,8 @@ export class RegionBook {
     return (await this.all()).get(code);
   }
 
-  /** The codes among `codes` that name no division. */
-  async unknown(codes: (string | undefined)[]): Promise<string[]> {
-    const all = await this.all();
-    return codes.filter((c): c is string => c !== undefined && !all.has(c));
+  /** Does the code name a division? */
+  async has(code: string): Promise<boolean> {
+    return (await this.all()).has(code);
   }
 }

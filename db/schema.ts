@@ -396,19 +396,29 @@ export const cases = pgTable(
  * the workflow published. Temporal's history is deleted after the namespace's retention; everything
  * a person or an auditor reads of a closed application comes from here.
  */
-export const caseFiles = pgTable('case_files', {
-  applicationId: text('application_id').primaryKey(),
-  bundleCode: text('bundle_code').notNull(),
-  bundleVersion: integer('bundle_version').notNull(),
-  /** The submission without personal values: answers, material references (code, name, uri, sha256), commitments, pledges, delivery method. */
-  submission: jsonb('submission').$type<Record<string, unknown>>().notNull(),
-  /** Personal values sealed with the payload key ring (`keyId:base64`): applicant, form values, delivery address. */
-  sealed: text('sealed').notNull(),
-  submittedAt: ts('submitted_at').notNull(),
-  /** The application's last published state, personal values left out (they are in `sealed`). */
-  state: jsonb('state').$type<Record<string, unknown>>(),
-  revision: integer('revision').notNull().default(-1),
-});
+export const caseFiles = pgTable(
+  'case_files',
+  {
+    applicationId: text('application_id').primaryKey(),
+    bundleCode: text('bundle_code').notNull(),
+    bundleVersion: integer('bundle_version').notNull(),
+    /** The submission without personal values: answers, material references (code, name, uri, sha256), commitments, pledges, delivery method. */
+    submission: jsonb('submission').$type<Record<string, unknown>>().notNull(),
+    /** Personal values sealed with the payload key ring (`keyId:base64`): applicant, form values, delivery address. */
+    sealed: text('sealed').notNull(),
+    submittedAt: ts('submitted_at').notNull(),
+    /** The application's last published state, personal values left out (they are in `sealed`). */
+    state: jsonb('state').$type<Record<string, unknown>>(),
+    revision: integer('revision').notNull().default(-1),
+  },
+  // 免提交: the few case files that took a material from the certificate store (statistics, a
+  // department's reading of a certificate): db/certificates.ts SHARED_MATERIALS is its predicate.
+  (t) => [
+    index('case_files_shared_idx')
+      .on(t.applicationId)
+      .where(sql`${t.submission} -> 'materials' @> '[{"via":"certificate"}]'::jsonb`),
+  ],
+);
 
 /**
  * The event log of an application: one row per business event, append-only. `key` is unique per

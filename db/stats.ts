@@ -8,6 +8,7 @@ import { desc, inArray, sql, type SQL } from 'drizzle-orm';
 import { APPLICATION_STATUSES, type ApplicationStatus } from '../workflows/application/messages.js';
 import type { BundleDefinition } from '../workflows/shared/bundle.js';
 import { buildGuide, type GuideFigures } from '../workflows/shared/guide.js';
+import { SHARED_MATERIALS } from './certificates.js';
 import { rows, type Db } from './client.js';
 import { bundleVersions } from './schema.js';
 
@@ -546,7 +547,8 @@ async function reviews(db: Db, f: StatsFilters) {
  * one per application and department.
  */
 async function sharedByBundle(db: Db, f: StatsFilters): Promise<Map<string, { materials: number; trips: number }>> {
-  const scope: SQL[] = [sql`m->>'via' = 'certificate'`];
+  // Only the case files that took a material from the store (their partial index), then those materials.
+  const scope: SQL[] = [SHARED_MATERIALS, sql`m->>'via' = 'certificate'`];
   if (f.bundle !== undefined) scope.push(sql`a.bundle_code = ${f.bundle}`);
   if (f.department !== undefined) scope.push(sql`exists (select 1 from application_items i where i.application_id = a.id and i.department = ${f.department})`);
   if (f.regionPrefix !== undefined) scope.push(sql`a.region like ${`${f.regionPrefix}%`}`);

@@ -11,6 +11,7 @@ import {
   supplement,
   withdraw,
   type ApplicationState,
+  type JointState,
   type UpdateAnswer,
 } from '../../workflows/application/messages.js';
 import { decideItem, takeItem, type DecideItemInput } from '../../workflows/item/messages.js';
@@ -22,7 +23,7 @@ import { getBundle } from '../../db/bundles.js';
 import { addSupplementRefs } from '../../db/case-file.js';
 import { applicationHandle, applicationView, caseFileOf, loadVisible, revocationsOf, runUpdate } from '../application-access.js';
 import { assertJointLead, assertJointParticipant, assertOwnItem, itemRegionOf, reachesItem } from '../access.js';
-import { actorOf, requireRole } from '../auth.js';
+import { actorOf, requireRole, type Claims } from '../auth.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import {
   ApplicationParams,
@@ -176,46 +177,39 @@ export const applicationActionRoutes = routes(async (app, deps) => {
     },
   );
 
-  /** The contract's codes (API.md): an unknown procedure is 404; who may act on it, 403 otherwise, the routes say. */
-  const jointOf = async (request: FastifyRequest, id: string, code: string) => {
-    const state = await loadVisible(deps, request, id);
-    const joint = state.joint.find((j) => j.code === code);
+  /**
+   * An action on a joint procedure: 404 for an unknown procedure (the contract's code, API.md), the
+   * caller's right to it checked (403), then the application's update, answered as GET shows it.
+   */
+  const actOnJoint = async (
+    request: FastifyRequest<{ Params: { id: string; code: string } }>,
+    assertMay: (user: Claims, joint: JointState, state: ApplicationState) => void,
+    update: (handle: ReturnType<typeof applicationHandle>) => Promise<UpdateAnswer>,
+  ) => {
+    const { id, code } = request.params;
+    const current = await loadVisible(deps, request, id);
+    const joint = current.joint.find((j) => j.code === code);
     if (!joint) throw notFound(`joint procedure ${code}`);
-    return { joint, state };
+    assertMay(request.user, joint, current);
+    return answered(request, id, await runUpdate(`联合办理程序 ${code}`, () => update(applicationHandle(temporal, id))));
   };
 
   app.post(
     '/applications/:id/joint/:code/sign-offs',
     { preParsing: requireRole('department'), schema: { ...schema(JointParams), body: SignOffBody } },
-    async (request) => {
-      const { id, code } = request.params;
-      const { joint, state: current } = await jointOf(request, id, code);
-      assertJointParticipant(request.user, joint, current);
-      const state = await runUpdate(`联合办理程序 ${code}`, () =>
-        applicationHandle(temporal, id).executeUpdate(signOffJoint, {
-          args: [{ code, ...request.body, actor: actorOf(request) }],
-          updateId: updateId(request),
-        }),
-      );
-      return answered(request, id, state);
-    },
+    async (request) =>
+      actOnJoint(request, assertJointParticipant, (handle) =>
+        handle.executeUpdate(signOffJoint, { args: [{ code: request.params.code, ...request.body, actor: actorOf(request) }], updateId: updateId(request) }),
+      ),
   );
 
   app.post(
     '/applications/:id/joint/:code/resolution',
     { preParsing: requireRole('department'), schema: { ...schema(JointParams), body: ResolveJointBody } },
-    async (request) => {
-      const { id, code } = request.params;
-      const { joint, state: current } = await jointOf(request, id, code);
-      assertJointLead(request.user, joint, current);
-      const state = await runUpdate(`联合办理程序 ${code}`, () =>
-        applicationHandle(temporal, id).executeUpdate(resolveJoint, {
-          args: [{ code, ...request.body, actor: actorOf(request) }],
-          updateId: updateId(request),
-        }),
-      );
-      return answered(request, id, state);
-    },
+    async (request) =>
+      actOnJoint(request, assertJointLead, (handle) =>
+        handle.executeUpdate(resolveJoint, { args: [{ code: request.params.code, ...request.body, actor: actorOf(request) }], updateId: updateId(request) }),
+      ),
   );
 
   app.post(

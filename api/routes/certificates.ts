@@ -1,9 +1,7 @@
 // 电子证照库 (issue #18): the certificates the platform issued. The holder lists its own; a department
 // reads one it issued, or one that served an application it has an item in (免提交).
-import { sql } from 'drizzle-orm';
 import { Type } from 'typebox';
-import { certificateById, certificatesOf } from '../../db/certificates.js';
-import { rows } from '../../db/client.js';
+import { certificateById, certificatesOf, servedDepartment } from '../../db/certificates.js';
 import { routes } from '../route-plugin.js';
 import { requireRole } from '../auth.js';
 import { forbidden, notFound } from '../errors.js';
@@ -54,20 +52,16 @@ export const certificateRoutes = routes(async (app, deps) => {
       const user = request.user;
       const found = await certificateById(db, request.params.id);
       if (!found) throw notFound('certificate');
+      const { owner, ...certificate } = found;
+      // Another holder's certificate is not told to exist.
       if (user.role === 'applicant') {
-        // Another holder's certificate is not told to exist.
-        const [own] = await rows<{ owner: string }>(db, sql`select owner from certificates where id = ${found.id}`);
-        if (own?.owner !== user.sub) throw notFound('certificate');
-        return found;
+        if (owner !== user.sub) throw notFound('certificate');
+        return certificate;
       }
-      if (found.department === user.dept) return found;
-      const [served] = await rows<{ one: number }>(
-        db,
-        sql`select 1 as one from case_files f join application_items i on i.application_id = f.application_id and i.department = ${user.dept!}
-            where f.submission -> 'materials' @> ${JSON.stringify([{ certificate: found.id }])}::jsonb limit 1`,
-      );
-      if (!served) throw forbidden(`certificate ${found.id}: a department reads only those it issued or that served an item it handles`);
-      return found;
+      if (certificate.department !== user.dept && !(await servedDepartment(db, certificate.id, user.dept!))) {
+        throw forbidden(`certificate ${certificate.id}: a department reads only those it issued or that served an item it handles`);
+      }
+      return certificate;
     },
   );
 });

@@ -7,7 +7,7 @@ import { applications } from '../../db/schema.js';
 import type { BundleDefinition, ItemDefinition } from '../../workflows/shared/bundle.js';
 import { shanghaiDate } from '../../workflows/shared/working-days.js';
 import { newbornBody } from '../fixtures/applications.js';
-import { testItem } from '../fixtures/bundles.js';
+import { testBundle, testItem } from '../fixtures/bundles.js';
 import { decodePageQr } from '../helpers/qr.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer, dept } from '../helpers/tokens.js';
@@ -38,24 +38,8 @@ const item = (code: string, department: string, after: string[] = [], over: Part
   testItem(code, department, { after, ...over });
 
 /** A small publishable bundle: 卫健 first, then 公安. */
-const small = (code: string, over: Partial<BundleDefinition> = {}): BundleDefinition => ({
-  code,
-  name: `测试一件事 ${code}`,
-  lifecycle: 'individual',
-  stage: '测试',
-  region: '320000',
-  leadDepartment: 'wsjk',
-  committedDays: 5,
-  departments: [
-    { code: 'wsjk', name: '卫生健康委员会' },
-    { code: 'gaj', name: '公安局' },
-  ],
-  questions: [],
-  materials: [{ code: 'parent-id', name: '居民身份证' }],
-  fields: [{ key: 'childName', label: '姓名', type: 'string', required: true }],
-  items: [item('a', 'wsjk'), item('b', 'gaj', ['a'])],
-  ...over,
-});
+const small = (code: string, over: Partial<BundleDefinition> = {}): BundleDefinition =>
+  testBundle(code, { leadDepartment: 'wsjk', items: [item('a', 'wsjk'), item('b', 'gaj', ['a'])], ...over });
 
 const smallApplication = (bundleCode: string) => ({
   bundleCode,

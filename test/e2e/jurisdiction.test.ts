@@ -2,9 +2,8 @@
 // checked against the divisions of GB/T 2260, items routed by the applicant's region to the
 // competent office, department tokens scoped by region, and the lead rules of 5.2.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BundleDefinition } from '../../workflows/shared/bundle.js';
 import { newbornBody } from '../fixtures/applications.js';
-import { testItem } from '../fixtures/bundles.js';
+import { testBundle, testItem } from '../fixtures/bundles.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer } from '../helpers/tokens.js';
 
@@ -27,23 +26,7 @@ const officer = (dept: string, region?: string) =>
 
 const item = testItem;
 
-const bundle = (code: string, over: Partial<BundleDefinition> = {}): BundleDefinition => ({
-  code,
-  name: `辖区测试 ${code}`,
-  lifecycle: 'individual',
-  stage: '测试',
-  region: '320000',
-  committedDays: 5,
-  departments: [
-    { code: 'wsjk', name: '卫生健康委员会' },
-    { code: 'gaj', name: '公安局' },
-  ],
-  questions: [],
-  materials: [{ code: 'parent-id', name: '居民身份证' }],
-  fields: [{ key: 'childName', label: '姓名', type: 'string', required: true }],
-  items: [item('a1', 'wsjk'), item('b1', 'gaj')],
-  ...over,
-});
+const bundle = testBundle;
 
 const submission = (bundleCode: string, over: Json = {}) => ({
   bundleCode,

@@ -14,6 +14,7 @@ import {
 import { itemChanged } from '../application/messages.js';
 import { postCheckWorkflow } from '../post-check/workflow.js';
 import { postCheckWorkflowId } from '../shared/ids.js';
+import { certificateTypeOf } from '../shared/rules.js';
 import { activities, changedBy, setCheckedUpdate } from '../shared/kit.js';
 import { BOUNDED_ITEM_REPORTS, CLOCKS_REPROJECTED, LEDGER_RULES, PLEDGE_AWAITS_MATERIALS } from '../shared/patches.js';
 import {
@@ -125,6 +126,7 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
   async function finish() {
     if (item.state.status === 'approved') {
       // 归集入库: the result is archived before the application hands it forward.
+      const certificate = certificateTypeOf(input.item);
       await archiveResult({
         applicationId: input.applicationId,
         itemCode: input.item.code,
@@ -137,6 +139,8 @@ export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
         resultName: input.item.result.name,
         data: item.state.result ?? {},
         issuedAt: now(),
+        // 电子证照: what the store keeps of it (the activity's input only: no command changes).
+        ...(certificate ? { certificate: { type: certificate, department: input.item.department, validYears: input.item.result.validYears } } : {}),
       });
     }
     if (input.pledged && input.item.commitment) {

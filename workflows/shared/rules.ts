@@ -62,3 +62,9 @@ export function missingMaterials(
   }
   return [...missing.values()];
 }
+
+/** The certificate type an item's result is kept as in the store (电子证照), or undefined when it is not kept: not a certificate, not shareable. */
+export function certificateTypeOf(item: Pick<ItemDefinition, 'code' | 'result'>): string | undefined {
+  const { result } = item;
+  return result.type === 'certificate' || result.shareable ? (result.certificate ?? item.code) : undefined;
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "case_files_shared_idx" ON "case_files" USING btree ("application_id") WHERE "case_files"."submission" -> 'materials' @> '[{"via":"certificate"}]'::jsonb;
