@@ -121,6 +121,8 @@ export function listingScope(user: Claims): ListingScope {
     case 'window':
     case 'hotline':
       return {};
+    case 'system':
+      return { owner: user.sub }; // an integration owns nothing (every listing route refuses it before)
   }
 }
 
@@ -139,6 +141,8 @@ export function canRead(user: Claims, state: ApplicationState): boolean {
       return state.items.some((i) => reachesItem(user, { department: i.department, region: itemRegionOf(state, i) })) || leads(user, state);
     case 'coordinator':
       return regionCovers(user.region, state.bundle.region);
+    case 'system':
+      return false;
   }
 }
 
@@ -186,6 +190,7 @@ export function sheetReach(user: Claims, state: ApplicationState, item: { code: 
       return 'whole'; // assertCanRead has already kept applicants and agents to their own
     case 'coordinator':
     case 'hotline':
+    case 'system':
       return 'none';
   }
 }

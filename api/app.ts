@@ -30,6 +30,7 @@ import { healthRoutes } from './routes/health.js';
 import { installRegions } from './regions.js';
 import { regionRoutes } from './routes/regions.js';
 import { certificateRoutes } from './routes/certificates.js';
+import { eventRoutes } from './routes/events.js';
 import { historyRoutes } from './routes/history.js';
 import { reviewSheetRoutes } from './routes/review-sheet.js';
 import { listingRoutes } from './routes/listing.js';
@@ -98,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     calendarRoutes,
     applicationRoutes,
     applicationActionRoutes,
+    eventRoutes,
     historyRoutes,
     reviewSheetRoutes,
     departmentRoutes,

@@ -22,7 +22,7 @@ declare module '@fastify/jwt' {
   }
 }
 
-const ROLES: readonly Role[] = ['applicant', 'agent', 'window', 'department', 'coordinator', 'hotline'];
+const ROLES: readonly Role[] = ['applicant', 'agent', 'window', 'department', 'coordinator', 'hotline', 'system'];
 
 /** The longest a token may live (exp − iat) unless AUTH_MAX_TOKEN_AGE says otherwise: a working day and a half. */
 export const DEFAULT_MAX_TOKEN_AGE_S = 12 * 3600;
@@ -81,7 +81,8 @@ export async function authenticate(request: FastifyRequest, raw?: string): Promi
 }
 
 /**
- * A preParsing hook that admits only the given roles (none given: any authenticated user). It runs
+ * A preParsing hook that admits only the given roles (none given: any authenticated person — an
+ * integration's `system` token only where a route names it: it posts events and reads nothing). It runs
  * after the rate limit (onRequest: forged tokens spend their address's quota) and before the body is
  * read or validated: without a valid token nothing about the request is told.
  */
@@ -89,7 +90,7 @@ export const requireRole =
   (...roles: Role[]) =>
   async (request: FastifyRequest): Promise<void> => {
     const claims = await authenticate(request);
-    if (roles.length && !roles.includes(claims.role)) throw forbidden(`role ${claims.role} may not do this`);
+    if (roles.length ? !roles.includes(claims.role) : claims.role === 'system') throw forbidden(`role ${claims.role} may not do this`);
   };
 
 const CHANNELS: readonly Channel[] = ['web', 'app', 'window', 'api'];

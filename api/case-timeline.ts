@@ -15,8 +15,8 @@ export async function caseEventsOf(db: Db, id: string): Promise<CaseEventRow[]> 
   return db.select().from(caseEvents).where(eq(caseEvents.applicationId, id)).orderBy(asc(caseEvents.at), asc(caseEvents.id));
 }
 
-/** Whether the log holds the application's whole story (it was submitted after the case file began). */
-export const isComplete = (rows: readonly CaseEventRow[]): boolean => rows.some((r) => r.kind === 'submitted');
+/** Whether the log holds the application's whole story (it was submitted, or proposed by an event, after the case file began). */
+export const isComplete = (rows: readonly CaseEventRow[]): boolean => rows.some((r) => r.kind === 'submitted' || r.kind === 'proposed');
 
 /**
  * Ties at the same instant (one workflow activation records several events): the submission, then
@@ -24,6 +24,8 @@ export const isComplete = (rows: readonly CaseEventRow[]): boolean => rows.some(
  * rank, the order of writing.
  */
 const LOG_ORDER: Partial<Record<TimelineKind, number>> = {
+  proposed: 0,
+  confirmed: 0,
   submitted: 0,
   accepted: 1,
   notice: 6,

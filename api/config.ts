@@ -1,5 +1,6 @@
 // API configuration (API.md): validated once, every bad variable named.
 import { ConfigError } from '../temporal.config.js';
+import { DEFAULT_POLICY } from '../workflows/shared/policy.js';
 import { DEFAULT_MAX_TOKEN_AGE_S } from './auth.js';
 
 export const DEV_JWT_SECRET = 'yijianshi-development-secret-change-me';
@@ -27,6 +28,8 @@ export interface ApiConfig {
   publicBaseUrl?: string;
   /** Fastify's trustProxy: true, or the proxies' addresses/CIDRs; only then do X-Forwarded-* headers count. */
   trustProxy?: boolean | string[];
+  /** 政策服务免申办: working days the subject of an event has to confirm a proposed application (PROPOSAL_DAYS). */
+  proposalDays: number;
 }
 
 /** Where a printed or linked address points: the configured public address, the trusted proxy's forwarded one, or where the API listens. */
@@ -65,8 +68,13 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const trustProxy = !trust || trust === 'false' ? undefined : trust === 'true' ? true : trust.split(',').map((a) => a.trim());
   if (Array.isArray(trustProxy) && !trustProxy.every((a) => /^[\d.:a-fA-F]+(\/\d{1,3})?$/.test(a)))
     problems.push(`TRUST_PROXY must be true or the proxies' addresses or CIDRs, comma-separated, got "${trust}"`);
+  const proposalDays = env.PROPOSAL_DAYS ? Number(env.PROPOSAL_DAYS) : DEFAULT_POLICY.proposalDays!;
+  if (!Number.isInteger(proposalDays) || proposalDays < 1 || proposalDays > 250) {
+    problems.push(`PROPOSAL_DAYS must be a whole number of working days from 1 to 250, got "${env.PROPOSAL_DAYS}"`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return {
+    proposalDays,
     port,
     host: env.HOST || '127.0.0.1',
     jwtSecret: secret ?? DEV_JWT_SECRET,

@@ -147,6 +147,27 @@ export const OPERATIONS: Record<string, Operation> = {
     en: 'Withdraw an application',
     refuses: '409 once the application has ended.',
   },
+  'POST /v1/events': {
+    id: 'postLifeEvent',
+    tag: 'applications',
+    zh: '推送事件，主动生成待确认申请（政策服务免申办）',
+    en: 'Post a life event: propose the bundles it triggers to its subject',
+    refuses: '403 unless role system; 409 when the event id was posted before with another type or subject.',
+  },
+  'POST /v1/applications/{id}/confirm': {
+    id: 'confirmProposal',
+    tag: 'applications',
+    zh: '确认办理主动服务申请',
+    en: 'Confirm a proposed application',
+    refuses: '403 unless the applicant or window staff; 404 for another applicant’s; 409 unless the application is proposed; 400 as a submission.',
+  },
+  'POST /v1/applications/{id}/decline': {
+    id: 'declineProposal',
+    tag: 'applications',
+    zh: '谢绝主动服务申请',
+    en: 'Decline a proposed application',
+    refuses: '403 unless the applicant or window staff; 404 for another applicant’s; 409 unless the application is proposed.',
+  },
   'POST /v1/applications/{id}/items/{item}/decisions': {
     id: 'decideItem',
     tag: 'decisions',

@@ -19,15 +19,23 @@ function at(data: Record<string, unknown>, path: string): SharedValue['value'] |
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
 }
 
+/** The event that proposed an application (政策服务免申办): its data fills the fields whose source names a path in it. */
+export interface ProposingEvent {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
 /**
  * The bundle's fields whose source holds a value for this applicant: `claims` only when they are the
- * applicant's own (role applicant), `holder` whose certificates to read (its account or its ID number).
- * `certificates`: the holder's certificates in force by type, when the caller has read them already.
+ * applicant's own (role applicant), `holder` whose certificates to read (its account or its ID number),
+ * `event` the event proposing the application. `certificates`: the holder's certificates in force by
+ * type, when the caller has read them already.
  */
 export async function sharedValues(
   db: Db,
   bundle: Pick<BundleDefinition, 'fields'>,
-  who: { claims?: Claims; holder?: Holder },
+  who: { claims?: Pick<Claims, 'role' | 'name'>; holder?: Holder; event?: ProposingEvent },
   now: string,
   certificates?: Map<string, CertificateView>,
 ): Promise<Map<string, SharedValue>> {
@@ -40,6 +48,11 @@ export async function sharedValues(
     if ('claim' in source) {
       const value = who.claims?.role === 'applicant' ? who.claims[source.claim] : undefined;
       if (value) found.set(field.key, { value, from: { kind: 'identity', claim: source.claim } });
+      continue;
+    }
+    if ('event' in source) {
+      const value = who.event && at(who.event.data, source.event);
+      if (who.event && value !== undefined) found.set(field.key, { value, from: { kind: 'event', event: who.event.id, type: who.event.type } });
       continue;
     }
     const cert = held.get(source.certificate);

@@ -35,8 +35,12 @@ export interface Submission {
   commitments: string[];
   pledges: string[];
   delivery: { method: string };
-  /** 数据共享: the form values that came from shared data (the applicant's login, a certificate), by field. */
+  /** 数据共享: the form values that came from shared data (the applicant's login, a certificate, the event), by field. */
   sharedData?: Record<string, SharedFrom>;
+  /** 政策服务免申办: the event that proposed the application. */
+  proposal?: { id: string; type: string; occurredAt: string };
+  /** The proposal as the event made it, not yet confirmed: the confirmation replaces this submission. */
+  proposed?: true;
 }
 
 /** The sealed part: the applicant, the form's values, the delivery address. */
@@ -60,13 +64,17 @@ export interface CaseFile {
 const refsOf = (bundle: BundleVersion, materials: SubmittedMaterial[], at: string, via: MaterialRef['via']): MaterialRef[] =>
   materials.map((m) => ({ code: m.code, name: bundle.materials.find((d) => d.code === m.code)?.name ?? m.code, uri: m.uri, sha256: m.sha256, at, via }));
 
-/** Written once per application before its workflow starts (a repeated submission changes nothing). */
+/**
+ * Written once per application before its workflow starts (a repeated submission changes nothing).
+ * `proposed`: the proposal an event made (政策服务免申办); `confirming`: the subject's confirmation,
+ * which replaces the proposal's submission — once (a confirmed submission is never replaced).
+ */
 export async function writeSubmission(
   db: Db,
   sealer: Sealer,
   input: ApplicationInput,
   materials: SubmittedMaterial[],
-  from: { shared?: SharedMaterial[]; sharedData?: Record<string, SharedFrom> } = {},
+  from: { shared?: SharedMaterial[]; sharedData?: Record<string, SharedFrom>; proposed?: boolean; confirming?: boolean } = {},
 ): Promise<void> {
   const shared = from.shared ?? [];
   const submission: Submission = {
@@ -89,19 +97,22 @@ export async function writeSubmission(
     pledges: input.pledges ?? [],
     delivery: { method: input.delivery.method },
     ...(from.sharedData && Object.keys(from.sharedData).length ? { sharedData: from.sharedData } : {}),
+    ...(input.proposal ? { proposal: input.proposal.event } : {}),
+    ...(from.proposed ? { proposed: true as const } : {}),
   };
   const personal: PersonalValues = { applicant: input.applicant, form: input.form, deliveryAddress: input.delivery.address };
-  await db
-    .insert(caseFiles)
-    .values({
-      applicationId: input.id,
-      bundleCode: input.bundle.code,
-      bundleVersion: input.bundle.version,
-      submission: submission as unknown as Record<string, unknown>,
-      sealed: sealer.seal(personal),
-      submittedAt: input.submittedAt,
-    })
-    .onConflictDoNothing();
+  const row = {
+    applicationId: input.id,
+    bundleCode: input.bundle.code,
+    bundleVersion: input.bundle.version,
+    submission: submission as unknown as Record<string, unknown>,
+    sealed: sealer.seal(personal),
+    submittedAt: input.submittedAt,
+  };
+  const insert = db.insert(caseFiles).values(row);
+  if (!from.confirming) return void (await insert.onConflictDoNothing());
+  const { applicationId: _id, ...confirmed } = row;
+  await insert.onConflictDoUpdate({ target: caseFiles.applicationId, set: confirmed, where: sql`${caseFiles.submission} ->> 'proposed' = 'true'` });
 }
 
 /** A supplement the workflow took: its references join the case file's materials (in one statement, whoever else writes). */

@@ -451,3 +451,29 @@ export const caseEvents = pgTable(
     index('case_events_recorded_idx').on(t.recordedAt),
   ],
 );
+
+/**
+ * 政策服务免申办: the life events an integration (role `system`) posted, one row per poster and event
+ * id, written before any of its effects: the plan (which bundles it proposes, under which
+ * application ids) is durable first, then each proposal is made idempotently — a repeat of the
+ * event, or a retry after a crash, answers the same applications and creates none.
+ */
+export const lifeEvents = pgTable(
+  'life_events',
+  {
+    postedBy: text('posted_by').notNull(),
+    id: text('id').notNull(),
+    type: text('type').notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    /** The subject's ID number as keyed hashes (Sealer.fingerprints), never in the clear. */
+    subjectHash: text('subject_hash').notNull(),
+    /** The subject and the event's data, sealed with the payload key ring. */
+    sealed: text('sealed').notNull(),
+    /** The applications proposed: id and bundle code. */
+    applications: jsonb('applications').$type<{ id: string; bundle: string }[]>().notNull(),
+    receivedAt: ts('received_at')
+      .notNull()
+      .default(sql`now()`),
+  },
+  (t) => [primaryKey({ columns: [t.postedBy, t.id] })],
+);

@@ -11,7 +11,7 @@ import { Code, errorResponses, RegionCode } from '../schemas/common.js';
 
 const DevTokenBody = Type.Object(
   {
-    role: Type.Union(['applicant', 'agent', 'window', 'department', 'coordinator', 'hotline'].map((r) => Type.Literal(r))),
+    role: Type.Union(['applicant', 'agent', 'window', 'department', 'coordinator', 'hotline', 'system'].map((r) => Type.Literal(r))),
     sub: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.@-]+$' })),
     dept: Type.Optional(Code),
     post: Type.Optional(Type.Union([Type.Literal('A'), Type.Literal('B')])),

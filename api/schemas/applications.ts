@@ -219,6 +219,25 @@ export const ApplicationView = Type.Object(
     deadlineProvisional: Type.Optional(Type.Boolean({ description: 'the deadline counts over days a calendar not yet published may still change' })),
     endedAt: Type.Optional(Type.String()),
     outcome: Type.Optional(Type.String()),
+    proposal: Type.Optional(
+      Type.Object(
+        {
+          event: Type.Object({ id: Type.String(), type: Type.String(), occurredAt: Type.String() }),
+          proposedAt: Type.String(),
+          expiresAt: Type.String({ description: 'unconfirmed by then, the proposal expires (PROPOSAL_DAYS working days)' }),
+          confirmedAt: Type.Optional(Type.String()),
+          declinedAt: Type.Optional(Type.String()),
+          answers: Type.Optional(Json),
+          form: Type.Optional(Json),
+          sharedFrom: Type.Optional(Json),
+        },
+        {
+          additionalProperties: true,
+          description:
+            '政策服务免申办: the event that proposed the application; while proposed, its subject (and window staff) also see the answers and form values it filled in, and where each came from',
+        },
+      ),
+    ),
     links: Type.Optional(Type.Object({ temporal: Type.Optional(Type.String()) })),
   },
   { additionalProperties: true },

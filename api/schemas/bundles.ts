@@ -3,6 +3,7 @@
 // and the `after` graph are checked by validateBundle, which names every problem at once.
 import { Type } from 'typebox';
 import { LEVELS } from '../../workflows/shared/jurisdiction.js';
+import { EVENT_TYPE_PATTERN } from '../../workflows/shared/bundle.js';
 import { Code, Json, OneOf, RegionCode } from './common.js';
 import { MAX_BUNDLE_ITEMS, MAX_BUNDLE_JOINTS } from '../../workflows/shared/limits.js';
 
@@ -37,6 +38,20 @@ const Material = Type.Object(
   strict,
 );
 
+/** A dot path into a certificate's or an event's data. */
+const DataPath = Type.String({ pattern: '^[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$', maxLength: 200 });
+
+/** 政策服务免申办: an event type that proposes the bundle, with answers already given. */
+const Trigger = Type.Object(
+  {
+    event: Type.String({ pattern: EVENT_TYPE_PATTERN, description: 'the life event type (POST /v1/events `type`)' }),
+    answers: Type.Optional(
+      Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 500 }), Type.Number(), Type.Boolean()]), { maxProperties: 50 }),
+    ),
+  },
+  strict,
+);
+
 const Field = Type.Object(
   {
     key: Key,
@@ -51,9 +66,13 @@ const Field = Type.Object(
       Type.Union(
         [
           Type.Object({ claim: Type.Literal('name') }, strict),
-          Type.Object({ certificate: Code, path: Type.String({ pattern: '^[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$', maxLength: 200 }) }, strict),
+          Type.Object({ certificate: Code, path: DataPath }, strict),
+          Type.Object({ event: DataPath }, strict),
         ],
-        { description: '数据共享: an identity claim of the login, or a certificate type and the path of the value in its data; pre-fills the form' },
+        {
+          description:
+            "数据共享: an identity claim of the login, a certificate type and the path of the value in its data, or the path of the value in the proposing event's data; pre-fills the form",
+        },
       ),
     ),
   },
@@ -119,6 +138,7 @@ export const BundleDefinitionBody = Type.Object(
     fields: Type.Array(Field, { maxItems: 300 }),
     items: Type.Array(Item, { maxItems: MAX_BUNDLE_ITEMS }),
     joint: Type.Optional(Type.Array(Joint, { maxItems: MAX_BUNDLE_JOINTS })),
+    triggers: Type.Optional(Type.Array(Trigger, { maxItems: 20, description: '政策服务免申办: life events that propose this bundle to their subject' })),
   },
   strict,
 );

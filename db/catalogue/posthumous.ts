@@ -2,6 +2,7 @@
 // benefits after 户口注销. One material, the death certificate, serves 户口, 火化, 人社 and 医保.
 // The claimant is the heir, not the deceased. Lead: 民政, designated by the upper level as in the
 // national key-bundle list, rather than 卫健 by "first item" (its only act is issuing the certificate).
+// A death registered (event `death-registered`) proposes it, the deceased's data filled from the event.
 import type { BundleDefinition } from '../../workflows/shared/bundle.js';
 
 export const posthumous: BundleDefinition = {
@@ -13,6 +14,8 @@ export const posthumous: BundleDefinition = {
   leadDepartment: 'mzj',
   leadPrinciple: 'designated',
   committedDays: 8,
+  // 政策服务免申办: the 公安 death registration (共享交换) proposes the bundle to the family member who registered it.
+  triggers: [{ event: 'death-registered' }],
   departments: [
     { code: 'mzj', name: '民政局' },
     { code: 'wsjk', name: '卫生健康委员会' },
@@ -37,12 +40,12 @@ export const posthumous: BundleDefinition = {
     { code: 'heir-bank', name: '申请人（遗属）银行账户信息', deferDays: 5 },
   ],
   fields: [
-    { key: 'deceasedName', label: '逝者姓名', type: 'string', required: true },
-    { key: 'deceasedIdNumber', label: '逝者公民身份号码', type: 'string', required: true },
-    { key: 'deathDate', label: '死亡日期', type: 'date', required: true },
-    { key: 'deathPlace', label: '死亡地点', type: 'string', required: true },
+    { key: 'deceasedName', label: '逝者姓名', type: 'string', required: true, source: { event: 'deceased.name' } },
+    { key: 'deceasedIdNumber', label: '逝者公民身份号码', type: 'string', required: true, source: { event: 'deceased.idNumber' } },
+    { key: 'deathDate', label: '死亡日期', type: 'date', required: true, source: { event: 'deathDate' } },
+    { key: 'deathPlace', label: '死亡地点', type: 'string', required: true, source: { event: 'deathPlace' } },
     { key: 'deathCause', label: '死亡原因', type: 'string', required: true },
-    { key: 'claimantName', label: '申请人姓名', type: 'string', required: true },
+    { key: 'claimantName', label: '申请人姓名', type: 'string', required: true, source: { claim: 'name' } },
     { key: 'claimantRelation', label: '申请人与逝者关系', type: 'string', required: true },
     { key: 'claimantPhone', label: '申请人联系电话', type: 'string', required: true },
     { key: 'funeralHome', label: '殡仪馆', type: 'string', required: true },

@@ -13,6 +13,8 @@ export const retirement: BundleDefinition = {
   leadDepartment: 'rsj',
   leadPrinciple: 'first-item',
   committedDays: 12,
+  // 政策服务免申办: reaching the statutory retirement age (社保 records) proposes the normal path.
+  triggers: [{ event: 'retirement-age-reached', answers: { earlyRetirement: false } }],
   departments: [
     { code: 'rsj', name: '人力资源和社会保障局' },
     { code: 'gjj', name: '住房公积金管理中心' },
@@ -37,13 +39,13 @@ export const retirement: BundleDefinition = {
     { code: 'bank-account', name: '本人社会保障卡金融账户或银行账户信息', deferDays: 3 },
   ],
   fields: [
-    { key: 'employeeName', label: '职工姓名', type: 'string', required: true },
-    { key: 'employerName', label: '所在单位名称', type: 'string', required: true },
-    { key: 'employerCreditCode', label: '单位统一社会信用代码', type: 'string', required: true },
-    { key: 'birthDate', label: '出生日期', type: 'date', required: true },
-    { key: 'workStartDate', label: '参加工作时间', type: 'date', required: true },
+    { key: 'employeeName', label: '职工姓名', type: 'string', required: true, source: { claim: 'name' } },
+    { key: 'employerName', label: '所在单位名称', type: 'string', required: true, source: { event: 'employer.name' } },
+    { key: 'employerCreditCode', label: '单位统一社会信用代码', type: 'string', required: true, source: { event: 'employer.creditCode' } },
+    { key: 'birthDate', label: '出生日期', type: 'date', required: true, source: { event: 'birthDate' } },
+    { key: 'workStartDate', label: '参加工作时间', type: 'date', required: true, source: { event: 'workStartDate' } },
     { key: 'earlyReason', label: '提前退休类别（病退或特殊工种）', type: 'string', required: true },
-    { key: 'retirementDate', label: '退休时间', type: 'date', required: true },
+    { key: 'retirementDate', label: '退休时间', type: 'date', required: true, source: { event: 'retirementDate' } },
     { key: 'fundAccount', label: '住房公积金个人账号', type: 'string', required: true },
     { key: 'bankAccount', label: '银行账号', type: 'string', required: true },
     { key: 'contactPhone', label: '联系电话', type: 'string', required: true },

@@ -32,6 +32,8 @@ const CALLERS = {
   /** 苏州: the newborn bundle is province-wide (320000), so not this region's. */
   coordCity: { sub: 'ac-coord-sz', role: 'coordinator', region: '320500' },
   hotline: { sub: 'ac-12345', role: 'hotline' },
+  /** An integration (共享交换): posts life events, reads and acts on nothing else. */
+  system: { sub: 'ac-exchange', role: 'system' },
   /** The province's coordinator, signed without exp: refused like no token at all. */
   noExp: { sub: 'ac-coord-js', role: 'coordinator', region: '320000' },
 } satisfies Record<string, Claims | undefined>;
@@ -46,8 +48,8 @@ type Expect = 200 | 201 | 204 | 401 | 403 | 404 | 409 | 'allowed' | 'public';
 type Cells = Record<Caller, Expect>;
 
 const everyone = (e: Expect): Cells => Object.fromEntries(CALLER_NAMES.map((c) => [c, e])) as Cells;
-/** Any signed-in caller gets `e`, except where `cells` says otherwise; no token: 401. */
-const signedIn = (e: Expect, cells: Partial<Cells> = {}): Cells => ({ ...everyone(e), none: 401, noExp: 401, ...cells });
+/** Any signed-in person gets `e`, except where `cells` says otherwise; no token: 401; an integration (system): 403. */
+const signedIn = (e: Expect, cells: Partial<Cells> = {}): Cells => ({ ...everyone(e), none: 401, noExp: 401, system: 403, ...cells });
 /** Only the callers named; every other signed-in caller 403, no token 401. */
 const only = (cells: Partial<Cells>): Cells => signedIn(403, cells);
 
@@ -120,6 +122,20 @@ const TABLE: [string, Row][] = [
     { url: () => '/v1/certificates/ac-none', expect: only({ owner: 404, applicantForeign: 404, dept: 404, deptSibling: 404, deptForeign: 404 }) },
   ],
   ['GET /v1/bundles/:code', { url: () => '/v1/bundles/newborn', expect: signedIn(200) }],
+  [
+    'POST /v1/events',
+    {
+      url: () => '/v1/events',
+      body: {
+        id: 'AC-EVENT-1',
+        type: 'death-registered',
+        occurredAt: '2026-12-01T08:00:00+08:00',
+        subject: { kind: 'person', idNumber: '320681198505051229', name: '王芳', account: 'ac-owner' },
+        data: {},
+      },
+      expect: only({ system: 201 }),
+    },
+  ],
   ['GET /v1/bundles/:code/guide', { url: () => '/v1/bundles/newborn/guide?insured=true', expect: everyone(200) }],
   ['POST /v1/bundles', { url: () => '/v1/bundles', body: PROBE_BUNDLE, expect: only({ coordProvince: 201, coordCity: 403 }) }],
   ['POST /v1/bundles/:code/retire', { url: () => '/v1/bundles/ac-retire/retire', expect: only({ coordProvince: 200, coordCity: 403 }) }],
@@ -282,6 +298,15 @@ const TABLE: [string, Row][] = [
   [
     'POST /v1/applications/:id/intake-review',
     { url: (ids) => `/v1/applications/${ids.app}/intake-review`, body: { decision: 'accept' }, expect: only({ window: 409 }) },
+  ],
+  // 政策服务免申办: only a proposed application is confirmed or declined (this one was submitted: 409).
+  [
+    'POST /v1/applications/:id/confirm',
+    { url: (ids) => `/v1/applications/${ids.app}/confirm`, body: { materials: [] }, expect: only({ owner: 409, applicantForeign: 404, window: 409 }) },
+  ],
+  [
+    'POST /v1/applications/:id/decline',
+    { url: (ids) => `/v1/applications/${ids.app}/decline`, body: {}, expect: only({ owner: 409, applicantForeign: 404, window: 409 }) },
   ],
   // Last: the owner withdraws (the agent's and the window's repeats find it withdrawn already).
   [

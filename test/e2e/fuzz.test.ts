@@ -36,6 +36,7 @@ const WHO = {
   province: { sub: 'fz-coord', role: 'coordinator' },
   city: { sub: 'fz-coord-sz', role: 'coordinator', region: '320500' },
   hotline: { sub: 'fz-12345', role: 'hotline' },
+  exchange: { sub: 'fz-exchange', role: 'system' },
 } satisfies Record<string, Claims>;
 type Who = keyof typeof WHO;
 
@@ -144,6 +145,23 @@ const PROFILES: Record<string, Profile> = {
     who: ['window', 'owner'],
     params: appParams,
   },
+  'POST /v1/events': {
+    body: () => ({
+      id: 'FZ-EVENT-1',
+      type: 'retirement-age-reached',
+      occurredAt: '2026-12-03T00:00:00+08:00',
+      subject: { kind: 'person', idNumber: '320681196512030014', name: '赵磊', account: 'fz-owner' },
+      region: '320681',
+      data: { birthDate: '1965-12-03', employer: { name: '公司' } },
+    }),
+    who: ['exchange', 'owner'],
+  },
+  'POST /v1/applications/:id/confirm': {
+    body: () => ({ answers: { housingFund: false }, form: { contactPhone: '13900001111' }, materials: [{ code: 'applicant-id' }], channel: 'web' }),
+    who: ['owner', 'window', 'stranger'],
+    params: appParams,
+  },
+  'POST /v1/applications/:id/decline': { body: () => ({ reason: '不需要' }), who: ['owner', 'window'], params: appParams },
   // Last, so that the application is still running for the routes above.
   'POST /v1/applications/:id/withdraw': { body: () => ({ reason: '不再需要' }), who: ['owner', 'agent', 'window'], params: appParams },
 };

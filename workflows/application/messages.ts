@@ -6,8 +6,9 @@ import type { Policy } from '../shared/policy.js';
 import type { WorkingCalendar } from '../shared/working-days.js';
 import type { ItemState, PromisedMaterial } from '../item/messages.js';
 
-/** Every status an application can have, in the order of the process; `received`: 已收件，待受理审查 — complete, but window staff have yet to judge the materials' legal form (§32). */
+/** Every status an application can have, in the order of the process; `proposed`: started by an event (政策服务免申办), awaiting the subject's confirmation; `received`: 已收件，待受理审查 — complete, but window staff have yet to judge the materials' legal form (§32). */
 export const APPLICATION_STATUSES = [
+  'proposed',
   'incomplete',
   'received',
   'accepted',
@@ -21,6 +22,7 @@ export const APPLICATION_STATUSES = [
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 /** What people read for each status (the console, printed pages). */
 export const APPLICATION_STATUS_LABELS: Record<ApplicationStatus, string> = {
+  proposed: '待确认（主动服务）',
   incomplete: '待补齐材料',
   received: '已收件，待受理审查',
   accepted: '已受理',
@@ -80,7 +82,50 @@ export interface ApplicationInput {
   /** The working-day calendar and limits in force at submission: data, never fetched during replay. */
   calendar: WorkingCalendar;
   policy: Policy;
+  /**
+   * 政策服务免申办: the application was proposed by an event and waits for its subject to confirm
+   * (workflows/application/proposal.ts); the confirmation replaces the submission's parts of this input.
+   */
+  proposal?: ProposalInput;
 }
+
+/** The event that proposed an application, and how long its subject has to confirm. */
+export interface ProposalInput {
+  event: { id: string; type: string; occurredAt: string };
+  /** Working days from the proposal to confirm; unconfirmed by then, the proposal expires. */
+  days: number;
+}
+
+/** What the application shows of the event that proposed it. */
+export interface ProposalState {
+  event: { id: string; type: string; occurredAt: string };
+  proposedAt: string;
+  /** The subject's region (属地) as the event gave it: the confirmation's default. */
+  region?: string;
+  /** Unconfirmed by then, the proposal expires. */
+  expiresAt: string;
+  confirmedAt?: string;
+  declinedAt?: string;
+}
+
+/** The subject's confirmation: the submission's parts of the input (the API checks it as it checks a submission). */
+export type ConfirmInput = Pick<
+  ApplicationInput,
+  | 'channel'
+  | 'submittedBy'
+  | 'answers'
+  | 'region'
+  | 'form'
+  | 'materials'
+  | 'commitments'
+  | 'shared'
+  | 'pledges'
+  | 'delivery'
+  | 'pickupCode'
+  | 'submittedAt'
+  | 'calendar'
+  | 'policy'
+>;
 
 /** A material the platform already held for the applicant (电子证照), taken instead of asked for. */
 export interface SharedMaterial {
@@ -204,6 +249,8 @@ export interface ApplicationState {
   deadlineProvisional?: boolean;
   endedAt?: string;
   outcome?: string;
+  /** 政策服务免申办: the event that proposed it (absent: submitted by the applicant). */
+  proposal?: ProposalState;
   /** Increases with every change: the read model ignores older snapshots. */
   revision: number;
 }
@@ -262,4 +309,8 @@ export const signOffJoint = defineUpdate<UpdateAnswer, [SignOffInput]>('signOffJ
 /** The lead department's resolution of a dissent in a joint procedure. */
 export const resolveJoint = defineUpdate<UpdateAnswer, [ResolveJointInput]>('resolveJoint');
 export const recordDelivery = defineUpdate<UpdateAnswer, [DeliveryEventInput]>('recordDelivery');
+/** The subject confirms a proposed application: it proceeds as a submission of these parts. */
+export const confirmProposal = defineUpdate<UpdateAnswer, [ConfirmInput]>('confirmProposal');
+/** The subject declines a proposed application. */
+export const declineProposal = defineUpdate<UpdateAnswer, [WithdrawInput]>('declineProposal');
 export const publishCalendar = defineSignal<[{ calendar: WorkingCalendar }]>('publishCalendar');

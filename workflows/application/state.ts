@@ -87,6 +87,8 @@ export class ApplicationRecord {
     private readonly input: ApplicationInput,
     now: string,
     private readonly rules: { reproject: boolean; jointClocks?: boolean } = { reproject: true, jointClocks: true },
+    /** 政策服务免申办: the proposal this application was confirmed from (its revisions come first). */
+    proposed?: ApplicationState,
   ) {
     this.calendar = input.calendar;
     const { check, next, receipt } = intakeDecision(input);
@@ -134,6 +136,7 @@ export class ApplicationRecord {
     if (next === 'incomplete') this.holdIncomplete(check.missing, now);
     else if (next === 'received') this.receive(now, check.promised);
     else this.accept(now, check.promised);
+    if (proposed) Object.assign(this.state, { proposal: proposed.proposal, revision: proposed.revision + this.state.revision });
   }
 
   // --- intake (8.1) ------------------------------------------------------------------------

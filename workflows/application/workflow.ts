@@ -22,10 +22,14 @@ import { slimForKeeping } from '../shared/kept-state.js';
 import { activities, changedBy, setCheckedUpdate } from '../shared/kit.js';
 import { ACTIONS_ANSWER_SETTLED, ANNOUNCED_ITEMS, CASE_FILE, CLOCKS_REPROJECTED, JOINT_SIGN_OFF_CLOCKS, UNCHANGED_SYNC_SKIPPED } from '../shared/patches.js';
 import { readModelSnapshot, syncKey } from '../shared/read-model.js';
-import { ApplicationStatus, Overdue } from '../shared/search-attributes.js';
+import { ApplicationStatus, Departments, Overdue } from '../shared/search-attributes.js';
+import { Refusal } from '../shared/refusal.js';
+import { msUntil } from '../shared/kit.js';
 import {
   FINAL_STATUSES,
   applicationState,
+  confirmProposal,
+  declineProposal,
   itemChanged,
   publishCalendar,
   recordDelivery,
@@ -36,8 +40,11 @@ import {
   withdraw,
   type ApplicationInput,
   type ApplicationState,
+  type UpdateAnswer,
 } from './messages.js';
+import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationRecord, isFinalItem } from './state.js';
+import { ProposalRecord } from './proposal.js';
 
 /** How long an action's answer waits for its effect (items cancelled, a supplement taken) before answering anyway. */
 const SETTLE_WITHIN = '10 seconds';
@@ -45,10 +52,18 @@ const SETTLE_WITHIN = '10 seconds';
 const { syncApplication, syncCaseFile, sendNotices } = activities;
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
+  // 政策服务免申办: proposed by an event, the application waits for its subject; once confirmed it
+  // proceeds as a submission, else it ends here. (Only inputs with `proposal` take this path.)
+  let proposed: ProposalRecord | undefined;
+  if (input.proposal) {
+    proposed = await awaitConfirmation(new ProposalRecord({ ...input, proposal: input.proposal }, now()));
+    if (!proposed.confirmation) return slimForKeeping(proposed.state);
+    input = proposed.confirmedInput();
+  }
   // Decided once, at the start: an execution begun before keeps its clocks as they were set.
   const reprojected = patched(CLOCKS_REPROJECTED);
   const jointClocks = patched(JOINT_SIGN_OFF_CLOCKS);
-  const app = new ApplicationRecord(input, now(), { reproject: reprojected, jointClocks });
+  const app = new ApplicationRecord(input, now(), { reproject: reprojected, jointClocks }, proposed?.state);
   // Decided once, at the start: an execution begun before the case file keeps its old commands.
   const caseFile = patched(CASE_FILE);
   const running = new Map<string, CancellationScope>();
@@ -150,7 +165,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
    * Case-file events not yet written, written with the next sync. A person's act and the end force
    * one; what the workflow does by itself rides on the change it comes with (at the latest, the end).
    */
-  const pending: CaseEvent[] = [];
+  const pending: CaseEvent[] = [...(proposed?.events.splice(0) ?? [])];
+  if (proposed) upsertSearchAttributes([{ key: Departments, value: [...new Set(app.state.items.map((i) => i.department))] }]);
   /** Each item's read-model row as last synced: a sync carries only the rows that changed. */
   const syncedItems = new Map<string, string>();
   const forcing = () => pending.some((e) => e.actor || e.kind === 'ended');
@@ -231,6 +247,63 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   await publish();
   await condition(allHandlersFinished);
   return caseFile ? slimForKeeping(app.state) : app.state;
+}
+
+/**
+ * The proposal's wait: the subject confirms (the application proceeds), declines, or lets the
+ * expiry pass (working days, moved by a newly published calendar). Every change is synced like
+ * the application's own: the read model and the case file show the proposal from the start.
+ */
+async function awaitConfirmation(proposal: ProposalRecord): Promise<ProposalRecord> {
+  const id = proposal.state.id;
+  setHandler(applicationState, () => proposal.state);
+  setCheckedUpdate(
+    confirmProposal,
+    (c) => void proposal.confirm(c, now()),
+    (_c) => proposal.checkOpen(),
+  );
+  const decline = ({ reason, actor }: { reason: string; actor: Parameters<ProposalRecord['decline']>[1] }) => void proposal.decline(reason, actor, now());
+  setCheckedUpdate(declineProposal, decline, (_d) => proposal.checkOpen());
+  // Withdrawing what was never submitted is declining it.
+  setCheckedUpdate(withdraw, decline, (_w) => proposal.checkOpen());
+  const notSubmitted = () => {
+    throw new Refusal('StateConflict', '申请待申请人确认，尚未提交');
+  };
+  for (const update of [supplement, reviewIntake, signOffJoint, resolveJoint, recordDelivery] as UpdateDefinition<UpdateAnswer, [unknown]>[]) {
+    setCheckedUpdate(
+      update,
+      () => undefined,
+      (_input: unknown) => notSubmitted(),
+    );
+  }
+  setHandler(publishCalendar, ({ calendar }) => proposal.setCalendar(calendar));
+
+  let synced = -1;
+  const publish = async () => {
+    const notices = proposal.outbox.splice(0);
+    if (notices.length) await sendNotices({ applicationId: id, notices, at: now() });
+    if (synced === proposal.state.revision) return;
+    synced = proposal.state.revision;
+    upsertSearchAttributes([{ key: ApplicationStatus, value: proposal.state.status }]);
+    const ended = !proposal.open;
+    await syncCaseFile({
+      readModel: readModelSnapshot(proposal.state),
+      events: proposal.events.splice(0),
+      ...(ended ? { state: slimForKeeping(proposal.state) } : {}),
+    });
+  };
+  const waiting = () => proposal.open && !proposal.confirmation;
+  while (waiting()) {
+    await publish();
+    const seen = proposal.state.revision;
+    const changed = await condition(() => !waiting() || proposal.state.revision !== seen, msUntil(proposal.state.proposal.expiresAt));
+    if (!changed && waiting()) proposal.expire(now());
+  }
+  if (!proposal.confirmation) {
+    await publish();
+    await condition(allHandlersFinished);
+  }
+  return proposal;
 }
 
 async function runItem(app: ApplicationRecord, code: string): Promise<ItemOutcome> {

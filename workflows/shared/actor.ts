@@ -1,5 +1,6 @@
 // Who did something: recorded with every decision and state change (R-9.3).
-export type Role = 'applicant' | 'agent' | 'window' | 'department' | 'coordinator' | 'hotline';
+/** `system`: an integration (the 共享交换体系) that posts life events; it acts on no application. */
+export type Role = 'applicant' | 'agent' | 'window' | 'department' | 'coordinator' | 'hotline' | 'system';
 export type Channel = 'web' | 'app' | 'window' | 'api';
 
 /** What people read for a channel (receipts, the console via /console/labels.js). */

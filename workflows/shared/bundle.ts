@@ -43,8 +43,23 @@ export interface Field {
   source?: FieldSource;
 }
 
-/** An identity claim of the applicant's login, or a certificate type of the store and the path of the value in its data. */
-export type FieldSource = { claim: 'name' } | { certificate: string; path: string };
+/**
+ * An identity claim of the applicant's login, a certificate type of the store and the path of the
+ * value in its data, or (政策服务免申办) the path of the value in the data of the event that proposed the application.
+ */
+export type FieldSource = { claim: 'name' } | { certificate: string; path: string } | { event: string };
+
+/** The life-event types an event's `type` is written in (`death-registered`, `retirement-age-reached`). */
+export const EVENT_TYPE_PATTERN = '^[a-z][a-z0-9-]{1,63}$';
+
+/**
+ * 政策服务免申办: an event of this type (POST /v1/events) proposes the bundle to its subject, with
+ * these answers to the bundle's questions already given (the subject may change them on confirming).
+ */
+export interface Trigger {
+  event: string;
+  answers?: Answers;
+}
 
 /** The longest string value a field takes unless its definition says otherwise. */
 export const FIELD_MAX_LENGTH = 500;
@@ -120,6 +135,8 @@ export interface BundleDefinition {
   fields: Field[];
   items: ItemDefinition[];
   joint?: JointProcedure[];
+  /** The life events that propose this bundle to their subject (政策服务免申办). */
+  triggers?: Trigger[];
 }
 
 /** A published version: what an application starts with and keeps. */

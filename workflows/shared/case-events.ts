@@ -8,6 +8,9 @@ import type { Actor } from './actor.js';
 import type { Audience, Notice } from './notices.js';
 
 export type TimelineKind =
+  | 'proposed'
+  | 'confirmed'
+  | 'declined'
   | 'submitted'
   | 'accepted'
   | 'incomplete'
@@ -77,6 +80,7 @@ export const END_LABELS: Record<ApplicationStatus, string> = {
   terminated: '终止办理',
   withdrawn: '办理结束（已撤回）',
   expired: '申请失效',
+  proposed: '流程结束',
   incomplete: '流程结束',
   received: '流程结束',
   accepted: '流程结束',

@@ -65,7 +65,11 @@ export interface GuideField {
 }
 
 /** The shared data a value came from: an identity claim of the applicant's login, or a certificate of the store. */
-export type SharedFrom = { kind: 'identity'; claim: string } | { kind: 'certificate'; certificate: string; name: string; number: string };
+export type SharedFrom =
+  | { kind: 'identity'; claim: string }
+  | { kind: 'certificate'; certificate: string; name: string; number: string }
+  /** 政策服务免申办: the event that proposed the application. */
+  | { kind: 'event'; event: string; type: string };
 
 export interface GuideFigures {
   items: number;

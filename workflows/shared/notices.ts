@@ -16,7 +16,9 @@ export type NoticeKind =
   | 'revoked'
   | 'joint' // a joint procedure's dissent: to the lead department; its request to reconsider: to the dissenter
   | 'rectification' // 好差评 整改: assignment, reply, reminders, escalations
-  | 'ticket'; // 12345 work orders
+  | 'ticket' // 12345 work orders
+  | 'proposed' // 政策服务免申办: an event proposed a bundle; the subject confirms or declines
+  | 'proposal-expired';
 
 export type Audience = 'applicant' | 'department' | 'lead' | 'coordinator';
 

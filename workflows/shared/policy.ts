@@ -20,6 +20,8 @@ export interface Policy {
   jointDays: number;
   /** Working days after delivery is prepared before an unclaimed delivery is closed anyway. */
   deliveryDays: number;
+  /** 政策服务免申办: working days the subject of an event has to confirm a proposed application (absent: 20). */
+  proposalDays?: number;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -32,4 +34,5 @@ export const DEFAULT_POLICY: Policy = {
   maxExtensionDays: 10,
   jointDays: 7,
   deliveryDays: 30,
+  proposalDays: 20,
 };

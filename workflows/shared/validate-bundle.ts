@@ -1,7 +1,7 @@
 // Semantic checks on a bundle definition a coordinator publishes (POST /v1/bundles, R-1), run after
 // the JSON schema has vouched for its shape, and the lead-department rule (R-1.2, standard 5.2).
 // Pure, so the API, the seed and workflow code can all share it.
-import type { BundleDefinition, ItemDefinition, Material, Question } from './bundle.js';
+import type { Answers, BundleDefinition, ItemDefinition, Material, Question } from './bundle.js';
 
 export interface BundleProblem {
   field: string;
@@ -75,6 +75,13 @@ export function validateBundle(def: BundleDefinition): BundleProblem[] {
       'joint procedure code',
     ),
     ...checkJoint(def, cat),
+    ...duplicates(
+      (def.triggers ?? []).map((t) => t.event),
+      'triggers',
+      'event',
+      'trigger event',
+    ),
+    ...(def.triggers ?? []).flatMap((t, i) => answerProblems(t.answers, `triggers[${i}].answers`, cat)),
   ];
 }
 
@@ -235,8 +242,13 @@ function itemAfter(item: ItemDefinition, at: string, cat: Catalogue): BundleProb
 }
 
 function itemWhen(item: ItemDefinition, at: string, cat: Catalogue): BundleProblem[] {
-  return Object.entries(item.when ?? {}).flatMap(([key, value]) => {
-    const field = `${at}.when.${key}`;
+  return answerProblems(item.when, `${at}.when`, cat);
+}
+
+/** Answers to the bundle's questions (an item's `when`, a trigger's `answers`): known questions, values of their type and options. */
+function answerProblems(answers: Answers | undefined, at: string, cat: Catalogue): BundleProblem[] {
+  return Object.entries(answers ?? {}).flatMap(([key, value]) => {
+    const field = `${at}.${key}`;
     const question = cat.questions.get(key);
     if (!question) return [{ field, message: `unknown question ${show(key)}` }];
     if (typeof value !== question.type) {
