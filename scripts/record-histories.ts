@@ -10,7 +10,7 @@ import { createActivities } from '../activities/index.js';
 import { openDb } from '../db/client.js';
 import { completeInput, newbornInput } from '../test/fixtures/applications.js';
 import { createTimeSkippingEnv } from '../test/helpers/workflow-env.js';
-import { applicationState, resolveJoint, signOffJoint, supplement, withdraw } from '../workflows/application/messages.js';
+import { applicationState, confirmProposal, resolveJoint, signOffJoint, supplement, withdraw } from '../workflows/application/messages.js';
 import { decideItem, itemState, materialsSupplied } from '../workflows/item/messages.js';
 import { DEFAULT_POLICY } from '../workflows/shared/policy.js';
 import { applicationWorkflowId, itemWorkflowId, postCheckWorkflowId, rectificationWorkflowId, ticketWorkflowId } from '../workflows/shared/ids.js';
@@ -217,6 +217,60 @@ await worker.runUntil(async () => {
   await ticket.executeUpdate(closeTicket, { args: [{ satisfied: true, note: '回访满意', actor: hotline }] });
   await ticket.result();
   await save('ticket-escalated', ticketWorkflowId(tid));
+
+  // 政策服务免申办: one proposal left to expire (three working days, skipped), one confirmed by its
+  // subject and decided to the end.
+  {
+    const proposal = (id: string) =>
+      newbornInput(id, {
+        channel: 'api',
+        submittedBy: { sub: 'exchange', role: 'system' },
+        form: {},
+        materials: [],
+        proposal: { event: { id: `EV-${id}`, type: 'birth-registered', occurredAt: '2026-11-25T00:00:00.000Z' }, days: 3 },
+      });
+    const expired = await env.client.workflow.start('applicationWorkflow', {
+      workflowId: applicationWorkflowId('RECPROPOSED'),
+      taskQueue: 'record',
+      args: [proposal('RECPROPOSED')],
+    });
+    await expired.result();
+    await save('application-proposal-expired', applicationWorkflowId('RECPROPOSED'));
+
+    const id = 'RECCONFIRMED';
+    const handle = await env.client.workflow.start('applicationWorkflow', { workflowId: applicationWorkflowId(id), taskQueue: 'record', args: [proposal(id)] });
+    const submitted = newbornInput(id, { answers: { localHukou: false, insured: false, socialCard: false, reimburse: false } });
+    const { channel, answers, region, form, materials, commitments, delivery, calendar, policy } = submitted;
+    await handle.executeUpdate(confirmProposal, {
+      args: [
+        {
+          channel,
+          submittedBy: { sub: 'zhangsan', role: 'applicant' },
+          answers,
+          region,
+          form,
+          materials,
+          commitments,
+          pledges: [],
+          delivery,
+          submittedAt: new Date().toISOString(),
+          calendar,
+          policy,
+        },
+      ],
+    });
+    for (const item of (await handle.query(applicationState)).items.map((i) => i.code)) {
+      while ((await handle.query(applicationState)).items.find((i) => i.code === item)?.status !== 'in_review') await new Promise((r) => setTimeout(r, 20));
+      const dept = submitted.bundle.items.find((i) => i.code === item)!.department;
+      await env.client.workflow
+        .getHandle(itemWorkflowId(id, item))
+        .executeUpdate(decideItem, {
+          args: [{ decision: 'approve', result: { no: `${item}-1` }, actor: { sub: 'recorder', role: 'department', dept, post: 'A' } }],
+        });
+    }
+    await handle.result();
+    await save('application-proposal-confirmed', applicationWorkflowId(id));
+  }
 
   // 告知承诺 with a 容缺 material promised (a standalone item): granted on the pledge, it waits for
   // the material, which arrives, and only then issues the result (patch pledge-awaits-materials).

@@ -15,6 +15,8 @@ export class ProposalRecord {
   readonly events: CaseEvent[] = [];
   /** The subject's confirmation, once given. */
   confirmation?: ConfirmInput;
+  /** The application has taken over from the proposal (its state answers from now on). */
+  submitted = false;
   private readonly proposal: ProposalInput;
   private seq = 0;
 
@@ -51,8 +53,9 @@ export class ProposalRecord {
     });
   }
 
+  /** Waiting for its subject: neither confirmed, declined nor expired. */
   get open(): boolean {
-    return this.state.status === 'proposed';
+    return this.state.status === 'proposed' && !this.confirmation;
   }
 
   /** A newly published calendar moves the expiry (counted from the proposal, in working days). */
@@ -63,6 +66,7 @@ export class ProposalRecord {
   }
 
   checkOpen(): void {
+    if (this.confirmation) throw new Refusal('StateConflict', '申请人已确认办理，申请已提交');
     if (!this.open) throw new Refusal('StateConflict', `申请当前状态为 ${this.state.status}，已不再等待确认`);
   }
 

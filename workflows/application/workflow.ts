@@ -74,6 +74,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   const answer = () => (caseFile ? undefined : app.state);
 
   setHandler(applicationState, () => app.state);
+  if (proposed) proposed.submitted = true;
   setHandler(itemChanged, (report) => app.applyItemState(report, now()));
   setCheckedUpdate(
     supplement,
@@ -259,7 +260,12 @@ async function awaitConfirmation(proposal: ProposalRecord): Promise<ProposalReco
   setHandler(applicationState, () => proposal.state);
   setCheckedUpdate(
     confirmProposal,
-    (c) => void proposal.confirm(c, now()),
+    async (c) => {
+      proposal.confirm(c, now());
+      // The answer follows the submission (bounded: a sync of the proposal may be under way).
+      await condition(() => proposal.submitted, SETTLE_WITHIN);
+      return undefined;
+    },
     (_c) => proposal.checkOpen(),
   );
   const decline = ({ reason, actor }: { reason: string; actor: Parameters<ProposalRecord['decline']>[1] }) => void proposal.decline(reason, actor, now());
@@ -285,19 +291,18 @@ async function awaitConfirmation(proposal: ProposalRecord): Promise<ProposalReco
     if (synced === proposal.state.revision) return;
     synced = proposal.state.revision;
     upsertSearchAttributes([{ key: ApplicationStatus, value: proposal.state.status }]);
-    const ended = !proposal.open;
+    const ended = FINAL_STATUSES.includes(proposal.state.status);
     await syncCaseFile({
       readModel: readModelSnapshot(proposal.state),
       events: proposal.events.splice(0),
       ...(ended ? { state: slimForKeeping(proposal.state) } : {}),
     });
   };
-  const waiting = () => proposal.open && !proposal.confirmation;
-  while (waiting()) {
+  while (proposal.open) {
     await publish();
     const seen = proposal.state.revision;
-    const changed = await condition(() => !waiting() || proposal.state.revision !== seen, msUntil(proposal.state.proposal.expiresAt));
-    if (!changed && waiting()) proposal.expire(now());
+    const changed = await condition(() => !proposal.open || proposal.state.revision !== seen, msUntil(proposal.state.proposal.expiresAt));
+    if (!changed && proposal.open) proposal.expire(now());
   }
   if (!proposal.confirmation) {
     await publish();
