@@ -262,11 +262,9 @@ await worker.runUntil(async () => {
     for (const item of (await handle.query(applicationState)).items.map((i) => i.code)) {
       while ((await handle.query(applicationState)).items.find((i) => i.code === item)?.status !== 'in_review') await new Promise((r) => setTimeout(r, 20));
       const dept = submitted.bundle.items.find((i) => i.code === item)!.department;
-      await env.client.workflow
-        .getHandle(itemWorkflowId(id, item))
-        .executeUpdate(decideItem, {
-          args: [{ decision: 'approve', result: { no: `${item}-1` }, actor: { sub: 'recorder', role: 'department', dept, post: 'A' } }],
-        });
+      await env.client.workflow.getHandle(itemWorkflowId(id, item)).executeUpdate(decideItem, {
+        args: [{ decision: 'approve', result: { no: `${item}-1` }, actor: { sub: 'recorder', role: 'department', dept, post: 'A' } }],
+      });
     }
     await handle.result();
     await save('application-proposal-confirmed', applicationWorkflowId(id));

@@ -130,6 +130,7 @@ const APP_TONE = {
   terminated: 'bad',
   withdrawn: '',
   expired: 'bad',
+  proposed: 'warn',
   incomplete: 'warn',
   received: 'warn',
   accepted: 'run',

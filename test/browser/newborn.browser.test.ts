@@ -384,4 +384,44 @@ describe.skipIf(SKIP)('the console in Chromium', () => {
     await poll(() => textOf(power.locator('.joint'))).toContain('已退回复议');
     await power.context().close();
   });
+  it('shows the applicant a service an event proposed (政策服务免申办), pre-filled, and confirms it', async () => {
+    const posted = await sys.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: bearer({ sub: 'br-exchange', role: 'system' }),
+      payload: {
+        id: 'BR-SB-0001',
+        type: 'retirement-age-reached',
+        occurredAt: '2026-12-03T00:00:00+08:00',
+        subject: { kind: 'person', idNumber: '320681196512030014', name: '赵磊', account: 'zhaolei' },
+        data: {
+          birthDate: '1965-12-03',
+          retirementDate: '2027-01-01',
+          workStartDate: '1985-07-01',
+          employer: { name: '启东市海洋机械有限公司', creditCode: '91320681MA1XXXXX0Q' },
+        },
+      },
+    });
+    expect(posted.statusCode, posted.body).toBe(201);
+    const id = posted.json().applications[0] as string;
+    // The proposal reaches the applicant's listing with the workflow's first sync.
+    const listing = () => sys.app.inject({ url: '/v1/applications?status=proposed', headers: bearer({ sub: 'zhaolei', role: 'applicant' }) });
+    await poll(async () => (await listing()).json().applications.length).toBe(1);
+
+    const applicant = await login('applicant', { sub: 'zhaolei', name: '赵磊' });
+    await shows(applicant.locator('#proposals'));
+    await applicant.locator('#proposals a', { hasText: id }).click();
+    await poll(() => textOf(applicant.locator('label.prefilled', { hasText: '所在单位名称' }))).toContain('来自共享事件');
+    await poll(() => applicant.locator('[name="f-employerName"]').inputValue()).toBe('启东市海洋机械有限公司');
+    await poll(() => applicant.locator('[name="f-employeeName"]').inputValue()).toBe('赵磊');
+    await applicant.locator('input[name="q-housingFund"]').last().check(); // 否
+    await applicant.locator('[name="f-bankAccount"]').fill('6222020000000000001');
+    await applicant.locator('[name="f-contactPhone"]').fill('13900001111');
+    for (const code of ['applicant-id', 'personnel-file', 'bank-account']) await applicant.locator(`[name="mat-${code}"]`).check();
+    await shot(applicant, 'applicant-proposal');
+    await applicant.getByRole('button', { name: '确认办理' }).click();
+    await poll(() => textOf(applicant.locator('#flash'))).toContain('已确认办理');
+    await poll(() => textOf(text(applicant))).toContain('企业职工基本养老保险退休申请');
+    await shot(applicant, 'applicant-proposal-confirmed');
+  });
 });

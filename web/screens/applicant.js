@@ -2,6 +2,7 @@
 // asked of me (补正, 容缺, 一次告知), withdrawal, the results, the delivery and the rating.
 import { ApiError, api, flash } from '../api.js';
 import { bundleDef, requestedMaterials } from '../catalogue.js';
+import { renderProposal } from './applicant-proposal.js';
 import { actions, button, receiptButton, requestedTable, screenHeading, withdrawCard } from '../components.js';
 import {
   CHANNELS,
@@ -32,9 +33,19 @@ export async function render(container, parts) {
 
 async function renderList(container) {
   const { applications } = await api.get('/v1/applications?limit=50');
+  const proposed = applications.filter((a) => a.status === 'proposed');
   mount(
     container,
     h('h1', {}, '我的申请'),
+    proposed.length
+      ? h(
+          'div',
+          { class: 'card todo', id: 'proposals' },
+          h('h2', {}, `为您主动推送的服务（${proposed.length} 项待确认）`),
+          h('p', { class: 'muted' }, '平台根据共享的事件信息为您生成了申请并预填了信息，请核对后确认办理或谢绝。'),
+          proposed.map((a) => h('p', {}, h('a', { href: `#/applicant/${a.id}` }, `${a.bundle} · ${a.number} · 去确认`))),
+        )
+      : null,
     applications.length
       ? table(
           ['申请编号', '一件事', '渠道', '状态', '提交时间', ''],
@@ -77,8 +88,9 @@ const FINAL_ITEM_LABEL = { approved: '已办结', rejected: '不予批准', canc
 
 async function renderApplication(container, id) {
   const app = await api.get(`/v1/applications/${encodeURIComponent(id)}`);
-  const def = await bundleDef(app.bundle.code, app.bundle.version);
   const reload = () => renderApplication(container, id);
+  if (app.status === 'proposed' && app.proposal) return renderProposal(container, app, reload);
+  const def = await bundleDef(app.bundle.code, app.bundle.version);
   const final = FINAL_APP.includes(app.status);
   const name = (code) => app.items.find((i) => i.code === code)?.name ?? code;
 
