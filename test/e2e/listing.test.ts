@@ -284,6 +284,7 @@ describe('GET /v1/stats', () => {
     const s = await stats('');
     expect(s.volume).toBe(5);
     expect(s.outcomes).toEqual({
+      proposed: 0,
       incomplete: 0,
       received: 0,
       accepted: 0,
