@@ -9,6 +9,7 @@ import { installRuntime } from './runtime.js';
 import { installTracing } from './tracing.js';
 import { createWorker } from './create.js';
 import { encryptingConverter } from './payload-codec.js';
+import { ensureSearchAttributes } from './search-attributes.js';
 
 // A postgres.js defect must not take the worker down when PostgreSQL drops its connections.
 installDriverGuard({ warn: (message, err) => console.warn(`warning: ${message}\n${err.stack}`) });
@@ -20,6 +21,9 @@ if (metricsUrl) console.log(`worker metrics on ${metricsUrl}`);
 const dbConfig = loadDbConfig();
 const address = temporal.address ?? `127.0.0.1:${temporal.devServer.port}`;
 const connection = await NativeConnection.connect(connectionOptions(temporal, address));
+// A cluster's namespace gets the search attributes the workflows set, once, before any workflow runs.
+const registered = await ensureSearchAttributes(connection.operatorService, temporal.namespace);
+if (registered.length) console.log(`registered search attributes in namespace ${temporal.namespace}: ${registered.join(', ')}`);
 const db = await openDb(dbConfig);
 const worker = await createWorker({
   connection,
