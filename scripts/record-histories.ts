@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createActivities } from '../activities/index.js';
 import { openDb } from '../db/client.js';
-import { completeInput, newbornInput } from '../test/fixtures/applications.js';
+import { completeInput, confirmationOf, newbornInput } from '../test/fixtures/applications.js';
 import { createTimeSkippingEnv } from '../test/helpers/workflow-env.js';
 import { applicationState, confirmProposal, resolveJoint, signOffJoint, supplement, withdraw } from '../workflows/application/messages.js';
 import { decideItem, itemState, materialsSupplied } from '../workflows/item/messages.js';
@@ -240,25 +240,7 @@ await worker.runUntil(async () => {
     const id = 'RECCONFIRMED';
     const handle = await env.client.workflow.start('applicationWorkflow', { workflowId: applicationWorkflowId(id), taskQueue: 'record', args: [proposal(id)] });
     const submitted = newbornInput(id, { answers: { localHukou: false, insured: false, socialCard: false, reimburse: false } });
-    const { channel, answers, region, form, materials, commitments, delivery, calendar, policy } = submitted;
-    await handle.executeUpdate(confirmProposal, {
-      args: [
-        {
-          channel,
-          submittedBy: { sub: 'zhangsan', role: 'applicant' },
-          answers,
-          region,
-          form,
-          materials,
-          commitments,
-          pledges: [],
-          delivery,
-          submittedAt: new Date().toISOString(),
-          calendar,
-          policy,
-        },
-      ],
-    });
+    await handle.executeUpdate(confirmProposal, { args: [confirmationOf(submitted)] });
     for (const item of (await handle.query(applicationState)).items.map((i) => i.code)) {
       while ((await handle.query(applicationState)).items.find((i) => i.code === item)?.status !== 'in_review') await new Promise((r) => setTimeout(r, 20));
       const dept = submitted.bundle.items.find((i) => i.code === item)!.department;

@@ -11,6 +11,7 @@ import { utilities } from '../../db/catalogue/utilities.js';
 import { completeInput } from '../fixtures/applications.js';
 import { startSystem, type TestSystem } from '../helpers/system.js';
 import { bearer } from '../helpers/tokens.js';
+import { retirementAgeReached } from '../fixtures/events.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** The flags the machine notes give for headless Chromium on a closed network (Playwright adds --headless and a fresh profile). */
@@ -389,18 +390,7 @@ describe.skipIf(SKIP)('the console in Chromium', () => {
       method: 'POST',
       url: '/v1/events',
       headers: bearer({ sub: 'br-exchange', role: 'system' }),
-      payload: {
-        id: 'BR-SB-0001',
-        type: 'retirement-age-reached',
-        occurredAt: '2026-12-03T00:00:00+08:00',
-        subject: { kind: 'person', idNumber: '320681196512030014', name: '赵磊', account: 'zhaolei' },
-        data: {
-          birthDate: '1965-12-03',
-          retirementDate: '2027-01-01',
-          workStartDate: '1985-07-01',
-          employer: { name: '启东市海洋机械有限公司', creditCode: '91320681MA1XXXXX0Q' },
-        },
-      },
+      payload: retirementAgeReached('BR-SB-0001'),
     });
     expect(posted.statusCode, posted.body).toBe(201);
     const id = posted.json().applications[0] as string;

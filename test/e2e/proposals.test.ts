@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseFiles, lifeEvents, notices } from '../../db/schema.js';
 import { startSystem, waitFor, type TestSystem } from '../helpers/system.js';
 import { bearer, dept } from '../helpers/tokens.js';
+import { deathRegistered, retirementAgeReached } from '../fixtures/events.js';
 
 let sys: TestSystem;
 beforeAll(async () => {
@@ -26,27 +27,8 @@ const zhaolei = bearer({ sub: 'zhaolei', role: 'applicant', name: '赵磊' });
 const stranger = bearer({ sub: 'lisi', role: 'applicant', name: '李四' });
 const window = bearer({ sub: 'window-1', role: 'window' });
 
-/** 公安's death registration: the family member who registered it is the subject. */
-const death = (id: string) => ({
-  id,
-  type: 'death-registered',
-  occurredAt: '2026-12-01T08:30:00+08:00',
-  subject: { kind: 'person', idNumber: '320681198505051229', name: '王芳', account: 'wangfang' },
-  data: { deceased: { name: '王建国', idNumber: '320681195203031217' }, deathDate: '2026-12-01', deathPlace: '启东市人民医院' },
-});
-/** 社保's record: 赵磊 reaches the statutory retirement age. */
-const retirementAge = (id: string) => ({
-  id,
-  type: 'retirement-age-reached',
-  occurredAt: '2026-12-03T00:00:00+08:00',
-  subject: { kind: 'person', idNumber: '320681196512030014', name: '赵磊', account: 'zhaolei' },
-  data: {
-    birthDate: '1965-12-03',
-    retirementDate: '2027-01-01',
-    workStartDate: '1985-07-01',
-    employer: { name: '启东市海洋机械有限公司', creditCode: '91320681MA1XXXXX0Q' },
-  },
-});
+const death = (id: string) => deathRegistered(id);
+const retirementAge = (id: string) => retirementAgeReached(id);
 
 describe('posting events', () => {
   it('only an integration (role system) posts events; it reads no application', async () => {

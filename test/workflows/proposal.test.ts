@@ -16,12 +16,11 @@ import {
   publishCalendar,
   supplement,
   type ApplicationInput,
-  type ConfirmInput,
 } from '../../workflows/application/messages.js';
 import { decideItem } from '../../workflows/item/messages.js';
 import { applicationWorkflowId, itemWorkflowId } from '../../workflows/shared/ids.js';
 import type { WorkingCalendar } from '../../workflows/shared/working-days.js';
-import { newbornInput } from '../fixtures/applications.js';
+import { confirmationOf, newbornInput } from '../fixtures/applications.js';
 import { createTestDb } from '../helpers/db.js';
 import { workflowBundle } from '../helpers/system.js';
 import { createTimeSkippingEnv } from '../helpers/workflow-env.js';
@@ -73,23 +72,7 @@ function proposedInput(appId: string): ApplicationInput {
 }
 
 /** What the subject's confirmation carries: a complete newborn submission. */
-function confirmation(): ConfirmInput {
-  const { channel, answers, region, form, materials, commitments, delivery, calendar, policy } = newbornInput('x');
-  return {
-    channel,
-    submittedBy: { sub: 'zhangsan', role: 'applicant' },
-    answers,
-    region,
-    form,
-    materials,
-    commitments,
-    pledges: [],
-    delivery,
-    submittedAt: new Date().toISOString(),
-    calendar,
-    policy,
-  };
-}
+const confirmation = () => confirmationOf(newbornInput('x'));
 
 async function withWorker<T>(body: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `wp-${randomBytes(4).toString('hex')}`;

@@ -8,6 +8,7 @@ import type { Notice, NoticeKind } from '../shared/notices.js';
 import { Refusal } from '../shared/refusal.js';
 import { addWorkingDays, type WorkingCalendar } from '../shared/working-days.js';
 import type { ApplicationInput, ApplicationState, ConfirmInput, ProposalInput } from './messages.js';
+import { bundleSummary } from './state.js';
 
 export class ProposalRecord {
   readonly state: ApplicationState & { proposal: NonNullable<ApplicationState['proposal']> };
@@ -29,7 +30,7 @@ export class ProposalRecord {
     this.state = {
       id: input.id,
       number: input.number,
-      bundle: { code: bundle.code, version: bundle.version, name: bundle.name, region: bundle.region, leadDepartment: bundle.leadDepartment },
+      bundle: bundleSummary(bundle),
       status: 'proposed',
       channel: input.channel,
       applicant: input.applicant,

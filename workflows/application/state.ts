@@ -2,7 +2,7 @@
 // and rejection rules (8.3), withdrawal, one feedback and one delivery (8.4). No Temporal APIs here.
 import { FINAL_ITEM_STATUSES, type Decision, type ItemState, type ItemStatus, type PromisedMaterial, type ResultData } from '../item/messages.js';
 import type { Actor } from '../shared/actor.js';
-import type { ItemDefinition } from '../shared/bundle.js';
+import type { BundleVersion, ItemDefinition } from '../shared/bundle.js';
 import {
   DELIVERY_LABELS,
   END_LABELS,
@@ -53,6 +53,15 @@ export { Refusal };
 
 export const isFinalItem = (status: ItemStatus): boolean => FINAL_ITEM_STATUSES.includes(status);
 
+/** What an application's state shows of the bundle version it started with. */
+export const bundleSummary = (bundle: BundleVersion): ApplicationState['bundle'] => ({
+  code: bundle.code,
+  version: bundle.version,
+  name: bundle.name,
+  region: bundle.region,
+  leadDepartment: bundle.leadDepartment,
+});
+
 export class ApplicationRecord {
   readonly state: ApplicationState;
   readonly outbox: Notice[] = [];
@@ -98,7 +107,7 @@ export class ApplicationRecord {
     this.state = {
       id: input.id,
       number: input.number,
-      bundle: { code: bundle.code, version: bundle.version, name: bundle.name, region: bundle.region, leadDepartment: bundle.leadDepartment },
+      bundle: bundleSummary(bundle),
       status: 'incomplete',
       channel: input.channel,
       applicant: input.applicant,
