@@ -1,7 +1,7 @@
 // The case file (办件档案) of an application in PostgreSQL: the submission, written by the API before
 // the workflow starts; the last state, kept by every sync; the event log (case_events). Personal
 // values are sealed with the payload key ring and never stored in the clear.
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Applicant, ApplicationInput, ApplicationState, SharedMaterial, SubmittedMaterial } from '../workflows/application/messages.js';
 import type { BundleVersion } from '../workflows/shared/bundle.js';
 import type { SharedFrom } from '../workflows/shared/guide.js';
@@ -135,6 +135,15 @@ export function keptState(state: ApplicationState): Record<string, unknown> {
     applicant: { kind: a.kind, name: maskName(a.name), idNumber: maskIdNumber(a.idNumber), phone: a.phone && maskPhone(a.phone) },
     delivery,
   };
+}
+
+/** Whether the application has ended and its case file keeps its last state (no personal values opened). */
+export async function hasEnded(db: Db, id: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: caseFiles.applicationId })
+    .from(caseFiles)
+    .where(and(eq(caseFiles.applicationId, id), isNotNull(caseFiles.state)));
+  return !!row;
 }
 
 export async function readCaseFile(db: Db, sealer: Sealer, id: string): Promise<CaseFile | undefined> {

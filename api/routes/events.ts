@@ -6,7 +6,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { getBundle } from '../../db/bundles.js';
 import { loadCalendar } from '../../db/calendar.js';
-import { writeSubmission } from '../../db/case-file.js';
+import { hasEnded, writeSubmission } from '../../db/case-file.js';
 import { recordLifeEvent, triggeredBundles, type PlannedProposal } from '../../db/life-events.js';
 import { confirmProposal, declineProposal, type ApplicationInput, type ApplicationState } from '../../workflows/application/messages.js';
 import type { applicationWorkflow } from '../../workflows/application/workflow.js';
@@ -74,6 +74,8 @@ export const eventRoutes = routes(async (app, deps) => {
       }
       const calendar = await loadCalendar(db);
       for (const planned of row.applications) {
+        // A repeat completes what a crash left undone; an ended proposal is never proposed again (not even once retention has deleted its workflow).
+        if (repeated && (await hasEnded(db, planned.id))) continue;
         const bundle = bundles.find((b) => b.code === planned.bundle) ?? (await getBundle(db, planned.bundle));
         if (bundle) await propose(planned, bundle);
       }
