@@ -137,6 +137,11 @@ function deliveryFor(viewer: Claims | undefined, state: ApplicationState): Appli
   return rest;
 }
 
+/** The application as API.md shows it to this request's reader (its revocations read from the case file). */
+export async function viewAs(deps: Pick<AppDeps, 'db' | 'config' | 'temporal'>, request: FastifyRequest, state: ApplicationState) {
+  return applicationView(state, deps.config.temporalUiUrl, deps.temporal.options.namespace, await revocationsOf(deps.db.db, state.id), request.user);
+}
+
 /** The application as API.md shows it: personal data masked, a link to the Temporal UI. */
 export function applicationView(
   state: ApplicationState,

@@ -1,6 +1,8 @@
 // A submission checked against its bundle (8.1) and turned into the application's input: what
 // `POST /v1/applications` and the confirmation of a proposed application (政策服务免申办) share.
 // Every refusal is a 400 naming the field (or 403 for a credit restriction), never a state change.
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
 import { createHash, randomInt } from 'node:crypto';
 import { sharedMaterials } from '../db/certificates.js';
@@ -12,7 +14,10 @@ import type { Actor, Channel } from '../workflows/shared/actor.js';
 import type { BundleVersion } from '../workflows/shared/bundle.js';
 import type { SharedFrom } from '../workflows/shared/guide.js';
 import { checkSubmission, type IntakeCheck } from '../workflows/shared/intake.js';
+import type { applicationWorkflow } from '../workflows/application/workflow.js';
+import { applicationWorkflowId } from '../workflows/shared/ids.js';
 import { DEFAULT_POLICY } from '../workflows/shared/policy.js';
+import { ApplicationNumber, BundleCode, Departments } from '../workflows/shared/search-attributes.js';
 import { applicableItems, undecidedQuestions } from '../workflows/shared/rules.js';
 import type { Sealer } from '../worker/payload-codec.js';
 import type { Claims } from './auth.js';
@@ -143,4 +148,29 @@ export async function prepareSubmission(
   const values = await sharedValues(db, bundle, { claims: actor.role === 'applicant' ? claims : undefined, holder }, submittedAt);
   const sharedData = Object.fromEntries([...values].filter(([key, v]) => form[key] === v.value).map(([key, v]) => [key, v.from]));
   return { parts, check, shared, sharedData };
+}
+
+/**
+ * Starts the application's workflow (a submission's, or a proposal's) with the search attributes
+ * operators filter on; false when an execution of that id was started before — a repeat, whose
+ * caller decides whether that is an answer or an error.
+ */
+export async function startApplication(temporal: Client, taskQueue: string, input: ApplicationInput, departments: string[]): Promise<boolean> {
+  try {
+    await temporal.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
+      workflowId: applicationWorkflowId(input.id),
+      taskQueue,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: BundleCode, value: input.bundle.code },
+        { key: ApplicationNumber, value: input.id },
+        { key: Departments, value: departments },
+      ]),
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
+  }
 }

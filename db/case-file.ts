@@ -66,15 +66,15 @@ const refsOf = (bundle: BundleVersion, materials: SubmittedMaterial[], at: strin
 
 /**
  * Written once per application before its workflow starts (a repeated submission changes nothing).
- * `proposed`: the proposal an event made (政策服务免申办); `confirming`: the subject's confirmation,
- * which replaces the proposal's submission — once (a confirmed submission is never replaced).
+ * 政策服务免申办: `event` the event that proposed it; `proposed` the proposal as the event made it;
+ * `confirming` the subject's confirmation, which replaces the proposal's submission once.
  */
 export async function writeSubmission(
   db: Db,
   sealer: Sealer,
   input: ApplicationInput,
   materials: SubmittedMaterial[],
-  from: { shared?: SharedMaterial[]; sharedData?: Record<string, SharedFrom>; proposed?: boolean; confirming?: boolean } = {},
+  from: { shared?: SharedMaterial[]; sharedData?: Record<string, SharedFrom>; event?: Submission['proposal']; proposed?: boolean; confirming?: boolean } = {},
 ): Promise<void> {
   const shared = from.shared ?? [];
   const submission: Submission = {
@@ -97,7 +97,7 @@ export async function writeSubmission(
     pledges: input.pledges ?? [],
     delivery: { method: input.delivery.method },
     ...(from.sharedData && Object.keys(from.sharedData).length ? { sharedData: from.sharedData } : {}),
-    ...(input.proposal ? { proposal: input.proposal.event } : {}),
+    ...(from.event ? { proposal: from.event } : {}),
     ...(from.proposed ? { proposed: true as const } : {}),
   };
   const personal: PersonalValues = { applicant: input.applicant, form: input.form, deliveryAddress: input.delivery.address };

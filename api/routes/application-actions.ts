@@ -21,7 +21,7 @@ import { jsonBytes, MAX_RESULT_BYTES } from '../../workflows/shared/limits.js';
 import { routes } from '../route-plugin.js';
 import { getBundle } from '../../db/bundles.js';
 import { addSupplementRefs } from '../../db/case-file.js';
-import { applicationHandle, applicationView, caseFileOf, loadVisible, revocationsOf, runUpdate } from '../application-access.js';
+import { applicationHandle, caseFileOf, loadVisible, runUpdate, viewAs } from '../application-access.js';
 import { assertJointLead, assertJointParticipant, assertOwnItem, itemRegionOf, reachesItem } from '../access.js';
 import { actorOf, requireRole, type Claims } from '../auth.js';
 import { badRequest, conflict, notFound } from '../errors.js';
@@ -39,22 +39,19 @@ import {
   SupplementBody,
   WithdrawBody,
 } from '../schemas/applications.js';
-import { errorResponses } from '../schemas/common.js';
-
-const idempotencyHeader = { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 128 } } };
+import { IdempotencyHeader, errorResponses } from '../schemas/common.js';
 
 export const applicationActionRoutes = routes(async (app, deps) => {
   const { temporal } = deps;
   const respond = async (request: FastifyRequest, id: string) => view(request, await loadVisible(deps, request, id));
-  const view = async (request: FastifyRequest, state: ApplicationState) =>
-    applicationView(state, deps.config.temporalUiUrl, temporal.options.namespace, await revocationsOf(deps.db.db, state.id), request.user);
+  const view = (request: FastifyRequest, state: ApplicationState) => viewAs(deps, request, state);
   /** The application after an update on it: the update's answer where it holds the state (executions begun before the case file), else a query. */
   const answered = (request: FastifyRequest, id: string, state: UpdateAnswer) => (state ? view(request, state) : respond(request, id));
   const updateId = (request: FastifyRequest) => request.headers['idempotency-key'] as string | undefined;
   const schema = <B>(params: B, body?: unknown) => ({
     params,
     ...(body ? { body } : {}),
-    headers: idempotencyHeader,
+    headers: IdempotencyHeader,
     response: { 200: ApplicationView, ...errorResponses },
   });
 

@@ -1,6 +1,5 @@
 // Submitting (8.1) and reading applications.
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { getBundle } from '../../db/bundles.js';
@@ -8,19 +7,16 @@ import { writeSubmission } from '../../db/case-file.js';
 import { idempotencyKeys } from '../../db/schema.js';
 import { applicationState, type ApplicationInput } from '../../workflows/application/messages.js';
 import { intakeDecision } from '../../workflows/application/intake-decision.js';
-import type { applicationWorkflow } from '../../workflows/application/workflow.js';
-import { applicationWorkflowId } from '../../workflows/shared/ids.js';
 import type { IntakeCheck } from '../../workflows/shared/intake.js';
-import { assertChannel, prepareSubmission } from '../submission.js';
-import { ApplicationNumber, BundleCode, Departments } from '../../workflows/shared/search-attributes.js';
+import { assertChannel, prepareSubmission, startApplication } from '../submission.js';
 import { routes } from '../route-plugin.js';
-import { applicationHandle, applicationView, caseFileOf, loadVisible, revocationsOf, sealerOf } from '../application-access.js';
+import { applicationHandle, caseFileOf, loadVisible, sealerOf, viewAs } from '../application-access.js';
 import { newApplicationNumber } from '../application-number.js';
 import { namesFrom, renderReceiptPage } from '../receipt-page.js';
 import { actorOf, requireRole } from '../auth.js';
 import { conflict, forbidden, notFound } from '../errors.js';
 import { ApplicationParams, ApplicationView, SubmitApplicationBody, SubmitResponse } from '../schemas/applications.js';
-import { errorResponses, Json } from '../schemas/common.js';
+import { IdempotencyHeader, Json, errorResponses } from '../schemas/common.js';
 import { bindApplication } from '../request-log.js';
 
 /** Stable hash of a body: the same JSON with keys in another order is the same body. */
@@ -64,7 +60,7 @@ export const applicationRoutes = routes(async (app, deps) => {
       preParsing: requireRole('applicant', 'agent', 'window'),
       schema: {
         body: SubmitApplicationBody,
-        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 128 } } },
+        headers: IdempotencyHeader,
         response: { 200: SubmitResponse, 201: SubmitResponse, ...errorResponses },
       },
     },
@@ -105,22 +101,9 @@ export const applicationRoutes = routes(async (app, deps) => {
       const input: ApplicationInput = { id, number: id, bundle, applicant: body.applicant, owner, ...prepared.parts };
       // The case file first: once the workflow runs, its syncs keep the state beside the submission.
       await writeSubmission(db, sealer, input, body.materials, prepared);
-      try {
-        await temporal.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
-          workflowId: applicationWorkflowId(id),
-          taskQueue,
-          args: [input],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: new TypedSearchAttributes([
-            { key: BundleCode, value: bundle.code },
-            { key: ApplicationNumber, value: id },
-            { key: Departments, value: [...new Set(prepared.check.items.map((i) => i.department))] },
-          ]),
-        });
-      } catch (err) {
-        // A repeat whose first attempt already started the workflow: answer with that one.
-        if (!(repeated && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
+      const departments = [...new Set(prepared.check.items.map((i) => i.department))];
+      // A repeat whose first attempt already started the workflow answers with that one.
+      if (!(await startApplication(temporal, taskQueue, input, departments)) && !repeated) throw conflict(`application ${id} exists already`);
       return reply.code(repeated ? 200 : 201).send(await submissionAnswer(temporal, input, prepared.check, repeated));
     },
   );
@@ -130,7 +113,7 @@ export const applicationRoutes = routes(async (app, deps) => {
     { preParsing: requireRole(), schema: { params: ApplicationParams, response: { 200: ApplicationView, ...errorResponses } } },
     async (request) => {
       const state = await loadVisible(deps, request, request.params.id);
-      const view = applicationView(state, deps.config.temporalUiUrl, temporal.options.namespace, await revocationsOf(db, state.id), request.user);
+      const view = await viewAs(deps, request, state);
       // 政策服务免申办: its subject (or window staff) sees what the proposal filled in, to confirm it.
       if (state.status !== 'proposed' || !(request.user.role === 'window' || state.owner === request.user.sub)) return view;
       const file = await caseFileOf(deps, state.id);

@@ -2,33 +2,26 @@
 // name its type is proposed to the event's subject as an application of status `proposed`,
 // pre-filled from the event and the certificate store. The subject confirms (the application then
 // proceeds as a submission), declines, or lets it expire (workflows/application/proposal.ts).
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
 import { getBundle } from '../../db/bundles.js';
 import { loadCalendar } from '../../db/calendar.js';
 import { hasEnded, writeSubmission } from '../../db/case-file.js';
 import { recordLifeEvent, triggeredBundles, type PlannedProposal } from '../../db/life-events.js';
 import { confirmProposal, declineProposal, type ApplicationInput, type ApplicationState } from '../../workflows/application/messages.js';
-import type { applicationWorkflow } from '../../workflows/application/workflow.js';
 import type { BundleVersion } from '../../workflows/shared/bundle.js';
-import { applicationWorkflowId } from '../../workflows/shared/ids.js';
 import { bundleAppliesIn } from '../../workflows/shared/jurisdiction.js';
 import { DEFAULT_POLICY } from '../../workflows/shared/policy.js';
-import { ApplicationNumber, BundleCode, Departments } from '../../workflows/shared/search-attributes.js';
-import { applicationHandle, applicationView, caseFileOf, loadVisible, revocationsOf, runUpdate, sealerOf } from '../application-access.js';
+import { applicationHandle, caseFileOf, loadVisible, runUpdate, sealerOf, viewAs } from '../application-access.js';
 import { newApplicationNumber } from '../application-number.js';
 import { actorOf, requireRole } from '../auth.js';
 import { conflict } from '../errors.js';
 import { assertKnownRegions } from '../regions.js';
 import { routes } from '../route-plugin.js';
 import { ApplicationParams, ApplicationView, SubmitResponse } from '../schemas/applications.js';
-import { errorResponses } from '../schemas/common.js';
+import { IdempotencyHeader, errorResponses } from '../schemas/common.js';
 import { ConfirmBody, DeclineBody, EventBody, EventResponse } from '../schemas/events.js';
 import { sharedValues } from '../shared-data.js';
-import { assertChannel, prepareSubmission } from '../submission.js';
+import { assertChannel, prepareSubmission, startApplication } from '../submission.js';
 import { submissionAnswer } from './applications.js';
-
-const idempotencyHeader = { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 128 } } };
 
 /** A proposal is answered only while it waits for its subject. */
 function assertProposed(state: ApplicationState): void {
@@ -73,6 +66,7 @@ export const eventRoutes = routes(async (app, deps) => {
         throw conflict(`event ${event.id} was posted before with another type or subject`);
       }
       const calendar = await loadCalendar(db);
+      const proposing = { id: event.id, type: event.type, occurredAt: event.occurredAt };
       for (const planned of row.applications) {
         // A repeat completes what a crash left undone; an ended proposal is never proposed again (not even once retention has deleted its workflow).
         if (repeated && (await hasEnded(db, planned.id))) continue;
@@ -113,26 +107,12 @@ export const eventRoutes = routes(async (app, deps) => {
           submittedAt: proposedAt,
           calendar,
           policy: DEFAULT_POLICY,
-          proposal: { event: { id: event.id, type: event.type, occurredAt: event.occurredAt }, days: deps.config.proposalDays },
+          proposal: { event: proposing, days: deps.config.proposalDays },
         };
         const sharedData = Object.fromEntries([...values].map(([key, v]) => [key, v.from]));
-        await writeSubmission(db, sealer, input, [], { sharedData, proposed: true });
-        try {
-          await temporal.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
-            workflowId: applicationWorkflowId(planned.id),
-            taskQueue,
-            args: [input],
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            typedSearchAttributes: new TypedSearchAttributes([
-              { key: BundleCode, value: bundle.code },
-              { key: ApplicationNumber, value: planned.id },
-              { key: Departments, value: [] },
-            ]),
-          });
-        } catch (err) {
-          // Proposed already (a repeat of the event, or a retry after a crash between the plan and this start).
-          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        }
+        await writeSubmission(db, sealer, input, [], { sharedData, event: proposing, proposed: true });
+        // Proposed already: a repeat of the event, or a retry after a crash between the plan and this start.
+        await startApplication(temporal, taskQueue, input, []);
       }
     },
   );
@@ -145,7 +125,7 @@ export const eventRoutes = routes(async (app, deps) => {
         description: '政策服务免申办: the subject confirms a proposed application with what a submission carries; it proceeds as a submission.',
         params: ApplicationParams,
         body: ConfirmBody,
-        headers: idempotencyHeader,
+        headers: IdempotencyHeader,
         response: { 200: SubmitResponse, ...errorResponses },
       },
     },
@@ -178,8 +158,7 @@ export const eventRoutes = routes(async (app, deps) => {
       }
       const input: ApplicationInput = { id, number: state.number, bundle, applicant: state.applicant, owner: state.owner, ...prepared.parts };
       // The case file first (the proposal's submission replaced once), then the workflow takes the confirmation.
-      const event = state.proposal!.event;
-      await writeSubmission(db, sealer, { ...input, proposal: { event, days: 0 } }, request.body.materials, { ...prepared, confirming: true });
+      await writeSubmission(db, sealer, input, request.body.materials, { ...prepared, event: state.proposal!.event, confirming: true });
       await runUpdate('申请', () =>
         applicationHandle(temporal, id).executeUpdate(confirmProposal, {
           args: [prepared.parts],
@@ -198,7 +177,7 @@ export const eventRoutes = routes(async (app, deps) => {
         description: '政策服务免申办: the subject declines a proposed application; it ends without being submitted.',
         params: ApplicationParams,
         body: DeclineBody,
-        headers: idempotencyHeader,
+        headers: IdempotencyHeader,
         response: { 200: ApplicationView, ...errorResponses },
       },
     },
@@ -211,8 +190,7 @@ export const eventRoutes = routes(async (app, deps) => {
           updateId: request.headers['idempotency-key'] as string | undefined,
         }),
       );
-      const after = await loadVisible(deps, request, id);
-      return applicationView(after, deps.config.temporalUiUrl, temporal.options.namespace, await revocationsOf(db, id), request.user);
+      return viewAs(deps, request, await loadVisible(deps, request, id));
     },
   );
 });

@@ -18,6 +18,9 @@ export const RegionCode = Type.String({
   pattern: '^\\d{6}$',
   description: 'administrative region code (GB/T 2260), e.g. 320000 江苏省, 320100 南京市, 320115 江宁区',
 });
+/** The `Idempotency-Key` header a retried POST repeats (the same key: the same effect, once). */
+export const IdempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) });
+
 export const AppId = Type.String({ pattern: '^[A-Z0-9]{6,32}$', description: 'application id (= its number)' });
 
 export const ErrorBody = Type.Object(

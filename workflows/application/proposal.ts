@@ -71,6 +71,11 @@ export class ProposalRecord {
     if (!this.open) throw new Refusal('StateConflict', `申请当前状态为 ${this.state.status}，已不再等待确认`);
   }
 
+  /** What a submitted application's acts (supplements, sign-offs, delivery …) meet before it is submitted. */
+  refuseUntilSubmitted(): never {
+    throw new Refusal('StateConflict', '申请待申请人确认，尚未提交');
+  }
+
   confirm(confirmation: ConfirmInput, now: string): void {
     this.confirmation = confirmation;
     this.state.proposal.confirmedAt = now;

@@ -19,12 +19,10 @@ import { itemWorkflow } from '../item/workflow.js';
 import { itemWorkflowId } from '../shared/ids.js';
 import type { CaseEvent } from '../shared/case-events.js';
 import { slimForKeeping } from '../shared/kept-state.js';
-import { activities, changedBy, setCheckedUpdate } from '../shared/kit.js';
+import { activities, changedBy, msUntil, setCheckedUpdate } from '../shared/kit.js';
 import { ACTIONS_ANSWER_SETTLED, ANNOUNCED_ITEMS, CASE_FILE, CLOCKS_REPROJECTED, JOINT_SIGN_OFF_CLOCKS, UNCHANGED_SYNC_SKIPPED } from '../shared/patches.js';
 import { readModelSnapshot, syncKey } from '../shared/read-model.js';
 import { ApplicationStatus, Departments, Overdue } from '../shared/search-attributes.js';
-import { Refusal } from '../shared/refusal.js';
-import { msUntil } from '../shared/kit.js';
 import {
   FINAL_STATUSES,
   applicationState,
@@ -41,6 +39,7 @@ import {
   type ApplicationInput,
   type ApplicationState,
   type UpdateAnswer,
+  type WithdrawInput,
 } from './messages.js';
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationRecord, isFinalItem } from './state.js';
@@ -268,18 +267,16 @@ async function awaitConfirmation(proposal: ProposalRecord): Promise<ProposalReco
     },
     (_c) => proposal.checkOpen(),
   );
-  const decline = ({ reason, actor }: { reason: string; actor: Parameters<ProposalRecord['decline']>[1] }) => void proposal.decline(reason, actor, now());
+  const decline = ({ reason, actor }: WithdrawInput) => void proposal.decline(reason, actor, now());
   setCheckedUpdate(declineProposal, decline, (_d) => proposal.checkOpen());
   // Withdrawing what was never submitted is declining it.
   setCheckedUpdate(withdraw, decline, (_w) => proposal.checkOpen());
-  const notSubmitted = () => {
-    throw new Refusal('StateConflict', '申请待申请人确认，尚未提交');
-  };
+  // A submitted application's acts wait for the submission.
   for (const update of [supplement, reviewIntake, signOffJoint, resolveJoint, recordDelivery] as UpdateDefinition<UpdateAnswer, [unknown]>[]) {
     setCheckedUpdate(
       update,
       () => undefined,
-      (_input: unknown) => notSubmitted(),
+      (_input: unknown) => proposal.refuseUntilSubmitted(),
     );
   }
   setHandler(publishCalendar, ({ calendar }) => proposal.setCalendar(calendar));
