@@ -1,9 +1,146 @@
 // Scale of open work: K applications submitted over HTTP that then wait on their departments (no
-// one decides). How long starting them takes, and how listing, search and statistics (the read
-// model) answer at that size.
+// one decides). First the ceiling: the bare shape (bench/bare-workflows.ts) started straight through
+// the Temporal client until each parent's first wave of children runs — "start and wait", as fast
+// as this server allows. Then ours, submitted at that rate: how long until every application's first
+// items are in their inboxes (the read model), what the worker holds meanwhile (RSS, sticky cache,
+// evictions, at three sizes on the way), and how listing, search and statistics answer at that size.
+import type { Client } from '@temporalio/client';
 import postgres from 'postgres';
+import type { BareSpec } from './bare-workflows.js';
 import { newbornBody, type Http } from './ours.js';
 import { Progress, now, sleep, summarize, type Summary } from './stats.js';
+import { BARE_QUEUE } from './system.js';
+
+/** What the worker and the server hold at one point of the run. */
+export interface Checkpoint {
+  /** Seconds from the first submit. */
+  at: number;
+  submitted: number;
+  dispatched: number;
+  workerRssMiB: number;
+  serverRssMiB: number;
+  /** The worker's sticky cache: workflows held, and evictions forced by its bound so far. */
+  cached: number;
+  forcedEvictions: number;
+}
+
+/** Samples the processes for a checkpoint (bench/run.ts knows the worker and the server). */
+export type Sampler = () => Promise<Omit<Checkpoint, 'at' | 'submitted' | 'dispatched'>>;
+
+export interface OpenCeilingResult {
+  k: number;
+  concurrency: number;
+  started: number;
+  /** First start → every parent's first wave of children running (visibility), null: not within the wait. */
+  settledSeconds: number | null;
+  /** Started and dispatched per second: K / settledSeconds. */
+  rate: number;
+  start: Summary;
+  checkpoints: Checkpoint[];
+}
+
+/**
+ * The bare "start and wait": K parents of the ceiling's shape, started as fast as `concurrency`
+ * callers can; dispatched when the parents' first-wave children are all running. Terminated after
+ * (one batch), so ours does not run beside K idle bare workflows.
+ */
+export async function runOpenCeiling(
+  client: Client,
+  spec: BareSpec,
+  options: { k: number; concurrency: number; settleMinutes: number; sample: Sampler },
+): Promise<OpenCeilingResult> {
+  const { k, concurrency } = options;
+  const firstWave = spec.children.filter((c) => c.after.length === 0).length;
+  const running = async () => Number((await client.workflow.count(`WorkflowType = 'bareChild' AND ExecutionStatus = 'Running'`)).count);
+  const before = await running();
+  const start: number[] = [];
+  let next = 0;
+  const progress = new Progress('open ceiling: start', k);
+  const t0 = now();
+  const checkpoints = checkpointer(k, t0, options.sample);
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < k) {
+        const seq = next++;
+        const s = now();
+        await client.workflow.start('bareParent', { taskQueue: BARE_QUEUE, workflowId: `bare-open-${seq}`, args: [spec] });
+        start.push(now() - s);
+        progress.tick();
+      }
+    }),
+  );
+  const settledSeconds = await settle(
+    'open ceiling: dispatched',
+    k,
+    options.settleMinutes,
+    async () => {
+      const dispatched = Math.floor(((await running()) - before) / firstWave);
+      await checkpoints.reach(dispatched, k);
+      return dispatched;
+    },
+    t0,
+  );
+  await terminateBare(client);
+  return {
+    k,
+    concurrency,
+    started: start.length,
+    settledSeconds,
+    rate: settledSeconds ? round(k / settledSeconds) : 0,
+    start: summarize(start),
+    checkpoints: checkpoints.list,
+  };
+}
+
+/** Every running bare parent terminated by one batch operation (their children with them), awaited. */
+async function terminateBare(client: Client): Promise<void> {
+  const query = `WorkflowType = 'bareParent' AND ExecutionStatus = 'Running'`;
+  await client.workflowService.startBatchOperation({
+    namespace: client.options.namespace,
+    jobId: `bench-open-ceiling-${Date.now()}`,
+    visibilityQuery: query,
+    reason: 'bench: the open ceiling is measured',
+    terminationOperation: { identity: 'bench' },
+  });
+  for (let i = 0; i < 600; i++) {
+    const left = Number((await client.workflow.count(`WorkflowType IN ('bareParent', 'bareChild') AND ExecutionStatus = 'Running'`)).count);
+    if (left === 0) return;
+    await sleep(1000);
+  }
+  throw new Error('the bare open workflows were not terminated within 10 minutes');
+}
+
+/** Polls `dispatched()` every second until it reaches `total`; seconds since the caller's start, or null. */
+async function settle(label: string, total: number, minutes: number, dispatched: () => Promise<number>, t0 = now()): Promise<number | null> {
+  const progress = new Progress(label, total);
+  let shown = 0;
+  const deadline = now() + minutes * 60_000;
+  while (now() < deadline) {
+    const d = Math.min(total, await dispatched());
+    if (d > shown) {
+      progress.tick(d - shown);
+      shown = d;
+    }
+    if (d >= total) return round((now() - t0) / 1000);
+    await sleep(1000);
+  }
+  return null;
+}
+
+/** Samples at a quarter, half and all of K dispatched (the growth curve), each once. */
+function checkpointer(k: number, t0: number, sample: Sampler) {
+  const marks = [Math.ceil(k / 4), Math.ceil(k / 2), k];
+  const list: Checkpoint[] = [];
+  return {
+    list,
+    async reach(dispatched: number, submitted: number) {
+      // One sample for every mark passed since the last poll (a poll may jump a quarter).
+      if (!marks.length || dispatched < marks[0]!) return;
+      while (marks.length && dispatched >= marks[0]!) marks.shift();
+      list.push({ at: round((now() - t0) / 1000), submitted, dispatched, ...(await sample()) });
+    },
+  };
+}
 
 export interface OpenResult {
   k: number;
@@ -14,11 +151,16 @@ export interface OpenResult {
   submitSeconds: number;
   submitRate: number;
   submit: Summary;
+  /** Submissions per second asked for (the ceiling's rate), or null: as fast as the callers go. */
+  pace: number | null;
   /** First submit → every application in the read model with its first two items in review (null: not within the wait). */
   settledSeconds: number | null;
+  /** Started and dispatched per second: submitted / settledSeconds. */
+  dispatchRate: number;
   /** How many of them were so when the wait ended (all of them when settled). */
   settledApplications: number;
   settleWaitSeconds: number;
+  checkpoints: Checkpoint[];
   /** Read-model queries at this size, each run `reps` times after a warm-up. */
   queries: { name: string; path: string; as: string; latency: Summary; rows: number }[];
 }
@@ -26,7 +168,7 @@ export interface OpenResult {
 export async function runOpen(
   h: Http,
   databaseUrl: string,
-  options: { k: number; concurrency: number; reps?: number; settleMinutes?: number },
+  options: { k: number; concurrency: number; reps?: number; settleMinutes?: number; pace?: number; sample: Sampler },
 ): Promise<OpenResult> {
   const { k, concurrency } = options;
   const settleWaitSeconds = (options.settleMinutes ?? 30) * 60;
@@ -40,10 +182,15 @@ export async function runOpen(
   let lastOk = 0;
   const progress = new Progress('open: submit', k);
   const t0 = now();
+  const checkpoints = checkpointer(k, t0, options.sample);
+  const dispatchedNow = async () => Math.floor(((await countInReview(sql)) - inReviewBefore) / 2);
+  // Paced: the i-th submission not before i / pace seconds (the backlog the ceiling would sustain).
+  const pace = options.pace && options.pace > 0 ? options.pace : null;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < k) {
         const seq = next++;
+        if (pace) await sleep(t0 + (seq / pace) * 1000 - now());
         const token = h.token({ sub: `bench-open-${seq % 97}`, role: 'applicant', name: '张三' });
         const res = await h.call('POST', '/v1/applications', token, newbornBody(seq));
         progress.tick();
@@ -61,19 +208,18 @@ export async function runOpen(
 
   // Settled: both independent items of every application in review in the read model (the
   // submissions outrun the workflows: a backlog of workflow tasks drains after the last 201).
-  let settledSeconds: number | null = null;
   let settledApplications = 0;
-  const settling = new Progress('open: dispatched', ids.length);
-  const deadline = now() + settleWaitSeconds * 1000;
-  while (now() < deadline) {
-    const dispatched = Math.floor(((await countInReview(sql)) - inReviewBefore) / 2);
-    for (; settledApplications < Math.min(dispatched, ids.length); settledApplications++) settling.tick();
-    if (dispatched >= ids.length) {
-      settledSeconds = (now() - t0) / 1000;
-      break;
-    }
-    await sleep(1000);
-  }
+  const settledSeconds = await settle(
+    'open: dispatched',
+    ids.length,
+    settleWaitSeconds / 60,
+    async () => {
+      settledApplications = Math.min(ids.length, await dispatchedNow());
+      await checkpoints.reach(settledApplications, ids.length);
+      return settledApplications;
+    },
+    t0,
+  );
   await sql.end();
 
   const window = h.token({ sub: 'bench-window', role: 'window' });
@@ -113,9 +259,12 @@ export async function runOpen(
     submitSeconds: Math.round(submitSeconds * 10) / 10,
     submitRate: Math.round((ids.length / submitSeconds) * 10) / 10,
     submit: summarize(submit),
-    settledSeconds: settledSeconds === null ? null : Math.round(settledSeconds * 10) / 10,
+    pace,
+    settledSeconds,
+    dispatchRate: settledSeconds ? round(ids.length / settledSeconds) : 0,
     settledApplications,
     settleWaitSeconds,
+    checkpoints: checkpoints.list,
     queries,
   };
 }
@@ -124,3 +273,5 @@ async function countInReview(sql: postgres.Sql): Promise<number> {
   const [row] = await sql<{ n: string }[]>`select count(*) as n from application_items where status = 'in_review'`;
   return Number(row!.n);
 }
+
+const round = (x: number) => Math.round(x * 10) / 10;

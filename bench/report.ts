@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CeilingResult } from './ceiling.js';
 import type { HistorySample, WorkflowCounts } from './histories.js';
-import type { OpenResult } from './open.js';
+import type { Checkpoint, OpenCeilingResult, OpenResult } from './open.js';
 import type { LoadResult } from './ours.js';
 import type { Summary } from './stats.js';
 import type { WorkerTuning } from './worker-process.js';
@@ -52,6 +52,8 @@ export interface BenchResults {
   usage: PhaseUsage[];
   variants: { tuning: WorkerTuning; result: LoadResult; usage: PhaseUsage }[];
   open?: OpenResult & { workerRssMiB: number; serverRssMiB: number; usage: PhaseUsage; sqliteMiB: number };
+  /** The bare "start and wait" of the same K (open work's ceiling). */
+  openCeiling?: OpenCeilingResult & { usage: PhaseUsage };
 }
 
 /** Writes latest.{json,md,svg} (quick runs: quick.*; or `name`.*) and returns the paths. */
@@ -77,6 +79,7 @@ const pct = (s: Summary, unit = 'ms') => `${fmt(s.p50)} / ${fmt(s.p95)} / ${fmt(
 const fmt = (x: number) => (x >= 100 ? Math.round(x).toString() : x.toString());
 const secs = (s: Summary) => ({ ...s, p50: r1(s.p50 / 1000), p95: r1(s.p95 / 1000), p99: r1(s.p99 / 1000), max: r1(s.max / 1000), mean: r1(s.mean / 1000) });
 const r1 = (x: number) => Math.round(x * 10) / 10;
+const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /** The headline table (also what the README shows). */
 export function headline(r: BenchResults): string {
@@ -109,14 +112,25 @@ export function headline(r: BenchResults): string {
     ]);
   }
   if (r.open) {
-    const q = (name: string) => r.open!.queries.find((x) => x.name.startsWith(name))?.latency.p50 ?? 0;
+    const o = r.open;
+    const q = (name: string) => o.queries.find((x) => x.name.startsWith(name))?.latency.p99 ?? 0;
+    const c = r.openCeiling;
+    const last = o.checkpoints.at(-1);
     rows.push(
       [
-        `open work: ${r.open.submitted} applications started in`,
-        `${r.open.submitSeconds} s (${r.open.submitRate}/s), all dispatched at ${r.open.settledSeconds ?? '—'} s`,
+        '**open work: start-and-dispatch rate, ours / bare ceiling** (goal ≥ 0.8)',
+        c?.rate ? `**${r2(o.dispatchRate / c.rate)}** (${o.dispatchRate} / ${c.rate} per s)` : '—',
       ],
-      [`open work: worker RSS with ${r.open.submitted} open`, `${r.open.workerRssMiB} MiB (peak ${r.open.usage.peakRssMiB.worker} MiB)`],
-      [`open work: list / search / stats p50 at ${r.open.submitted}`, `${q('newest page')} / ${q('search by number')} / ${q('stats, province')} ms`],
+      [
+        `open work: ${o.submitted} submitted in${o.pace ? ` (paced at the ceiling's ${o.pace}/s)` : ''}`,
+        `${o.submitSeconds} s, all dispatched at ${o.settledSeconds ?? '—'} s` +
+          (o.settledSeconds ? ` (${r2(o.settledSeconds / o.submitSeconds)} × the submission time; goal ≤ 1.2)` : ''),
+      ],
+      [
+        `open work: worker RSS with ${o.submitted} open (peak) / sticky cache held / forced evictions`,
+        `${o.workerRssMiB} MiB (${o.usage.peakRssMiB.worker}) / ${last?.cached ?? '—'} / ${last?.forcedEvictions ?? '—'}`,
+      ],
+      [`open work: list / search / stats p99 at ${o.submitted}`, `${q('newest page')} / ${q('search by number')} / ${q('stats, province')} ms`],
     );
   }
   return table(['figure', 'value'], rows);
@@ -337,31 +351,43 @@ function markdown(r: BenchResults, svgName: string): string {
   }
   if (r.open) {
     const o = r.open;
+    const c = r.openCeiling;
+    const growth = (label: string, points: Checkpoint[]) =>
+      points.map((p) => [label, p.dispatched, `${p.at} s`, p.submitted, `${p.workerRssMiB} MiB`, `${p.serverRssMiB} MiB`, p.cached, p.forcedEvictions]);
     parts.push(
       `## 3. Scale of open work (${o.submitted} applications waiting on departments)\n`,
       table(
-        ['figure', 'value'],
+        ['figure', 'bare ceiling (start and wait)', 'ours (over HTTP)'],
         [
           [
-            'submitted over HTTP (concurrency)',
+            'started (concurrency)',
+            c ? `${c.started} of ${c.k} (${c.concurrency})` : '—',
             `${o.submitted} of ${o.k} (${o.concurrency})${Object.keys(o.errors).length ? `, errors ${JSON.stringify(o.errors)}` : ''}`,
           ],
-          ['time to submit all', `${o.submitSeconds} s (${o.submitRate}/s)`],
-          ['submit p50 / p95 / p99', pct(o.submit)],
+          ['start / submit p50 / p95 / p99', c ? pct(c.start) : '—', pct(o.submit)],
+          ['time to submit all', '—', `${o.submitSeconds} s (${o.submitRate}/s${o.pace ? `, paced at ${o.pace}/s` : ''})`],
           [
-            'until every first item is in its inbox (read model), from the first submit',
+            'until every first wave is running / in its inbox (read model), from the first start',
+            c ? (c.settledSeconds === null ? 'not within the wait' : `${c.settledSeconds} s`) : '—',
             o.settledSeconds !== null
               ? `${o.settledSeconds} s`
               : `not within ${o.settleWaitSeconds} s after the last submit: ${o.settledApplications} of ${o.submitted} dispatched`,
           ],
-          ['worker RSS after / peak', `${o.workerRssMiB} / ${o.usage.peakRssMiB.worker} MiB`],
-          ['dev server RSS after', `${o.serverRssMiB} MiB`],
-          ['SQLite file (with WAL)', `${o.sqliteMiB} MiB`],
+          ['started and dispatched per second', c ? `${c.rate}` : '—', `${o.dispatchRate}`],
+          ['CPU ms per unit (dev server + worker + API + PostgreSQL)', c ? `${totalCpu(c.usage)}` : '—', `${totalCpu(o.usage)}`],
+          ['worker RSS peak', c ? `${c.usage.peakRssMiB.worker} MiB` : '—', `${o.usage.peakRssMiB.worker} MiB (${o.workerRssMiB} after)`],
+          ['dev server RSS after', '—', `${o.serverRssMiB} MiB`],
+          ['SQLite file (with WAL)', '—', `${o.sqliteMiB} MiB`],
         ],
       ),
+      'Growth on the way (sampled when a quarter, half and all of them were dispatched):\n',
       table(
-        ['read-model query', 'as', 'p50', 'p95', 'max', 'rows'],
-        o.queries.map((q) => [q.name, q.as, `${q.latency.p50} ms`, `${q.latency.p95} ms`, `${q.latency.max} ms`, q.rows]),
+        ['run', 'dispatched', 'at', 'submitted', 'worker RSS', 'dev server RSS', 'sticky cache held', 'forced evictions'],
+        [...growth('bare', c?.checkpoints ?? []), ...growth('ours', o.checkpoints)],
+      ),
+      table(
+        ['read-model query', 'as', 'p50', 'p95', 'p99', 'max', 'rows'],
+        o.queries.map((q) => [q.name, q.as, `${q.latency.p50} ms`, `${q.latency.p95} ms`, `${q.latency.p99} ms`, `${q.latency.max} ms`, q.rows]),
       ),
     );
   }

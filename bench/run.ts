@@ -18,8 +18,9 @@ import { parseArgs } from 'node:util';
 import { findTemporalBinary } from '../temporal.config.js';
 import { applicationWorkflowId } from '../workflows/shared/ids.js';
 import { runCeiling, type CeilingResult } from './ceiling.js';
+import type { BareSpec } from './bare-workflows.js';
 import { bareSpecFrom, sampleHistories, type HistorySample } from './histories.js';
-import { runOpen, type OpenResult } from './open.js';
+import { runOpen, runOpenCeiling, type OpenCeilingResult, type OpenResult, type Sampler } from './open.js';
 import { NEWBORN_ITEMS, http, runOurs, type LoadResult } from './ours.js';
 import { totalCpu, writeResults, type BenchResults, type PhaseUsage } from './report.js';
 import { cpuOf, machineCpu, mb, rssOf, selfCpu, sleep } from './stats.js';
@@ -174,6 +175,22 @@ let bareHistory: HistorySample;
 const sweepResults: LoadResult[] = [];
 const variantResults: { tuning: WorkerTuning; result: LoadResult; usage: PhaseUsage }[] = [];
 let open: (OpenResult & { workerRssMiB: number; serverRssMiB: number; usage: PhaseUsage; sqliteMiB: number }) | undefined;
+let openCeiling: (OpenCeilingResult & { usage: PhaseUsage }) | undefined;
+let spec: BareSpec;
+
+/** A checkpoint's readings of this worker: RSS, its sticky cache and forced evictions (its own metrics), the server's RSS. */
+const samplerOf =
+  (w: WorkerProcess): Sampler =>
+  async () => {
+    const m = await w.metrics().catch(() => ({}) as Record<string, number>);
+    const series = (name: string) => m[name] ?? m[`${name}_total`] ?? 0;
+    return {
+      workerRssMiB: mb(rssOf(w.pid)),
+      serverRssMiB: mb(rssOf(serverPid)),
+      cached: series('temporal_sticky_cache_size'),
+      forcedEvictions: series('temporal_sticky_cache_total_forced_eviction'),
+    };
+  };
 
 try {
   // --- 1. end-to-end load ------------------------------------------------------------------
@@ -199,7 +216,7 @@ try {
   await worker.stop();
 
   // --- 2. the ceiling ----------------------------------------------------------------------
-  const spec = bareSpecFrom(
+  spec = bareSpecFrom(
     oursHistory,
     NEWBORN_ITEMS.map((i) => ({ name: i.code, after: i.after.filter((a) => NEWBORN_ITEMS.some((x) => x.code === a)) })),
   );
@@ -235,18 +252,30 @@ try {
     await worker.stop();
   }
 
-  // --- 3. scale of open work -------------------------------------------------------------------
+  // --- 3. scale of open work: the bare "start and wait" ceiling, then ours at its rate ----------
   if (openK > 0) {
+    const settleMinutes = int(args['settle-minutes'], quick ? 5 : 30);
+    worker = await sys.startWorker('bare');
+    const bare = await phase(`open ceiling k=${openK}`, openK, () =>
+      runOpenCeiling(sys.bareClient, spec, { k: openK, concurrency: openConcurrency, settleMinutes, sample: samplerOf(worker!) }),
+    );
+    openCeiling = { ...bare.result, usage: bare.usage };
+    log(`open ceiling: ${openK} started and dispatched in ${bare.result.settledSeconds ?? '—'}s (${bare.result.rate}/s)`);
+    await worker.stop();
+
     worker = await sys.startWorker('ours');
     const { result, usage } = await phase(`open k=${openK}`, openK, () =>
-      runOpen(h, sys.databaseUrl, { k: openK, concurrency: openConcurrency, settleMinutes: int(args['settle-minutes'], quick ? 5 : 30) }),
+      runOpen(h, sys.databaseUrl, { k: openK, concurrency: openConcurrency, settleMinutes, pace: bare.result.rate, sample: samplerOf(worker!) }),
     );
     await sleep(1000);
     open = { ...result, usage, workerRssMiB: mb(rssOf(worker.pid)), serverRssMiB: mb(rssOf(serverPid)), sqliteMiB: mb(sys.sqliteBytes()) };
     log(
-      `open: ${result.submitted}/${openK} submitted in ${result.submitSeconds}s (${result.submitRate}/s), settled at ${result.settledSeconds ?? `— (${result.settledApplications} dispatched)`}s; worker RSS ${open.workerRssMiB} MiB`,
+      `open: ${result.submitted}/${openK} submitted in ${result.submitSeconds}s (${result.submitRate}/s, paced at ${result.pace ?? '—'}/s), ` +
+        `settled at ${result.settledSeconds ?? `— (${result.settledApplications} dispatched)`}s (${result.dispatchRate}/s, ` +
+        `${bare.result.rate ? (result.dispatchRate / bare.result.rate).toFixed(2) : '—'} of the ceiling); worker RSS ${open.workerRssMiB} MiB`,
     );
-    for (const q of result.queries) log(`  ${q.name.padEnd(34)} p50 ${q.latency.p50} ms  p95 ${q.latency.p95} ms  (${q.rows} rows)`);
+    for (const c of result.checkpoints) log(`  at ${c.dispatched} dispatched (${c.at}s): ${JSON.stringify(c)}`);
+    for (const q of result.queries) log(`  ${q.name.padEnd(34)} p50 ${q.latency.p50} ms  p99 ${q.latency.p99} ms  (${q.rows} rows)`);
     await worker.stop();
   }
 
@@ -275,6 +304,7 @@ try {
     usage: usages,
     variants: variantResults,
     open,
+    openCeiling,
   };
   const written = writeResults(results, outDir, args.name);
   log(`wrote ${written.join(', ')}`);

@@ -27,7 +27,21 @@ export const BARE_QUEUE = 'bench-bare';
 
 export interface WorkerProcess {
   pid: number;
+  /** The worker's SDK metrics now, each series summed over its labels (e.g. temporal_sticky_cache_size). */
+  metrics(): Promise<Record<string, number>>;
   stop(): Promise<void>;
+}
+
+/** Prometheus text → the sum of each metric's samples over their labels. */
+export function sumSeries(text: string): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (!match || line.startsWith('#')) continue;
+    const value = Number(match[2]);
+    if (Number.isFinite(value)) sums[match[1]!] = (sums[match[1]!] ?? 0) + value;
+  }
+  return sums;
 }
 
 export type BenchSystem = Awaited<ReturnType<typeof startBenchSystem>>;
@@ -110,6 +124,7 @@ export async function startBenchSystem(options: { fastSqlite?: boolean; log?: (l
       databaseUrl,
       payloadKeys,
       tuning,
+      metricsPort: await freePort(),
     };
     child.send(config);
     await new Promise<void>((resolve, reject) => {
@@ -125,6 +140,10 @@ export async function startBenchSystem(options: { fastSqlite?: boolean; log?: (l
     });
     const handle: WorkerProcess = {
       pid: child.pid!,
+      async metrics() {
+        const res = await fetch(`http://127.0.0.1:${config.metricsPort}/metrics`);
+        return sumSeries(await res.text());
+      },
       async stop() {
         stopping = true;
         workers.delete(handle);

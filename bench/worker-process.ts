@@ -28,12 +28,17 @@ export interface WorkerProcessConfig {
   databaseUrl?: string;
   payloadKeys?: string;
   tuning?: WorkerTuning;
+  /** The SDK's Prometheus exporter on this port (sticky cache size, evictions, task latencies). */
+  metricsPort: number;
 }
 
 export type WorkerMessage = { type: 'ready' } | { type: 'error'; message: string };
 
 async function main(config: WorkerProcessConfig): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${config.metricsPort}` } } },
+  });
   const connection = await NativeConnection.connect({ address: config.address });
   const tuning = config.tuning ?? {};
   let db: DbHandle | undefined;
