@@ -36,7 +36,17 @@ export interface TemporalConfig {
   devServer: { port: number; uiPort: number; dbFile: string };
   /** host:port of the worker's Prometheus exporter (the SDK Runtime's); undefined when WORKER_METRICS_ADDRESS=off. */
   workerMetricsAddress?: string;
+  /** Workflows a worker keeps in memory between their tasks (the sticky cache's bound). */
+  workerCachedWorkflows: number;
 }
+
+/**
+ * The sticky cache's bound. The SDK's default follows the heap limit (about 2,300 here), so the
+ * worker's memory grew with the open applications it had run; bounded, a workflow evicted to make
+ * room is replayed from its history at its next task (counted: temporal_sticky_cache_total_forced_eviction).
+ * A cached application with its two waiting items costs about 0.75 MiB (bench/results, open work).
+ */
+export const WORKER_CACHED_WORKFLOWS_DEFAULT = 1000;
 
 export const WORKER_METRICS_ADDRESS_DEFAULT = '127.0.0.1:9464';
 
@@ -73,6 +83,9 @@ export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Tempor
   const uiPort = port(env, 'TEMPORAL_UI_PORT', 8233, problems);
   const metrics = env.WORKER_METRICS_ADDRESS || WORKER_METRICS_ADDRESS_DEFAULT;
   if (metrics !== 'off' && !/^[\w.-]+:\d{1,5}$/.test(metrics)) problems.push(`WORKER_METRICS_ADDRESS must be host:port or off, got "${metrics}"`);
+  const cached = env.WORKER_CACHED_WORKFLOWS ? Number(env.WORKER_CACHED_WORKFLOWS) : WORKER_CACHED_WORKFLOWS_DEFAULT;
+  if (!Number.isInteger(cached) || cached < 2 || cached > 1_000_000)
+    problems.push(`WORKER_CACHED_WORKFLOWS must be a whole number of workflows from 2 to 1000000, got "${env.WORKER_CACHED_WORKFLOWS}"`);
   if (problems.length) throw new ConfigError(problems);
   return {
     address,
@@ -84,6 +97,7 @@ export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Tempor
     payloadKeyFile: path.resolve(env.DATA_DIR || '.data', 'payload-key'),
     devServer: { port: devPort, uiPort, dbFile: path.resolve(env.DATA_DIR || '.data', 'temporal.db') },
     workerMetricsAddress: metrics === 'off' ? undefined : metrics,
+    workerCachedWorkflows: cached,
   };
 }
 

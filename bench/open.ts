@@ -57,7 +57,8 @@ export async function runOpenCeiling(
   let next = 0;
   const progress = new Progress('open ceiling: start', k);
   const t0 = now();
-  const checkpoints = checkpointer(k, t0, options.sample);
+  const dispatched = async () => Math.floor(((await running()) - before) / firstWave);
+  const checkpoints = checkpointer(k, t0, options.sample, dispatched, () => start.length);
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < k) {
@@ -69,17 +70,8 @@ export async function runOpenCeiling(
       }
     }),
   );
-  const settledSeconds = await settle(
-    'open ceiling: dispatched',
-    k,
-    options.settleMinutes,
-    async () => {
-      const dispatched = Math.floor(((await running()) - before) / firstWave);
-      await checkpoints.reach(dispatched, k);
-      return dispatched;
-    },
-    t0,
-  );
+  const settledSeconds = await settle('open ceiling: dispatched', k, options.settleMinutes, dispatched, t0);
+  const checkpointList = await checkpoints.stop();
   await terminateBare(client);
   return {
     k,
@@ -88,7 +80,7 @@ export async function runOpenCeiling(
     settledSeconds,
     rate: settledSeconds ? round(k / settledSeconds) : 0,
     start: summarize(start),
-    checkpoints: checkpoints.list,
+    checkpoints: checkpointList,
   };
 }
 
@@ -127,17 +119,30 @@ async function settle(label: string, total: number, minutes: number, dispatched:
   return null;
 }
 
-/** Samples at a quarter, half and all of K dispatched (the growth curve), each once. */
-function checkpointer(k: number, t0: number, sample: Sampler) {
+/**
+ * Samples at a quarter, half and all of K dispatched (the growth curve), each once: polls every
+ * second from the first start, while submitting and while the backlog drains, until stopped.
+ */
+function checkpointer(k: number, t0: number, sample: Sampler, dispatched: () => Promise<number>, submitted: () => number) {
   const marks = [Math.ceil(k / 4), Math.ceil(k / 2), k];
   const list: Checkpoint[] = [];
-  return {
-    list,
-    async reach(dispatched: number, submitted: number) {
+  let stopped = false;
+  const watching = (async () => {
+    while (!stopped && marks.length) {
+      const d = await dispatched();
       // One sample for every mark passed since the last poll (a poll may jump a quarter).
-      if (!marks.length || dispatched < marks[0]!) return;
-      while (marks.length && dispatched >= marks[0]!) marks.shift();
-      list.push({ at: round((now() - t0) / 1000), submitted, dispatched, ...(await sample()) });
+      if (d >= marks[0]!) {
+        while (marks.length && d >= marks[0]!) marks.shift();
+        list.push({ at: round((now() - t0) / 1000), submitted: submitted(), dispatched: d, ...(await sample()) });
+      }
+      await sleep(1000);
+    }
+  })();
+  return {
+    async stop(): Promise<Checkpoint[]> {
+      stopped = true;
+      await watching;
+      return list;
     },
   };
 }
@@ -182,8 +187,8 @@ export async function runOpen(
   let lastOk = 0;
   const progress = new Progress('open: submit', k);
   const t0 = now();
-  const checkpoints = checkpointer(k, t0, options.sample);
   const dispatchedNow = async () => Math.floor(((await countInReview(sql)) - inReviewBefore) / 2);
+  const checkpoints = checkpointer(k, t0, options.sample, dispatchedNow, () => ids.length);
   // Paced: the i-th submission not before i / pace seconds (the backlog the ceiling would sustain).
   const pace = options.pace && options.pace > 0 ? options.pace : null;
   await Promise.all(
@@ -213,13 +218,10 @@ export async function runOpen(
     'open: dispatched',
     ids.length,
     settleWaitSeconds / 60,
-    async () => {
-      settledApplications = Math.min(ids.length, await dispatchedNow());
-      await checkpoints.reach(settledApplications, ids.length);
-      return settledApplications;
-    },
+    async () => (settledApplications = Math.min(ids.length, await dispatchedNow())),
     t0,
   );
+  const checkpointList = await checkpoints.stop();
   await sql.end();
 
   const window = h.token({ sub: 'bench-window', role: 'window' });
@@ -264,7 +266,7 @@ export async function runOpen(
     dispatchRate: settledSeconds ? round(ids.length / settledSeconds) : 0,
     settledApplications,
     settleWaitSeconds,
-    checkpoints: checkpoints.list,
+    checkpoints: checkpointList,
     queries,
   };
 }

@@ -4,6 +4,7 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { openDb, type DbHandle } from '../db/client.js';
+import { WORKER_CACHED_WORKFLOWS_DEFAULT } from '../temporal.config.js';
 import { createWorker } from '../worker/create.js';
 import { encryptingConverter } from '../worker/payload-codec.js';
 
@@ -58,6 +59,7 @@ async function main(config: WorkerProcessConfig): Promise<void> {
             activities: createActivities({ db: db.db }),
             dataConverter,
             workflowBundle,
+            maxCachedWorkflows: WORKER_CACHED_WORKFLOWS_DEFAULT,
             ...tuning,
           });
   } else {

@@ -61,6 +61,7 @@ const worker = await createWorker({
   dataConverter,
   sender: logSender((line) => console.log(line)),
   plugins: tracing && [tracing.plugin],
+  cachedWorkflows: temporalConfig.workerCachedWorkflows,
 });
 const workerRun = worker.run();
 

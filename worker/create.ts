@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createActivities } from '../activities/index.js';
 import type { NoticeSender } from '../activities/notices.js';
 import type { Db } from '../db/client.js';
+import { WORKER_CACHED_WORKFLOWS_DEFAULT } from '../temporal.config.js';
 import { EncryptionCodec, type Sealer } from './payload-codec.js';
 
 export const workflowsPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
@@ -21,6 +22,8 @@ export interface WorkerDeps {
   sender?: NoticeSender;
   /** Tracing (worker/tracing.ts), when on. */
   plugins?: WorkerOptions['plugins'];
+  /** The sticky cache's bound (WORKER_CACHED_WORKFLOWS); the default when not given. */
+  cachedWorkflows?: number;
 }
 
 /** The key ring's sealer, when payloads are encrypted (the case file's applicant opens with it). */
@@ -37,6 +40,7 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     activities: createActivities({ db: deps.db, sender: deps.sender, sealer: sealerIn(deps.dataConverter) }),
     dataConverter: deps.dataConverter,
     plugins: deps.plugins,
+    maxCachedWorkflows: deps.cachedWorkflows ?? WORKER_CACHED_WORKFLOWS_DEFAULT,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
   });
 }

@@ -33,6 +33,7 @@ const worker = await createWorker({
   dataConverter: encryptingConverter(payloadKeySpec(temporal)),
   sender: logSender((line) => console.log(line)),
   plugins: tracing && [tracing.plugin],
+  cachedWorkflows: temporal.workerCachedWorkflows,
 });
 console.log(`worker polling ${temporal.taskQueue} on ${address} (namespace ${temporal.namespace})`);
 await worker.run(); // returns after SIGINT/SIGTERM, which the SDK handles by draining

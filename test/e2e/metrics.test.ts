@@ -9,7 +9,9 @@ import { bearer, dept } from '../helpers/tokens.js';
 
 let started: StartedProcess;
 beforeAll(async () => {
-  started = await npmStart({ WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` });
+  // A sticky cache of two workflows: an application with its two items outgrows it — evictions are
+  // counted, and the decision below reaches workflows that answer from a replay of their history.
+  started = await npmStart({ WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`, WORKER_CACHED_WORKFLOWS: '2' });
 }, 150_000);
 afterAll(async () => started?.stop());
 const http: StartedProcess['http'] = (...args) => started.http(...args);
@@ -50,7 +52,11 @@ describe('GET /metrics from npm start', () => {
     expect(text).toMatch(/^yjs_api_process_cpu_seconds_total /m);
     // The worker's own, from the SDK's exporter.
     expect(text).toMatch(/^temporal_workflow_task_execution_latency\w*_bucket\{/m);
-    expect(text).toMatch(/^temporal_sticky_cache_size\{/m);
+    // The cache holds no more than its bound, and says how often the bound forced an eviction.
+    const series = (name: string) => [...text.matchAll(new RegExp(`^${name}(?:_total)?\\{[^}]*\\} (\\d+)$`, 'gm'))].map((m) => Number(m[1]));
+    expect(series('temporal_sticky_cache_size').length).toBeGreaterThan(0);
+    expect(Math.max(...series('temporal_sticky_cache_size'))).toBeLessThanOrEqual(2);
+    expect(series('temporal_sticky_cache_total_forced_eviction').reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(text).toMatch(/^temporal_worker_task_slots_available\{/m);
     // Every series the Grafana dashboard draws is one this scrape carries.
     const dashboard = JSON.parse(readFileSync(new URL('../../grafana/dashboard.json', import.meta.url), 'utf8')) as {

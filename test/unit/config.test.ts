@@ -12,6 +12,8 @@ describe('configuration', () => {
     expect(t.address).toBeUndefined();
     expect(t.namespace).toBe('default');
     expect(t.devServer.dbFile).toBe(path.resolve('.data', 'temporal.db'));
+    expect(t.workerCachedWorkflows).toBe(1000);
+    expect(loadTemporalConfig({ WORKER_CACHED_WORKFLOWS: '250' }).workerCachedWorkflows).toBe(250);
     expect(loadDbConfig({}).url).toBeUndefined();
     expect(loadApiConfig({})).toMatchObject({ port: 3000, host: '127.0.0.1', jwtSecretIsDefault: true, rateLimitPerMinute: 600 });
     expect(loadApiConfig({ RATE_LIMIT_PER_MINUTE: '60' }).rateLimitPerMinute).toBe(60);
@@ -35,6 +37,7 @@ describe('configuration', () => {
     for (const bad of ['0', '999', '1500.5', '600001', '5s'])
       expect(() => loadApiConfig({ TEMPORAL_CALL_TIMEOUT_MS: bad })).toThrow(/TEMPORAL_CALL_TIMEOUT_MS/);
     expect(() => loadDbConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    for (const bad of ['0', '1', '2.5', 'many', '-3']) expect(() => loadTemporalConfig({ WORKER_CACHED_WORKFLOWS: bad })).toThrow(/WORKER_CACHED_WORKFLOWS/);
   });
 });
 
