@@ -17,12 +17,19 @@ import {
   PLEDGE_AWAITS_MATERIALS,
   POST_CHECK_ANSWERS_RECORDED,
   UNCHANGED_SYNC_SKIPPED,
+  BASELINE_V12,
 } from '../../workflows/shared/patches.js';
 import { workflowBundle } from '../helpers/system.js';
 
 const dir = path.join(import.meta.dirname, 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 const load = (file: string) => JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+/** The patch ids a history's markers record, in order. */
+const patches = (file: string): string[] =>
+  (load(file).events as { markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> } }[])
+    .map((e) => e.markerRecordedEventAttributes)
+    .filter((m) => m?.markerName === 'core_patch')
+    .map((m) => JSON.parse(Buffer.from(m!.details!['patch-data']!.payloads[0]!.data, 'base64').toString()).id);
 
 async function replay(histories: { workflowId: string; history: unknown }[]) {
   const failures: { workflowId: string; error: unknown }[] = [];
@@ -47,11 +54,6 @@ describe('replay of recorded histories', () => {
   });
 
   it('holds recordings of the patched code too (v2: items announced by the application; v3: unchanged syncs skipped; v4: the case file, bounded item reports; v5: post-check answers once recorded; v6: the ledger rules; v7: every clock re-projected; v8: a pledge awaits its promised materials; v9: actions answer settled; v10: joint sign-off clocks, a dissent resolved)', () => {
-    const patches = (file: string) =>
-      (load(file).events as { markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: { data: string }[] }> } }[])
-        .map((e) => e.markerRecordedEventAttributes)
-        .filter((m) => m?.markerName === 'core_patch')
-        .map((m) => JSON.parse(Buffer.from(m!.details!['patch-data']!.payloads[0]!.data, 'base64').toString()).id);
     expect(new Set(patches('application-completed.v4.json'))).toEqual(new Set([CASE_FILE, ANNOUNCED_ITEMS, UNCHANGED_SYNC_SKIPPED]));
     expect(patches('item-completed-hukou.v4.json')).toEqual([BOUNDED_ITEM_REPORTS]);
     expect(patches('item-completed-hukou.v6.json')).toEqual([LEDGER_RULES, BOUNDED_ITEM_REPORTS]);
@@ -68,6 +70,20 @@ describe('replay of recorded histories', () => {
     expect(patches('application-completed.v3.json')).toEqual([ANNOUNCED_ITEMS, UNCHANGED_SYNC_SKIPPED]);
     expect(patches('application-completed.v2.json')).toEqual([ANNOUNCED_ITEMS]);
     expect(patches('application-completed.json')).toEqual([]);
+  });
+
+  it('v12: an execution begun on the baseline records one patch marker and one TemporalChangeVersion upsert, whatever it ran', () => {
+    const v12 = files.filter((f) => f.endsWith('.v12.json'));
+    expect(v12.filter((f) => f.startsWith('application-')).length).toBeGreaterThanOrEqual(4);
+    expect(v12.filter((f) => f.startsWith('item-')).length).toBeGreaterThanOrEqual(4);
+    expect(v12.some((f) => f.startsWith('post-check-'))).toBe(true);
+    for (const file of v12.filter((f) => /^(application|item|post-check)-/.test(f))) {
+      expect(patches(file), file).toEqual([BASELINE_V12]);
+      const upserts = (load(file).events as { upsertWorkflowSearchAttributesEventAttributes?: { searchAttributes?: { indexedFields?: object } } }[])
+        .map((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {})
+        .filter((fields) => 'TemporalChangeVersion' in fields);
+      expect(upserts, file).toHaveLength(1);
+    }
   });
 
   it('replays every recorded history without a determinism failure', async () => {

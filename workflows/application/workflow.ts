@@ -8,7 +8,6 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
-  patched,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -20,7 +19,17 @@ import { itemWorkflowId } from '../shared/ids.js';
 import type { CaseEvent } from '../shared/case-events.js';
 import { slimForKeeping } from '../shared/kept-state.js';
 import { activities, changedBy, msUntil, setCheckedUpdate } from '../shared/kit.js';
-import { ACTIONS_ANSWER_SETTLED, ANNOUNCED_ITEMS, CASE_FILE, CLOCKS_REPROJECTED, JOINT_SIGN_OFF_CLOCKS, UNCHANGED_SYNC_SKIPPED } from '../shared/patches.js';
+import {
+  ACTIONS_ANSWER_SETTLED,
+  ANNOUNCED_ITEMS,
+  CASE_FILE,
+  CLOCKS_REPROJECTED,
+  IN_REVIEW_AT_DISPATCH,
+  JOINT_SIGN_OFF_CLOCKS,
+  UNCHANGED_SYNC_SKIPPED,
+  patchesOf,
+  type Patches,
+} from '../shared/patches.js';
 import { readModelSnapshot, syncKey } from '../shared/read-model.js';
 import { ApplicationStatus, Departments, Overdue } from '../shared/search-attributes.js';
 import {
@@ -51,6 +60,7 @@ const SETTLE_WITHIN = '10 seconds';
 const { syncApplication, syncCaseFile, sendNotices } = activities;
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationState> {
+  const patches = patchesOf();
   // 政策服务免申办: proposed by an event, the application waits for its subject; once confirmed it
   // proceeds as a submission, else it ends here. (Only inputs with `proposal` take this path.)
   let proposed: ProposalRecord | undefined;
@@ -60,11 +70,11 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     input = proposed.confirmedInput();
   }
   // Decided once, at the start: an execution begun before keeps its clocks as they were set.
-  const reprojected = patched(CLOCKS_REPROJECTED);
-  const jointClocks = patched(JOINT_SIGN_OFF_CLOCKS);
+  const reprojected = patches.has(CLOCKS_REPROJECTED);
+  const jointClocks = patches.has(JOINT_SIGN_OFF_CLOCKS);
   const app = new ApplicationRecord(input, now(), { reproject: reprojected, jointClocks }, proposed?.state);
   // Decided once, at the start: an execution begun before the case file keeps its old commands.
-  const caseFile = patched(CASE_FILE);
+  const caseFile = patches.has(CASE_FILE);
   const running = new Map<string, CancellationScope>();
   const toItems = (codes: string[], send: (id: string) => Promise<void>) =>
     Promise.all(codes.filter((c) => running.has(c)).map((c) => send(itemWorkflowId(input.id, c))));
@@ -82,7 +92,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       const awaited = app.awaitingSupply(received);
       await toItems([...running.keys()], (id) => getExternalWorkflowHandle(id).signal(materialsSupplied, { codes: received }));
       // The answer shows the items having taken the materials (bounded: a report may be slow).
-      if (awaited.length && patched(ACTIONS_ANSWER_SETTLED)) await condition(() => app.awaitingSupply(received).length === 0, SETTLE_WITHIN);
+      if (awaited.length && patches.has(ACTIONS_ANSWER_SETTLED)) await condition(() => app.awaitingSupply(received).length === 0, SETTLE_WITHIN);
       return answer();
     },
     (s) => app.checkSupplement(s),
@@ -100,7 +110,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     async ({ reason, actor }) => {
       cancelItems(app.withdraw(reason, actor, now()));
       // The answer shows the application withdrawn, its items cancelled (bounded as above).
-      if (patched(ACTIONS_ANSWER_SETTLED)) await condition(() => !!app.state.endedAt, SETTLE_WITHIN);
+      if (patches.has(ACTIONS_ANSWER_SETTLED)) await condition(() => !!app.state.endedAt, SETTLE_WITHIN);
       return answer();
     },
     (_input) => app.checkWithdraw(),
@@ -145,7 +155,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       const scope = new CancellationScope();
       running.set(item.code, scope);
       scope
-        .run(() => runItem(app, item.code))
+        .run(() => runItem(app, item.code, patches))
         .then(
           (outcome) => cancelItems(app.completeItem(outcome, now())),
           (err) => {
@@ -188,7 +198,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     }
     // Computed once per sync: it decides whether to sync and is what the case file's sync carries.
     const snapshot = readModelSnapshot(app.state);
-    if (patched(UNCHANGED_SYNC_SKIPPED)) {
+    if (patches.has(UNCHANGED_SYNC_SKIPPED)) {
       const key = syncKey(app.state, snapshot);
       if (key === stored && !forcing()) return;
       stored = key;
@@ -308,14 +318,18 @@ async function awaitConfirmation(proposal: ProposalRecord): Promise<ProposalReco
   return proposal;
 }
 
-async function runItem(app: ApplicationRecord, code: string): Promise<ItemOutcome> {
+async function runItem(app: ApplicationRecord, code: string, patches: Patches): Promise<ItemOutcome> {
   // The item's first state is a pure function of its input: the application shows it as soon as the
   // item exists, sparing the item's report of its start (a signal and two workflow tasks per item).
-  const announced = patched(ANNOUNCED_ITEMS);
+  const announced = patches.has(ANNOUNCED_ITEMS);
   const input = announced ? { ...app.itemInput(code), dispatchedAt: now(), announced } : app.itemInput(code);
+  // Shown in review as it is dispatched: the sync that goes with the dispatch puts it in its inbox
+  // (before: once the child had started, a second sync and two more workflow tasks per wave).
+  const atDispatch = announced && patches.has(IN_REVIEW_AT_DISPATCH);
+  if (atDispatch) app.applyItemState(firstState(input, now()), now());
   const handle = await startChild(itemWorkflow, { workflowId: itemWorkflowId(app.state.id, code), args: [input] });
   // Unless the item has already reported (a grant on pledge comes at once, in the same task).
-  if (announced && app.item(code).status === 'waiting') app.applyItemState(firstState(input, now()), now());
+  if (announced && !atDispatch && app.item(code).status === 'waiting') app.applyItemState(firstState(input, now()), now());
   return handle.result();
 }
 

@@ -6,7 +6,6 @@ import {
   isCancellation,
   condition,
   getExternalWorkflowHandle,
-  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -16,7 +15,7 @@ import { postCheckWorkflow } from '../post-check/workflow.js';
 import { postCheckWorkflowId } from '../shared/ids.js';
 import { certificateTypeOf } from '../shared/rules.js';
 import { activities, changedBy, setCheckedUpdate } from '../shared/kit.js';
-import { BOUNDED_ITEM_REPORTS, CLOCKS_REPROJECTED, LEDGER_RULES, PLEDGE_AWAITS_MATERIALS } from '../shared/patches.js';
+import { BOUNDED_ITEM_REPORTS, CLOCKS_REPROJECTED, LEDGER_RULES, PLEDGE_AWAITS_MATERIALS, patchesOf } from '../shared/patches.js';
 import {
   calendarPublished,
   decideItem,
@@ -34,15 +33,16 @@ import { ItemRecord, Refusal } from './state.js';
 const { archiveResult, sendNotices } = activities;
 
 export async function itemWorkflow(input: ItemInput): Promise<ItemOutcome> {
+  const patches = patchesOf();
   const item = new ItemRecord(input, now(), {
-    ledger: patched(LEDGER_RULES),
-    reproject: patched(CLOCKS_REPROJECTED),
+    ledger: patches.has(LEDGER_RULES),
+    reproject: patches.has(CLOCKS_REPROJECTED),
     // Asked only where it matters, so that other executions' histories carry no marker for it.
-    pledgeAwaitsMaterials: input.pledged && input.promised.length > 0 ? patched(PLEDGE_AWAITS_MATERIALS) : false,
+    pledgeAwaitsMaterials: input.pledged && input.promised.length > 0 ? patches.has(PLEDGE_AWAITS_MATERIALS) : false,
   });
   let reported = input.announced ? item.revision : -1;
   // Decided once, at the start: an execution begun before keeps sending its whole list.
-  const bounded = patched(BOUNDED_ITEM_REPORTS);
+  const bounded = patches.has(BOUNDED_ITEM_REPORTS);
   /** Decisions the application has been sent. */
   let told = 0;
   /** What an update answers and the outcome: the state without the decision list, which only grows. */

@@ -1,10 +1,10 @@
 // 告知承诺 post-check: the item was granted on the applicant's commitment; within the check period
 // the department confirms it or revokes the result — even after the bundle was delivered, which is
 // why this runs as its own workflow that outlives the application (parent close policy ABANDON).
-import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import { compact, safeActor } from '../shared/case-events.js';
 import { activities, changedBy, refusal } from '../shared/kit.js';
-import { CASE_FILE, POST_CHECK_ANSWERS_RECORDED } from '../shared/patches.js';
+import { CASE_FILE, POST_CHECK_ANSWERS_RECORDED, patchesOf } from '../shared/patches.js';
 import { calendarPublished } from '../shared/calendar-published.js';
 import { addWorkingDays } from '../shared/working-days.js';
 import { postCheckState, verifyCommitment, type PostCheckInput, type PostCheckState } from './messages.js';
@@ -12,6 +12,7 @@ import { postCheckState, verifyCommitment, type PostCheckInput, type PostCheckSt
 const { recordCaseEvents, revokeResult, sendNotices } = activities;
 
 export async function postCheckWorkflow(input: PostCheckInput): Promise<PostCheckState> {
+  const patches = patchesOf();
   const startedAt = new Date().toISOString();
   const state: PostCheckState = { status: 'pending', startedAt, dueAt: addWorkingDays(startedAt, input.postCheckDays, input.calendar).deadline };
   setHandler(postCheckState, () => state);
@@ -23,7 +24,7 @@ export async function postCheckWorkflow(input: PostCheckInput): Promise<PostChec
     recounts += 1;
   });
   // Decided once, at the start: an execution begun before answers at once.
-  const answerRecorded = patched(POST_CHECK_ANSWERS_RECORDED);
+  const answerRecorded = patches.has(POST_CHECK_ANSWERS_RECORDED);
   let recorded = false;
   setHandler(
     verifyCommitment,
@@ -83,7 +84,7 @@ export async function postCheckWorkflow(input: PostCheckInput): Promise<PostChec
         },
       ],
     });
-  } else if (patched(CASE_FILE)) {
+  } else if (patches.has(CASE_FILE)) {
     // Confirmed: the case file records who checked it (a revocation is recorded by revokeResult).
     await recordCaseEvents({
       applicationId: input.applicationId,

@@ -1,6 +1,7 @@
 // Patch ids (workflow versioning): a change in the commands a workflow issues ships behind one of
 // these, so that executions started before it replay with what they ran. Remove one only when no
 // execution started before it can still be running or replayed.
+import { patched } from '@temporalio/workflow';
 
 /** The application shows a dispatched item in review itself, computed from the item's input (before: the item reported its start). */
 export const ANNOUNCED_ITEMS = 'items-announced-by-application';
@@ -51,3 +52,43 @@ export const ACTIONS_ANSWER_SETTLED = 'actions-answer-settled';
  * it waited for changes only).
  */
 export const JOINT_SIGN_OFF_CLOCKS = 'joint-sign-off-clocks';
+
+/**
+ * A dispatched item is shown in review (its first state) as it is dispatched, so the sync that goes
+ * with the dispatch puts it in its department's inbox (before: once the child had started, which
+ * took a second sync, one more activity and two more workflow tasks per wave of items).
+ */
+export const IN_REVIEW_AT_DISPATCH = 'in-review-at-dispatch';
+
+/**
+ * Every patch above in one marker. Each patch a new execution asks for costs a marker and an upsert
+ * of TemporalChangeVersion (a visibility write): five per application and three per item before.
+ * An execution begun on this code asks for the baseline once, at its start, and runs with all the
+ * patches it covers; one begun before asks for each as it did. A patch added later is not covered:
+ * it is asked for on its own (or joins a later baseline).
+ */
+export const BASELINE_V12 = 'baseline-v12';
+
+const COVERED_BY_BASELINE: ReadonlySet<string> = new Set([
+  ANNOUNCED_ITEMS,
+  UNCHANGED_SYNC_SKIPPED,
+  CASE_FILE,
+  BOUNDED_ITEM_REPORTS,
+  POST_CHECK_ANSWERS_RECORDED,
+  LEDGER_RULES,
+  CLOCKS_REPROJECTED,
+  PLEDGE_AWAITS_MATERIALS,
+  ACTIONS_ANSWER_SETTLED,
+  JOINT_SIGN_OFF_CLOCKS,
+  IN_REVIEW_AT_DISPATCH,
+]);
+
+/** One execution's patches: `patchesOf()` first thing in a workflow, then `has(patch)` where `patched(patch)` was. */
+export interface Patches {
+  has(patch: string): boolean;
+}
+
+export function patchesOf(): Patches {
+  const baseline = patched(BASELINE_V12);
+  return { has: (patch) => (baseline && COVERED_BY_BASELINE.has(patch)) || patched(patch) };
+}
