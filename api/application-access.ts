@@ -111,9 +111,32 @@ export async function runUpdate<T>(what: string, update: () => Promise<T>): Prom
   try {
     return await update();
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw conflict(`${what}：已不再接受此操作`);
-    throw fromTemporal(err);
+    throw updateRefusal(what, err);
   }
+}
+
+/** How long an item shown in review may take to exist (its start is the server's next step). */
+export const ITEM_START_WAIT_MS = 3000;
+
+/**
+ * Runs an update on an item the application shows in review. The application shows it so as it
+ * dispatches it, and the server starts the item's workflow a moment later: an update in between
+ * finds no workflow, and is asked again (bounded) rather than refused.
+ */
+export async function runItemUpdate<T>(what: string, update: () => Promise<T>): Promise<T> {
+  const giveUpAt = Date.now() + ITEM_START_WAIT_MS;
+  for (let pause = 20; ; pause = Math.min(pause * 2, 200)) {
+    try {
+      return await update();
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError) || Date.now() >= giveUpAt) throw updateRefusal(what, err);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+function updateRefusal(what: string, err: unknown): unknown {
+  return err instanceof WorkflowNotFoundError ? conflict(`${what}：已不再接受此操作`) : fromTemporal(err);
 }
 
 /** 告知承诺 results revoked after the fact (the application workflow may have ended long before). */

@@ -230,12 +230,24 @@ export async function runOpen(
   const coordinator = h.token({ sub: 'bench-coordinator', role: 'coordinator', region: '320000' });
   const someId = ids[Math.floor(ids.length / 2)] ?? 'YJS20260101AAAAAA';
   const deepPage = Math.max(1, Math.min(10_000, Math.floor(ids.length / 20 / 2)));
+  const deepCursor: string | undefined = (await h.call('GET', `/v1/applications?page=${deepPage}&limit=20`, window)).body.nextCursor;
   const plan: { name: string; path: string; as: string; token: string }[] = [
     { name: 'newest page', path: '/v1/applications?limit=20', as: 'window', token: window },
     { name: 'filter status + bundle', path: '/v1/applications?status=in_review&bundle=newborn&limit=50', as: 'window', token: window },
     { name: 'search by number', path: `/v1/applications?number=${someId}`, as: 'window', token: window },
     { name: 'by applicant account', path: '/v1/applications?applicant=bench-open-7&limit=20', as: 'window', token: window },
     { name: `deep page (offset, page ${deepPage})`, path: `/v1/applications?page=${deepPage}&limit=20`, as: 'window', token: window },
+    // The way forward at that depth: the cursor the offset page handed out (the next page).
+    ...(deepCursor
+      ? [
+          {
+            name: `deep page (cursor, page ${deepPage + 1})`,
+            path: `/v1/applications?cursor=${encodeURIComponent(deepCursor)}&limit=20`,
+            as: 'window',
+            token: window,
+          },
+        ]
+      : []),
     { name: 'department scope', path: '/v1/applications?limit=20', as: 'department gaj', token: gaj },
     { name: 'department inbox', path: '/v1/departments/wsjk/tasks?limit=50', as: 'department wsjk', token: wsjk },
     { name: 'stats, province', path: '/v1/stats', as: 'coordinator 320000', token: coordinator },

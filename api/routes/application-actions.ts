@@ -21,7 +21,7 @@ import { jsonBytes, MAX_RESULT_BYTES } from '../../workflows/shared/limits.js';
 import { routes } from '../route-plugin.js';
 import { getBundle } from '../../db/bundles.js';
 import { addSupplementRefs } from '../../db/case-file.js';
-import { applicationHandle, caseFileOf, loadVisible, runUpdate, viewAs } from '../application-access.js';
+import { applicationHandle, caseFileOf, loadVisible, runItemUpdate, runUpdate, viewAs } from '../application-access.js';
 import { assertJointLead, assertJointParticipant, assertOwnItem, itemRegionOf, reachesItem } from '../access.js';
 import { actorOf, requireRole, type Claims } from '../auth.js';
 import { badRequest, conflict, notFound } from '../errors.js';
@@ -136,7 +136,7 @@ export const applicationActionRoutes = routes(async (app, deps) => {
       const target = await ownItem(request, id, item);
       // The schema admits exactly DecideItemInput's decisions and §45 reasons (built from the same lists).
       const decision = { ...request.body, actor: actorOf(request) } as DecideItemInput;
-      await runUpdate(`事项「${target.name}」`, () =>
+      await runItemUpdate(`事项「${target.name}」`, () =>
         temporal.workflow.getHandle(itemWorkflowId(id, item)).executeUpdate(decideItem, {
           args: [decision],
           updateId: updateId(request),
@@ -149,7 +149,7 @@ export const applicationActionRoutes = routes(async (app, deps) => {
   app.post('/applications/:id/items/:item/take', { preParsing: requireRole('department'), schema: schema(ItemParams) }, async (request) => {
     const { id, item } = request.params;
     const target = await ownItem(request, id, item);
-    await runUpdate(`事项「${target.name}」`, () =>
+    await runItemUpdate(`事项「${target.name}」`, () =>
       temporal.workflow.getHandle(itemWorkflowId(id, item)).executeUpdate(takeItem, { args: [{ actor: actorOf(request) }], updateId: updateId(request) }),
     );
     return respond(request, id);
