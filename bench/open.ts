@@ -41,8 +41,9 @@ export interface OpenCeilingResult {
 
 /**
  * The bare "start and wait": K parents of the ceiling's shape, started as fast as `concurrency`
- * callers can; dispatched when the parents' first-wave children are all running. Terminated after
- * (one batch), so ours does not run beside K idle bare workflows.
+ * callers can; dispatched when the parents' first-wave children are all running. The caller
+ * terminates them after (terminateBare, outside the measured phase), so ours does not run beside K
+ * idle bare workflows.
  */
 export async function runOpenCeiling(
   client: Client,
@@ -72,7 +73,6 @@ export async function runOpenCeiling(
   );
   const settledSeconds = await settle('open ceiling: dispatched', k, options.settleMinutes, dispatched, t0);
   const checkpointList = await checkpoints.stop();
-  await terminateBare(client);
   return {
     k,
     concurrency,
@@ -85,7 +85,7 @@ export async function runOpenCeiling(
 }
 
 /** Every running bare parent terminated by one batch operation (their children with them), awaited. */
-async function terminateBare(client: Client): Promise<void> {
+export async function terminateBare(client: Client): Promise<void> {
   const query = `WorkflowType = 'bareParent' AND ExecutionStatus = 'Running'`;
   await client.workflowService.startBatchOperation({
     namespace: client.options.namespace,
@@ -127,21 +127,25 @@ function checkpointer(k: number, t0: number, sample: Sampler, dispatched: () => 
   const marks = [Math.ceil(k / 4), Math.ceil(k / 2), k];
   const list: Checkpoint[] = [];
   let stopped = false;
+  const poll = async () => {
+    const d = await dispatched();
+    // One sample for every mark passed since the last poll (a poll may jump a quarter).
+    if (!marks.length || d < marks[0]!) return;
+    while (marks.length && d >= marks[0]!) marks.shift();
+    list.push({ at: round((now() - t0) / 1000), submitted: submitted(), dispatched: d, ...(await sample()) });
+  };
   const watching = (async () => {
     while (!stopped && marks.length) {
-      const d = await dispatched();
-      // One sample for every mark passed since the last poll (a poll may jump a quarter).
-      if (d >= marks[0]!) {
-        while (marks.length && d >= marks[0]!) marks.shift();
-        list.push({ at: round((now() - t0) / 1000), submitted: submitted(), dispatched: d, ...(await sample()) });
-      }
+      await poll();
       await sleep(1000);
     }
   })();
   return {
+    /** Stops polling after a last look (the wait may have ended on the last mark). */
     async stop(): Promise<Checkpoint[]> {
       stopped = true;
       await watching;
+      await poll();
       return list;
     },
   };

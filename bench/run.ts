@@ -20,7 +20,7 @@ import { applicationWorkflowId } from '../workflows/shared/ids.js';
 import { runCeiling, type CeilingResult } from './ceiling.js';
 import type { BareSpec } from './bare-workflows.js';
 import { bareSpecFrom, sampleHistories, type HistorySample } from './histories.js';
-import { runOpen, runOpenCeiling, type OpenCeilingResult, type OpenResult, type Sampler } from './open.js';
+import { runOpen, runOpenCeiling, terminateBare, type OpenCeilingResult, type OpenResult, type Sampler } from './open.js';
 import { NEWBORN_ITEMS, http, runOurs, type LoadResult } from './ours.js';
 import { totalCpu, writeResults, type BenchResults, type PhaseUsage } from './report.js';
 import { cpuOf, machineCpu, mb, rssOf, selfCpu, sleep } from './stats.js';
@@ -260,7 +260,8 @@ try {
       runOpenCeiling(sys.bareClient, spec, { k: openK, concurrency: openConcurrency, settleMinutes, sample: samplerOf(worker!) }),
     );
     openCeiling = { ...bare.result, usage: bare.usage };
-    log(`open ceiling: ${openK} started and dispatched in ${bare.result.settledSeconds ?? '—'}s (${bare.result.rate}/s)`);
+    log(`open ceiling: ${openK} started and dispatched in ${bare.result.settledSeconds ?? '—'}s (${bare.result.rate}/s); terminating them …`);
+    await terminateBare(sys.bareClient);
     await worker.stop();
 
     worker = await sys.startWorker('ours');
