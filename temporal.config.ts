@@ -44,7 +44,7 @@ export interface TemporalConfig {
  * The sticky cache's bound. The SDK's default follows the heap limit (about 2,300 here), so the
  * worker's memory grew with the open applications it had run; bounded, a workflow evicted to make
  * room is replayed from its history at its next task (counted: temporal_sticky_cache_total_forced_eviction).
- * A cached application with its two waiting items costs about 0.75 MiB (bench/results, open work).
+ * With 1,000 cached and the heap bounded to 1 GiB the worker held ~725 MiB (docs/deploy.md).
  */
 export const WORKER_CACHED_WORKFLOWS_DEFAULT = 1000;
 

@@ -103,7 +103,7 @@ export async function terminateBare(client: Client): Promise<void> {
 }
 
 /** Polls `dispatched()` every second until it reaches `total`; seconds since the caller's start, or null. */
-async function settle(label: string, total: number, minutes: number, dispatched: () => Promise<number>, t0 = now()): Promise<number | null> {
+async function settle(label: string, total: number, minutes: number, dispatched: () => Promise<number>, t0: number): Promise<number | null> {
   const progress = new Progress(label, total);
   let shown = 0;
   const deadline = now() + minutes * 60_000;

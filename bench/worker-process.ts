@@ -2,9 +2,7 @@
 // from the API and the load drivers. `ours`: the real worker (worker/create.ts) on the real database
 // with the encrypting data converter; `bare`: the ceiling workload (bench/bare-workflows.ts).
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
 import { openDb, type DbHandle } from '../db/client.js';
-import { WORKER_CACHED_WORKFLOWS_DEFAULT } from '../temporal.config.js';
 import { createWorker } from '../worker/create.js';
 import { encryptingConverter } from '../worker/payload-codec.js';
 
@@ -48,20 +46,7 @@ async function main(config: WorkerProcessConfig): Promise<void> {
     db = await openDb({ url: config.databaseUrl, embeddedDir: '' }, { max: 10 });
     const dataConverter = encryptingConverter(config.payloadKeys!);
     const workflowBundle = { codePath: config.bundlePath };
-    // Tuned variants mirror worker/create.ts field for field, plus the options under test.
-    worker =
-      Object.keys(tuning).length === 0
-        ? await createWorker({ connection, namespace: 'default', taskQueue: config.taskQueue, db: db.db, dataConverter, workflowBundle })
-        : await Worker.create({
-            connection,
-            namespace: 'default',
-            taskQueue: config.taskQueue,
-            activities: createActivities({ db: db.db }),
-            dataConverter,
-            workflowBundle,
-            maxCachedWorkflows: WORKER_CACHED_WORKFLOWS_DEFAULT,
-            ...tuning,
-          });
+    worker = await createWorker({ connection, namespace: 'default', taskQueue: config.taskQueue, db: db.db, dataConverter, workflowBundle, tuning });
   } else {
     worker = await Worker.create({
       connection,

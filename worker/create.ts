@@ -24,6 +24,8 @@ export interface WorkerDeps {
   plugins?: WorkerOptions['plugins'];
   /** The sticky cache's bound (WORKER_CACHED_WORKFLOWS); the default when not given. */
   cachedWorkflows?: number;
+  /** Worker options under test, over the ones above (the bench's variants). */
+  tuning?: Partial<WorkerOptions>;
 }
 
 /** The key ring's sealer, when payloads are encrypted (the case file's applicant opens with it). */
@@ -42,5 +44,6 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     plugins: deps.plugins,
     maxCachedWorkflows: deps.cachedWorkflows ?? WORKER_CACHED_WORKFLOWS_DEFAULT,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    ...deps.tuning,
   });
 }

@@ -16,39 +16,45 @@ const TYPES: Record<string, number> = {
   Bool: INDEXED.INDEXED_VALUE_TYPE_BOOL,
 };
 
-/** The search attributes the namespace lacks, or has with another type (named `Name (type)`). */
-export async function missingSearchAttributes(operator: OperatorService, namespace: string): Promise<string[]> {
+type Wanted = [name: string, type: keyof typeof TYPES];
+
+/** The attributes the namespace lacks or has with another type. */
+async function lacking(operator: OperatorService, namespace: string): Promise<Wanted[]> {
   const { customAttributes } = await operator.listSearchAttributes({ namespace });
   const have = customAttributes ?? {};
-  return Object.entries(SEARCH_ATTRIBUTES)
-    .filter(([name, type]) => Number(have[name]) !== TYPES[type])
-    .map(([name, type]) => `${name} (${type})`);
+  return (Object.entries(SEARCH_ATTRIBUTES) as Wanted[]).filter(([name, type]) => Number(have[name]) !== TYPES[type]);
 }
 
-/** Registers what the namespace lacks; throws naming them and the commands when it cannot. */
+const named = (wanted: Wanted[]) => wanted.map(([name, type]) => `${name} (${type})`);
+
+/** The search attributes the namespace lacks, or has with another type (named `Name (type)`). */
+export async function missingSearchAttributes(operator: OperatorService, namespace: string): Promise<string[]> {
+  return named(await lacking(operator, namespace));
+}
+
+/** Registers what the namespace lacks (named as above); throws naming them and the commands when it cannot. */
 export async function ensureSearchAttributes(operator: OperatorService, namespace: string): Promise<string[]> {
   const why = (err: unknown) => (err instanceof Error ? err.message : String(err));
-  const commands = (names: string[]) =>
-    `Register them once:\n${Object.entries(SEARCH_ATTRIBUTES)
-      .filter(([name]) => names.includes(name))
+  const commands = (wanted: Wanted[]) =>
+    `Register them once:\n${wanted
       .map(([name, type]) => `  temporal operator search-attribute create --namespace ${namespace} --name ${name} --type ${type}`)
       .join('\n')}\n(on Temporal Cloud: tcld namespace search-attributes add)`;
-  let missing: string[];
+  let wanted: Wanted[];
   try {
-    missing = await missingSearchAttributes(operator, namespace);
+    wanted = await lacking(operator, namespace);
   } catch (err) {
+    const all = Object.entries(SEARCH_ATTRIBUTES) as Wanted[];
     throw new Error(
-      `cannot read the search attributes of namespace ${namespace} (${why(err)}); the workflows need ${Object.keys(SEARCH_ATTRIBUTES).join(', ')}. ${commands(Object.keys(SEARCH_ATTRIBUTES))}`,
+      `cannot read the search attributes of namespace ${namespace} (${why(err)}); the workflows need ${all.map(([name]) => name).join(', ')}. ${commands(all)}`,
     );
   }
-  if (missing.length === 0) return [];
-  const wanted = Object.entries(SEARCH_ATTRIBUTES).filter(([name, type]) => missing.includes(`${name} (${type})`));
+  if (wanted.length === 0) return [];
   try {
     await operator.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(wanted.map(([name, type]) => [name, TYPES[type]!])) });
   } catch (err) {
     throw new Error(
-      `namespace ${namespace} lacks the search attributes ${missing.join(', ')} and they could not be registered (${why(err)}). ${commands(wanted.map(([name]) => name))}`,
+      `namespace ${namespace} lacks the search attributes ${named(wanted).join(', ')} and they could not be registered (${why(err)}). ${commands(wanted)}`,
     );
   }
-  return missing;
+  return named(wanted);
 }
